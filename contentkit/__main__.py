@@ -1,0 +1,3 @@
+from contentkit.cli import main
+
+main()

@@ -1,0 +1,281 @@
+"""Story analysis shared by all formats: language, sentences, keywords, key points, hook,
+hashtags, reading and speaking time. Deterministic, offline, no model downloads."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from dataclasses import dataclass
+
+from contentkit.story import Analysis, Callout, KeyPoint, ListBlock, Paragraph, Quote, Story, block_text
+from contentkit.text import cjk_count, en_words, is_cjk_text, split_sentences
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Speaking and reading rates (configurable with ``-O analysis.KEY=VALUE``)."""
+
+    zh_chars_per_s: float = 4.0
+    en_words_per_min: float = 150.0
+    zh_read_chars_per_min: float = 400.0
+    en_read_words_per_min: float = 230.0
+
+    def speak_seconds(self, text: str) -> float:
+        zh = cjk_count(text)
+        en = len(en_words(re.sub(r"[\u4e00-\u9fff]", " ", text)))
+        return zh / self.zh_chars_per_s + en / (self.en_words_per_min / 60.0)
+
+    def read_seconds(self, text: str) -> float:
+        zh = cjk_count(text)
+        en = len(en_words(re.sub(r"[\u4e00-\u9fff]", " ", text)))
+        return 60.0 * (zh / self.zh_read_chars_per_min + en / self.en_read_words_per_min)
+
+
+_LANG_ALIASES = {
+    "zh": "zh-Hans", "zh-cn": "zh-Hans", "zh-hans": "zh-Hans", "zh-sg": "zh-Hans", "cn": "zh-Hans",
+    "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-hant": "zh-Hant", "zh-mo": "zh-Hant",
+    "en": "en", "en-us": "en", "en-gb": "en", "english": "en",
+}
+
+_ZH_STOP = set("的 了 是 在 和 与 也 就 都 而 及 这 那 一个 我们 你们 他们 它们 今天 一种 没有 可以 已经 "
+               "还有 什么 如果 因为 所以 但是 不是 就是 这样 那样 一些 这些 那些 自己 之后 之前 时候 "
+               "开始 成为 知道 不妨 今天 一直 慢慢 这种 真正 至今 当年 最早 最后 同样 几乎 绝大多数".split())
+_EN_GENERIC = set("world today years year thousand thousands people made make time day days way thing things "
+                  "invented writing hand glass next three two one first last still also every much many "
+                  "new old great little".split())
+_SUPERLATIVES_ZH = ("最", "第一", "唯一", "几乎", "竟然", "居然", "从未", "八千", "万")
+_SUPERLATIVES_EN = ("first", "oldest", "only", "never", "almost", "most", "best", "biggest",
+                    "thousand", "million", "secret", "nobody")
+
+
+def detect_language(text: str, declared: str = "") -> str:
+    """zh-Hans, zh-Hant or en. A valid declared language wins; mixed text counts by weight."""
+    d = _LANG_ALIASES.get(declared.strip().lower()) if declared else None
+    if d and d != "zh-Hans":
+        return d
+    if not is_cjk_text(text):
+        return d or "en"
+    import hanzidentifier
+
+    han = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    kind = hanzidentifier.identify(han)
+    if d == "zh-Hans":
+        return "zh-Hans"
+    return "zh-Hant" if kind == hanzidentifier.TRADITIONAL else "zh-Hans"
+
+
+def _jieba():
+    import jieba
+    import jieba.analyse
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str, float]]:
+    """Keywords with weights in [0, 1], highest first, deterministic."""
+    if language.startswith("zh"):
+        jieba = _jieba()
+        pairs = jieba.analyse.extract_tags(text, topK=top * 3, withWeight=True)
+        out = []
+        for word, weight in pairs:
+            w = word.strip()
+            if len(w) < 2 or w in _ZH_STOP or re.fullmatch(r"[\d.,%]+", w):
+                continue
+            if not re.search(r"[\u4e00-\u9fff]", w) and (
+                    len(w) < 3 or not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)):
+                continue  # fragments of Latin words (jieba splits "Château" into "Ch", "teau")
+            out.append((w, float(weight)))
+        out = out[:top]
+    else:
+        import yake
+
+        extractor = yake.KeywordExtractor(lan="en", n=2, top=top * 2, dedupLim=0.7)
+        pairs = extractor.extract_keywords(text)
+        # YAKE: lower is better; convert to a descending weight.
+        out = []
+        seen: set[str] = set()
+        for term, score in sorted(pairs, key=lambda p: (round(float(p[1]), 12), p[0].lower())):
+            key = term.lower()
+            stem = " ".join(t.rstrip("s") for t in key.split())
+            if stem in seen or re.fullmatch(r"[\d.,%]+", key) or len(key) < 3:
+                continue
+            if any(t in _EN_GENERIC for t in key.split()):
+                continue
+            seen.add(stem)
+            out.append((term, 1.0 / (1.0 + 20.0 * float(score))))
+        out = out[:top]
+    if not out:
+        return []
+    hi = max(w for _, w in out) or 1.0
+    return [(w, round(v / hi, 6)) for w, v in out]
+
+
+def _contains(sentence: str, kw: str, cjk: bool) -> bool:
+    if cjk:
+        return kw in sentence
+    return re.search(rf"\b{re.escape(kw)}\b", sentence, re.I) is not None
+
+
+def _sentence_score(sentence: str, keywords: list[tuple[str, float]], cjk: bool,
+                    bold: set[str], first: bool) -> float:
+    score = sum(w for kw, w in keywords if _contains(sentence, kw, cjk))
+    score = min(score, 2.5)
+    if any(b and (b in sentence or sentence in b) for b in bold):
+        score += 2.0  # the author's own emphasis
+    if re.search(r"\d", sentence):
+        score += 0.3
+    if first:
+        score += 0.2
+    n = len(sentence) if cjk else len(sentence.split())
+    lo, hi = (10, 60) if cjk else (7, 32)
+    if n < lo:
+        score -= 0.8 * (lo - n) / lo
+    elif n > hi:
+        score -= min(1.0, (n - hi) / hi)
+    return round(score, 6)
+
+
+def _hook_score(sentence: str, cjk: bool, index: int, bold: set[str]) -> float:
+    s = 0.0
+    if sentence.rstrip("”」\"'").endswith(("？", "?")):
+        s += 1.2
+    if re.search(r"\d|[一二三四五六七八九十百千万]{2,}", sentence):
+        s += 0.4
+    low = sentence.lower()
+    words = _SUPERLATIVES_ZH if cjk else _SUPERLATIVES_EN
+    s += 0.4 * min(2, sum(1 for w in words if w in low))
+    if any(b and b in sentence for b in bold):
+        s += 0.3
+    s += max(0.0, 0.8 - 0.15 * index)  # earlier is better: it opens the story
+    n = len(sentence) if cjk else len(sentence.split())
+    lo, hi = (8, 40) if cjk else (5, 24)
+    if n < lo:
+        s -= 0.1 * (lo - n)
+    elif n > hi:
+        s -= 0.05 * (n - hi)
+    return round(s, 6)
+
+
+def hashtagify(tag: str, cjk: bool) -> str:
+    """A hashtag body: no spaces or punctuation; English words in CamelCase."""
+    tag = tag.strip().lstrip("#")
+    if not tag:
+        return ""
+    if re.search(r"[\u4e00-\u9fff]", tag):
+        return re.sub(r"[\s\W_]+", "", tag)
+    parts = re.split(r"[\s\-_]+", tag)
+    if len(parts) == 1:
+        return re.sub(r"\W+", "", parts[0])
+    return "".join(re.sub(r"\W+", "", p[:1].upper() + p[1:]) for p in parts if p)
+
+
+def analyze(story: Story, rates: Rates | None = None) -> Story:
+    """Return the story with its Analysis attached (the story itself is immutable)."""
+    rates = rates or Rates()
+    meta = story.meta
+    all_text = "\n".join([meta.title, meta.subtitle] + [s.heading + "\n" + s.plain for s in story.sections])
+    language = detect_language(all_text, meta.language)
+    cjk = language.startswith("zh")
+
+    sentences: list[tuple[str, ...]] = []
+    bold: set[str] = set()
+    for sec in story.sections:
+        sec_sentences: list[str] = []
+        for block in sec.blocks:
+            rt = block_text(block)
+            if not rt:
+                continue
+            bold.update(p for p in rt.strong_parts if len(p) >= 4)
+            if isinstance(block, ListBlock):
+                for _, item in block.flat():
+                    sec_sentences.extend(split_sentences(item.text.plain))
+            else:
+                sec_sentences.extend(split_sentences(rt.plain))
+        sentences.append(tuple(sec_sentences))
+
+    body = "\n".join(s for sec in sentences for s in sec)
+    keywords = extract_keywords((meta.title + "\n" if cjk else "") + body, language)
+
+    # ----- key points: the author's first, then the best sentence of each section
+    points: list[KeyPoint] = [KeyPoint(text=t, section=-1, score=100.0 - i, explicit=True)
+                              for i, t in enumerate(meta.key_points)]
+    for si, sec in enumerate(story.sections):
+        for block in sec.blocks:
+            if isinstance(block, Callout) and block.role == "keypoint" and block.text:
+                points.append(KeyPoint(text=block.text.plain.strip(), section=si, score=50.0, explicit=True))
+    explicit_sections = {p.section for p in points if p.explicit}
+    for si, sec in enumerate(story.sections):
+        if si in explicit_sections:
+            continue
+        quote_texts = {b.text.plain.strip() for b in sec.blocks if isinstance(b, Quote)}
+        candidates = [s for s in sentences[si] if s not in quote_texts]
+        para_sents: list[str] = []
+        for block in sec.blocks:
+            if isinstance(block, Paragraph):
+                para_sents.extend(split_sentences(block.text.plain))
+        pool = [s for s in candidates if s in para_sents] or candidates
+        if not pool:
+            continue
+        scored = [(_sentence_score(s, keywords, cjk, bold, k == 0), -k, s) for k, s in enumerate(pool)]
+        best = max(scored)
+        points.append(KeyPoint(text=best[2], section=si, score=best[0]))
+
+    # ----- hook
+    hook = meta.hook
+    if not hook:
+        hooks = story.callouts("hook")
+        hook = hooks[0].text.plain.strip() if hooks else ""
+    if not hook:
+        flat = [s for sec in sentences for s in sec]
+        if flat:
+            lo = 8 if cjk else 5
+            cands = []
+            for k, s in enumerate(flat[:40]):
+                n = len(s) if cjk else len(s.split())
+                if n < lo and k + 1 < len(flat):  # "你知道吗？" reads as a hook with what follows
+                    s = (s + flat[k + 1]) if cjk else f"{s} {flat[k + 1]}"
+                cands.append((_hook_score(s, cjk, k, bold), -k, s))
+            hook = max(cands)[2]
+        else:
+            hook = meta.title
+
+    # ----- hashtags
+    if meta.hashtags:
+        raw_tags = list(meta.hashtags)
+    else:
+        raw_tags = list(meta.tags) + [k for k, _ in keywords[:8]]
+    tags: list[str] = []
+    seen: set[str] = set()
+    for t in raw_tags:
+        h = hashtagify(t, cjk)
+        if h and h.lower() not in seen and not h.isdigit() and not any(
+                h.lower() in x or x in h.lower() for x in seen):
+            seen.add(h.lower())
+            tags.append(h)
+
+    readable = "\n".join([meta.title] + [s.heading + "\n" + s.plain for s in story.sections])
+    char_count = cjk_count(readable)
+    word_count = len(en_words(re.sub(r"[\u4e00-\u9fff]", " ", readable)))
+    analysis = Analysis(
+        language=language,
+        sentences=tuple(sentences),
+        keywords=tuple(k for k, _ in keywords),
+        key_points=tuple(points),
+        hook=hook,
+        hashtags=tuple(tags[:12]),
+        char_count=char_count,
+        word_count=word_count,
+        reading_time_s=round(rates.read_seconds(readable), 1),
+        speaking_time_s=round(rates.speak_seconds(readable), 1),
+        speaking_rate=rates.zh_chars_per_s if cjk else rates.en_words_per_min / 60.0,
+    )
+    return dataclasses.replace(story, analysis=analysis)
+
+
+def top_key_points(story: Story, n: int) -> list[KeyPoint]:
+    """The ``n`` strongest key points, returned in story order (explicit ones always first)."""
+    pts = list(story.a.key_points)
+    ranked = sorted(range(len(pts)), key=lambda i: (-pts[i].score, i))[:n]
+    return [pts[i] for i in sorted(ranked)]

@@ -1,0 +1,59 @@
+"""Errors that end a command with one clear line and a stable exit code."""
+
+from __future__ import annotations
+
+# Exit codes are part of the CLI contract (documented in the README).
+EXIT_OK = 0
+EXIT_INPUT = 1  # bad story, recipe, option value or media input
+EXIT_USAGE = 2  # bad command line: unknown format, option or platform
+EXIT_STRICT = 3  # --strict and the build produced warnings / check found problems
+EXIT_OUTPUT = 4  # output folder not writable, encoder failure
+
+
+class ContentkitError(Exception):
+    """An error a user can act on. ``str()`` is a single line."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+        exit_code: int | None = None,
+    ) -> None:
+        self.message = " ".join(str(message).split())
+        self.path = path
+        self.line = line
+        self.key = key
+        if exit_code is not None:
+            self.exit_code = exit_code
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = ""
+        if self.path:
+            where = str(self.path)
+            if self.line:
+                where += f":{self.line}"
+            where += ": "
+        key = f"{self.key}: " if self.key else ""
+        return f"{where}{key}{self.message}"
+
+
+class UsageError(ContentkitError):
+    exit_code = EXIT_USAGE
+
+
+class OutputError(ContentkitError):
+    exit_code = EXIT_OUTPUT
+
+
+def closest(name: str, choices: list[str] | tuple[str, ...]) -> str:
+    """' (did you mean X?)' for the closest known name, or ''."""
+    import difflib
+
+    match = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
+    return f" (did you mean '{match[0]}'?)" if match else ""

@@ -1,0 +1,555 @@
+"""Markdown (with YAML front matter and ``:::`` containers) -> typed Story, parsed once."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from contentkit.errors import ContentkitError
+from contentkit.story import (
+    Block,
+    Brand,
+    Callout,
+    Code,
+    Html,
+    Image,
+    ListBlock,
+    ListItem,
+    Metadata,
+    Paragraph,
+    Product,
+    Quote,
+    RichText,
+    Section,
+    Span,
+    Story,
+    Table,
+)
+
+CONTAINER_ROLES = ("keypoint", "hook", "cta", "note", "tip")
+KNOWN_KEYS = (
+    "title", "subtitle", "author", "persona", "language", "lang", "tags", "brand", "product",
+    "cta", "hook", "key_points", "hashtags", "slug", "platforms", "date", "description",
+)
+MAX_BYTES = 5_000_000
+
+
+# ---------------------------------------------------------------------------- reading
+def decode(raw: bytes, path: str) -> tuple[str, list[str]]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 when that is certain."""
+    if len(raw) > MAX_BYTES:
+        raise ContentkitError(f"file is {len(raw)} bytes; the limit is {MAX_BYTES}", path=path)
+    if not raw.strip():
+        raise ContentkitError("file is empty", path=path)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), [f"{path}: decoded as UTF-16; save stories as UTF-8"]
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw[:8192]:
+        raise ContentkitError("binary file, not a Markdown story", path=path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = _try_gb18030(raw)
+        if text is None:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise ContentkitError(
+                "not UTF-8 and the encoding could not be determined; save the file as UTF-8",
+                path=path, line=line,
+            ) from None
+        return _normalise(text), [f"{path}: decoded as GB18030 (not UTF-8); save stories as UTF-8"]
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > 8:
+        raise ContentkitError("binary file, not a Markdown story", path=path)
+    return _normalise(text), []
+
+
+def _try_gb18030(raw: bytes) -> str | None:
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if not non_ascii:
+        return None
+    # GB18030 decodes almost any bytes; accept only when the result is overwhelmingly common
+    # Chinese (CJK Unified Ideographs and CJK/full-width punctuation).
+    good = sum(1 for ch in non_ascii if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+               or "\uff00" <= ch <= "\uffef" or ch in "“”‘’…—·")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if good / len(non_ascii) >= 0.95 and controls == 0:
+        return text
+    return None
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------------------- front matter
+_FM_RE = re.compile(r"\A---[ \t]*\n(.*?)(?:\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter mapping, body text, number of lines the front matter took)."""
+    if not text.startswith("---"):
+        return {}, text, 0
+    first_line = text.split("\n", 1)[0].strip()
+    if first_line != "---":
+        return {}, text, 0
+    m = _FM_RE.match(text)
+    if not m:
+        raise ContentkitError("front matter starts with '---' but never ends with '---'",
+                              path=path, line=1)
+    import yaml
+
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ContentkitError(f"malformed front matter: {problem}", path=path, line=line) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ContentkitError("front matter must be a mapping of 'key: value' lines",
+                              path=path, line=2)
+    n_lines = m.group(0).count("\n") + (0 if m.group(0).endswith("\n") else 1)
+    body = text[m.end():]
+    return data, body, n_lines
+
+
+def _key_line(text: str, key: str) -> int | None:
+    for i, line in enumerate(text.split("\n")[:400], start=1):
+        if re.match(rf"^{re.escape(key)}\s*:", line):
+            return i
+    return None
+
+
+def _as_str(value: Any, key: str, path: str, text: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value).strip()
+    raise ContentkitError(f"expected text, got {type(value).__name__}", path=path,
+                          line=_key_line(text, key), key=key)
+
+
+def _as_list(value: Any, key: str, path: str, text: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        parts = re.split(r"[,，、]\s*", value)
+        return tuple(p.strip() for p in parts if p.strip())
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            if isinstance(item, (dict, list)):
+                raise ContentkitError("expected a list of short texts", path=path,
+                                      line=_key_line(text, key), key=key)
+            if item is not None and str(item).strip():
+                out.append(str(item).strip())
+        return tuple(out)
+    raise ContentkitError(f"expected a list, got {type(value).__name__}", path=path,
+                          line=_key_line(text, key), key=key)
+
+
+_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def build_metadata(fm: dict[str, Any], path: str, text: str) -> tuple[dict[str, Any], list[str]]:
+    """Validate front matter into Metadata keyword arguments (title may still be missing)."""
+    from contentkit.errors import closest
+
+    warnings: list[str] = []
+    for key in fm:
+        if str(key) not in KNOWN_KEYS:
+            warnings.append(f"{path}:{_key_line(text, str(key)) or 1}: unknown front matter key "
+                            f"'{key}'{closest(str(key), KNOWN_KEYS)}")
+    s = lambda k: _as_str(fm.get(k), k, path, text)  # noqa: E731
+    kw: dict[str, Any] = {
+        "title": s("title"),
+        "subtitle": s("subtitle") or s("description"),
+        "author": s("author"),
+        "persona": s("persona"),
+        "language": s("language") or s("lang"),
+        "tags": _as_list(fm.get("tags"), "tags", path, text),
+        "cta": s("cta"),
+        "hook": s("hook"),
+        "key_points": _as_list(fm.get("key_points"), "key_points", path, text),
+        "hashtags": tuple(h.lstrip("#") for h in _as_list(fm.get("hashtags"), "hashtags", path, text)),
+        "slug": s("slug"),
+    }
+    brand = fm.get("brand")
+    if isinstance(brand, dict):
+        color = _as_str(brand.get("color"), "brand.color", path, text)
+        if color and not _COLOR_RE.match(color):
+            raise ContentkitError(f"'{color}' is not a colour like #7b1e3a", path=path,
+                                  line=_key_line(text, "  color") or _key_line(text, "brand"),
+                                  key="brand.color")
+        kw["brand"] = Brand(
+            name=_as_str(brand.get("name"), "brand.name", path, text),
+            handle=_as_str(brand.get("handle"), "brand.handle", path, text),
+            color=color,
+        )
+    elif brand is not None:
+        kw["brand"] = Brand(name=_as_str(brand, "brand", path, text))
+    product = fm.get("product")
+    if isinstance(product, dict):
+        kw["product"] = Product(**{k: _as_str(product.get(k), f"product.{k}", path, text)
+                                   for k in ("name", "price", "offer", "url")})
+        if not kw["product"].name:
+            raise ContentkitError("a product needs a name", path=path,
+                                  line=_key_line(text, "product"), key="product.name")
+    elif product is not None:
+        kw["product"] = Product(name=_as_str(product, "product", path, text))
+    platforms = fm.get("platforms")
+    if platforms is not None:
+        if not isinstance(platforms, dict) or not all(isinstance(v, dict) for v in platforms.values()):
+            raise ContentkitError("expected a mapping of platform name to settings",
+                                  path=path, line=_key_line(text, "platforms"), key="platforms")
+        kw["platforms"] = tuple(
+            (str(name), tuple(sorted((str(k), v) for k, v in items.items())))
+            for name, items in sorted(platforms.items(), key=lambda kv: str(kv[0]))
+        )
+    return kw, warnings
+
+
+# ---------------------------------------------------------------------------- markdown
+def _markdown():
+    from markdown_it import MarkdownIt
+    from mdit_py_cjk_friendly import cjk_friendly
+    from mdit_py_plugins.container import container_plugin
+
+    # cjk_friendly: **强调。**后文 parses as emphasis next to full-width punctuation.
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").use(cjk_friendly)
+    for role in CONTAINER_ROLES:
+        md.use(container_plugin, name=role)
+    return md
+
+
+def _inline(token, images: list[tuple[str, str, str]]) -> RichText:
+    """Convert an inline token's children to spans; images are collected separately."""
+    spans: list[Span] = []
+    strong = em = 0
+    href: list[str] = []
+    for child in token.children or []:
+        t = child.type
+        if t == "text":
+            spans.append(Span(child.content, bool(strong), bool(em), False, href[-1] if href else None))
+        elif t == "code_inline":
+            spans.append(Span(child.content, bool(strong), bool(em), True, href[-1] if href else None))
+        elif t == "strong_open":
+            strong += 1
+        elif t == "strong_close":
+            strong -= 1
+        elif t == "em_open":
+            em += 1
+        elif t == "em_close":
+            em -= 1
+        elif t == "link_open":
+            href.append(str(child.attrs.get("href", "")))
+        elif t == "link_close":
+            if href:
+                href.pop()
+        elif t == "softbreak":
+            spans.append(Span(" " if _needs_space(spans) else ""))
+        elif t == "hardbreak":
+            spans.append(Span("\n"))
+        elif t == "image":
+            images.append((str(child.attrs.get("src", "")), child.content or "",
+                           str(child.attrs.get("title", "") or "")))
+        elif t == "html_inline":
+            continue  # inline tags are dropped from the text views
+        elif t in ("s_open", "s_close"):
+            continue
+    # merge adjacent runs with the same formatting
+    merged: list[Span] = []
+    for sp in spans:
+        if not sp.text:
+            continue
+        if merged and (merged[-1].strong, merged[-1].em, merged[-1].code, merged[-1].href) == (
+                sp.strong, sp.em, sp.code, sp.href):
+            merged[-1] = Span(merged[-1].text + sp.text, sp.strong, sp.em, sp.code, sp.href)
+        else:
+            merged.append(sp)
+    return RichText(tuple(merged))
+
+
+def _needs_space(spans: list[Span]) -> bool:
+    """A soft line break is a space in English and nothing between CJK characters."""
+    if not spans or not spans[-1].text:
+        return True
+    last = spans[-1].text[-1]
+    return not ("\u2e80" <= last <= "\u9fff" or "\u3000" <= last <= "\u303f" or "\uff00" <= last <= "\uffef")
+
+
+class _Walker:
+    def __init__(self, tokens, path: str, base_dir: Path) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.path = path
+        self.base_dir = base_dir
+        self.warnings: list[str] = []
+        self.remote_reported: set[str] = set()
+
+    def line(self, tok) -> int:
+        return (tok.map[0] + 1) if tok.map else 0
+
+    def image_block(self, src: str, alt: str, title: str, line: int) -> Image:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src) or src.startswith("//"):
+            if src not in self.remote_reported:
+                self.remote_reported.add(src)
+                self.warnings.append(f"{self.path}:{line}: remote image {src} kept as a link, not fetched")
+            return Image(src=src, alt=alt, title=title, remote=True, line=line)
+        if src.startswith("data:"):
+            return Image(src="", alt=alt, title=title, line=line)
+        from urllib.parse import unquote
+
+        rel = unquote(src.split("#", 1)[0].split("?", 1)[0])
+        local = (self.base_dir / rel) if self.base_dir else Path(rel)
+        return Image(src=src, alt=alt, title=title,
+                     local_path=local.resolve() if local.is_file() else None, line=line)
+
+    def blocks(self, stop: str | None) -> list[Block]:
+        """Parse block tokens until a closing token of type ``stop`` (consumed)."""
+        out: list[Block] = []
+        toks = self.tokens
+        while self.i < len(toks):
+            tok = toks[self.i]
+            t = tok.type
+            if stop and t == stop:
+                self.i += 1
+                return out
+            if t == "paragraph_open":
+                inline = toks[self.i + 1]
+                images: list[tuple[str, str, str]] = []
+                text = _inline(inline, images)
+                line = self.line(tok)
+                if text:
+                    out.append(Paragraph(text=text, line=line))
+                for src, alt, title in images:
+                    out.append(self.image_block(src, alt, title, line))
+                self.i += 3
+            elif t in ("bullet_list_open", "ordered_list_open"):
+                out.append(self.list_block())
+            elif t == "blockquote_open":
+                line = self.line(tok)
+                self.i += 1
+                inner = self.blocks("blockquote_close")
+                paras = [block for block in inner if isinstance(block, Paragraph)]
+                texts = [p.text for p in paras]
+                attribution = ""
+                if texts:
+                    last = texts[-1].plain.strip()
+                    m = re.match(r"^(?:——|—|--|―|－－)\s*(.+)$", last)
+                    if m and len(texts) > 1:
+                        attribution = m.group(1).strip()
+                        texts = texts[:-1]
+                    elif texts:
+                        # attribution on the same paragraph after a line break: "...\n— Name"
+                        spans = list(texts[-1].spans)
+                        plain = texts[-1].plain
+                        m2 = re.search(r"\n\s*(?:——|—|--|―)\s*([^\n]+)$", plain)
+                        if m2:
+                            attribution = m2.group(1).strip()
+                            cut = len(plain) - len(m2.group(0))
+                            texts[-1] = _truncate_rich(RichText(tuple(spans)), cut)
+                for block in inner:
+                    if not isinstance(block, Paragraph):
+                        out_block = block
+                        if isinstance(out_block, Image):
+                            out.append(out_block)
+                out.append(Quote(paragraphs=tuple(texts), attribution=attribution, line=line))
+            elif t in ("fence", "code_block"):
+                out.append(Code(code=tok.content.rstrip("\n"), lang=(tok.info or "").strip().split(" ")[0],
+                                line=self.line(tok)))
+                self.i += 1
+            elif t == "html_block":
+                out.append(Html(html=tok.content, line=self.line(tok)))
+                self.i += 1
+            elif t == "table_open":
+                out.append(self.table())
+            elif t.startswith("container_") and t.endswith("_open"):
+                role = t[len("container_"):-len("_open")]
+                line = self.line(tok)
+                self.i += 1
+                inner = self.blocks(f"container_{role}_close")
+                out.append(Callout(role=role, blocks=tuple(inner), line=line))
+            elif t == "heading_open":
+                return out  # the caller starts a new section
+            else:  # hr, front_matter, anything unknown
+                self.i += 1
+        return out
+
+    def list_block(self) -> ListBlock:
+        tok = self.tokens[self.i]
+        ordered = tok.type == "ordered_list_open"
+        close = "ordered_list_close" if ordered else "bullet_list_close"
+        start = int(tok.attrs.get("start", 1) or 1) if ordered else 1
+        line = self.line(tok)
+        self.i += 1
+        items: list[ListItem] = []
+        while self.i < len(self.tokens) and self.tokens[self.i].type != close:
+            if self.tokens[self.i].type == "list_item_open":
+                self.i += 1
+                inner = self.blocks("list_item_close")
+                texts = [b.text for b in inner if isinstance(b, Paragraph)]
+                children = tuple(b for b in inner if isinstance(b, ListBlock))
+                spans: list[Span] = []
+                for k, txt in enumerate(texts):
+                    if k:
+                        spans.append(Span(" "))
+                    spans.extend(txt.spans)
+                items.append(ListItem(text=RichText(tuple(spans)), children=children))
+            else:
+                self.i += 1
+        self.i += 1
+        return ListBlock(items=tuple(items), ordered=ordered, start=start, line=line)
+
+    def table(self) -> Table:
+        line = self.line(self.tokens[self.i])
+        header: list[str] = []
+        rows: list[list[str]] = []
+        current: list[str] | None = None
+        in_head = False
+        while self.i < len(self.tokens):
+            tok = self.tokens[self.i]
+            if tok.type == "table_close":
+                self.i += 1
+                break
+            if tok.type == "thead_open":
+                in_head = True
+            elif tok.type == "thead_close":
+                in_head = False
+            elif tok.type == "tr_open":
+                current = []
+            elif tok.type == "tr_close" and current is not None:
+                if in_head:
+                    header = current
+                else:
+                    rows.append(current)
+            elif tok.type == "inline" and current is not None:
+                current.append(_inline(tok, []).plain.strip())
+            self.i += 1
+        return Table(header=tuple(header), rows=tuple(tuple(r) for r in rows), line=line)
+
+
+def _truncate_rich(text: RichText, n: int) -> RichText:
+    spans: list[Span] = []
+    left = n
+    for sp in text.spans:
+        if left <= 0:
+            break
+        piece = sp.text[:left]
+        left -= len(piece)
+        spans.append(Span(piece.rstrip("\n") if left <= 0 else piece, sp.strong, sp.em, sp.code, sp.href))
+    return RichText(tuple(spans))
+
+
+# ---------------------------------------------------------------------------- entry point
+def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
+               raw: bytes | None = None, warnings: list[str] | None = None) -> Story:
+    """Parse decoded Markdown text into a Story (no analysis yet)."""
+    path = source
+    warnings = list(warnings or [])
+    fm, body, fm_lines = split_front_matter(text, path)
+    meta_kw, meta_warnings = build_metadata(fm, path, text)
+    warnings.extend(meta_warnings)
+    base = base_dir if base_dir is not None else Path.cwd()
+
+    md = _markdown()
+    # Parse the body, then shift token line numbers past the front matter.
+    tokens = md.parse(body)
+    for tok in tokens:
+        if tok.map:
+            tok.map = [tok.map[0] + fm_lines, tok.map[1] + fm_lines]
+    walker = _Walker(tokens, path, base)
+
+    sections: list[Section] = []
+    title = meta_kw["title"]
+    pending_heading: tuple[str, int, int] | None = None  # (heading, level, line)
+    first_heading_used_as_title = False
+    while walker.i < len(tokens):
+        tok = tokens[walker.i]
+        if tok.type == "heading_open":
+            level = int(tok.tag[1:])
+            heading = _inline(tokens[walker.i + 1], []).plain.strip()
+            line = walker.line(tok)
+            walker.i += 3
+            if pending_heading is None and not sections and level == 1 and (
+                    not title or heading == title) and not first_heading_used_as_title:
+                title = title or heading
+                first_heading_used_as_title = True
+                pending_heading = None
+                # the H1 title does not become a section; blocks after it join the intro
+                continue
+            if pending_heading is not None:
+                sections.append(Section(pending_heading[0], pending_heading[1], (), pending_heading[2]))
+            pending_heading = (heading, level, line)
+            blocks = walker.blocks(None)
+            sections.append(Section(heading, level, tuple(blocks), line))
+            pending_heading = None
+        else:
+            line = walker.line(tok)
+            blocks = walker.blocks(None)
+            if blocks:
+                if sections and sections[-1].heading == "" and sections[-1].level == 0:
+                    prev = sections.pop()
+                    sections.append(Section("", 0, prev.blocks + tuple(blocks), prev.line))
+                else:
+                    sections.append(Section("", 0, tuple(blocks), line))
+    warnings.extend(walker.warnings)
+    for img in (b for s in sections for b in s.blocks if isinstance(b, Image)):
+        if not img.remote and img.src and img.local_path is None:
+            warnings.append(f"{path}:{img.line}: local image '{img.src}' not found")
+
+    if not title:
+        first = next((block for s in sections for block in s.blocks if isinstance(block, Paragraph)), None)
+        if first is None and not sections:
+            raise ContentkitError("story has no text", path=path)
+        title = (sections[0].heading if sections and sections[0].heading else
+                 (first.text.plain if first else "Untitled"))
+        title = re.split(r"(?<=[。！？!?.])\s*", title.strip())[0][:64]
+        warnings.append(f"{path}: no title in front matter or as '# heading'; using '{title}'")
+    if not any(block_has_text(s) for s in sections) and not any(s.heading for s in sections):
+        raise ContentkitError("story has a title but no text", path=path)
+    meta_kw["title"] = title
+    digest = hashlib.sha256(raw if raw is not None else text.encode("utf-8")).hexdigest()
+    return Story(meta=Metadata(**meta_kw), sections=tuple(sections), source=source,
+                 sha256=digest, base_dir=base, warnings=tuple(warnings))
+
+
+def block_has_text(section: Section) -> bool:
+    return bool(section.plain.strip())
+
+
+def parse_file(path: str) -> Story:
+    """Read and parse a story file (``-`` reads standard input)."""
+    text, raw, warnings = _read(path)
+    base = Path.cwd() if path == "-" else Path(path).resolve().parent
+    return parse_text(text, source=path, base_dir=base, raw=raw, warnings=warnings)
+
+
+def _read(path: str) -> tuple[str, bytes, list[str]]:
+    if path == "-":
+        raw = sys.stdin.buffer.read()
+        label = "<stdin>"
+    else:
+        p = Path(path)
+        label = path
+        if not p.exists():
+            raise ContentkitError("file not found", path=path)
+        if p.is_dir():
+            raise ContentkitError("is a folder, not a Markdown file", path=path)
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise ContentkitError(f"cannot read: {exc.strerror}", path=path) from None
+    text, warnings = decode(raw, label)
+    return text, raw, warnings

@@ -1,0 +1,314 @@
+"""The typed, immutable Story model.
+
+A story is parsed once (``contentkit.parser``) into these frozen dataclasses; every format
+plugin reads them and nothing downstream re-parses Markdown. Inline formatting is kept as
+``Span`` runs so a format can render emphasis (bold = emphasis) the way its platform allows.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of inline text with its formatting."""
+
+    text: str
+    strong: bool = False
+    em: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class RichText:
+    """Inline text as formatted runs, with plain, Markdown and HTML views."""
+
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def plain(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+    @property
+    def strong_parts(self) -> tuple[str, ...]:
+        return tuple(s.text.strip() for s in self.spans if s.strong and s.text.strip())
+
+    def markdown(self) -> str:
+        out = []
+        for s in self.spans:
+            t = s.text
+            if s.code:
+                t = f"`{t}`"
+            if s.em:
+                t = f"*{t}*"
+            if s.strong:
+                t = f"**{t}**"
+            if s.href:
+                t = f"[{t}]({s.href})"
+            out.append(t)
+        return "".join(out)
+
+    def html(self) -> str:
+        out = []
+        for s in self.spans:
+            t = html.escape(s.text, quote=True).replace("\n", "<br>")
+            if s.code:
+                t = f"<code>{t}</code>"
+            if s.em:
+                t = f"<em>{t}</em>"
+            if s.strong:
+                t = f"<strong>{t}</strong>"
+            if s.href:
+                t = f'<a href="{html.escape(s.href, quote=True)}">{t}</a>'
+            out.append(t)
+        return "".join(out)
+
+    def __bool__(self) -> bool:
+        return bool(self.plain.strip())
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: RichText
+    line: int = 0
+    kind: str = field(default="paragraph", init=False)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: RichText
+    children: tuple["ListBlock", ...] = ()
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+    start: int = 1
+    line: int = 0
+    kind: str = field(default="list", init=False)
+
+    def flat(self, depth: int = 0) -> Iterator[tuple[int, ListItem]]:
+        for item in self.items:
+            yield depth, item
+            for child in item.children:
+                yield from child.flat(depth + 1)
+
+
+@dataclass(frozen=True)
+class Quote:
+    paragraphs: tuple[RichText, ...]
+    attribution: str = ""
+    line: int = 0
+    kind: str = field(default="quote", init=False)
+
+    @property
+    def text(self) -> RichText:
+        spans: list[Span] = []
+        for i, p in enumerate(self.paragraphs):
+            if i:
+                spans.append(Span("\n"))
+            spans.extend(p.spans)
+        return RichText(tuple(spans))
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str = ""
+    title: str = ""
+    local_path: Path | None = None  # resolved, existing local file
+    remote: bool = False
+    line: int = 0
+    kind: str = field(default="image", init=False)
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    lang: str = ""
+    line: int = 0
+    kind: str = field(default="code", init=False)
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    line: int = 0
+    kind: str = field(default="table", init=False)
+
+
+@dataclass(frozen=True)
+class Html:
+    html: str
+    line: int = 0
+    kind: str = field(default="html", init=False)
+
+
+@dataclass(frozen=True)
+class Callout:
+    """An author's explicit steer: ``::: keypoint``, ``::: hook``, ``::: cta``, ``::: note``."""
+
+    role: str
+    blocks: tuple["Block", ...]
+    line: int = 0
+    kind: str = field(default="callout", init=False)
+
+    @property
+    def text(self) -> RichText:
+        spans: list[Span] = []
+        for b in self.blocks:
+            t = block_text(b)
+            if t:
+                if spans:
+                    spans.append(Span("\n"))
+                spans.extend(t.spans)
+        return RichText(tuple(spans))
+
+
+Block = Union[Paragraph, ListBlock, Quote, Image, Code, Table, Html, Callout]
+
+
+def block_text(block: Block) -> RichText:
+    """The readable inline text of a block (empty for images, code, tables, raw HTML)."""
+    if isinstance(block, Paragraph):
+        return block.text
+    if isinstance(block, Quote):
+        return block.text
+    if isinstance(block, Callout):
+        return block.text
+    if isinstance(block, ListBlock):
+        spans: list[Span] = []
+        for _, item in block.flat():
+            if spans:
+                spans.append(Span("\n"))
+            spans.extend(item.text.spans)
+        return RichText(tuple(spans))
+    return RichText()
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    level: int
+    blocks: tuple[Block, ...]
+    line: int = 0
+
+    @property
+    def text_blocks(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if block_text(b))
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(block_text(b).plain for b in self.blocks if block_text(b))
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str = ""
+    handle: str = ""
+    color: str = ""
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str = ""
+    price: str = ""
+    offer: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subtitle: str = ""
+    author: str = ""
+    persona: str = ""
+    language: str = ""  # as declared; the detected one is in Analysis.language
+    tags: tuple[str, ...] = ()
+    brand: Brand = Brand()
+    product: Product | None = None
+    cta: str = ""
+    hook: str = ""
+    key_points: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    slug: str = ""
+    platforms: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+
+    def platform_override(self, platform: str) -> dict[str, Any]:
+        for name, items in self.platforms:
+            if name == platform:
+                return dict(items)
+        return {}
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    text: str
+    section: int  # index into Story.sections, -1 when from front matter
+    score: float
+    explicit: bool = False
+
+
+@dataclass(frozen=True)
+class Analysis:
+    language: str  # zh-Hans, zh-Hant or en
+    sentences: tuple[tuple[str, ...], ...]  # per section
+    keywords: tuple[str, ...]
+    key_points: tuple[KeyPoint, ...]
+    hook: str
+    hashtags: tuple[str, ...]
+    char_count: int
+    word_count: int
+    reading_time_s: float
+    speaking_time_s: float
+    speaking_rate: float  # units per second: characters (zh) or words (en)
+
+    @property
+    def is_cjk(self) -> bool:
+        return self.language.startswith("zh")
+
+
+@dataclass(frozen=True)
+class Story:
+    meta: Metadata
+    sections: tuple[Section, ...]
+    source: str  # path as given, or "-" for stdin
+    sha256: str
+    base_dir: Path
+    warnings: tuple[str, ...] = ()
+    analysis: Analysis | None = None
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    def blocks(self) -> Iterator[tuple[int, Block]]:
+        for i, s in enumerate(self.sections):
+            for b in s.blocks:
+                yield i, b
+
+    def images(self) -> list[Image]:
+        out: list[Image] = []
+        for _, b in self.blocks():
+            if isinstance(b, Image):
+                out.append(b)
+        return out
+
+    def quotes(self) -> list[tuple[int, Quote]]:
+        return [(i, b) for i, b in self.blocks() if isinstance(b, Quote)]
+
+    def callouts(self, role: str) -> list[Callout]:
+        return [b for _, b in self.blocks() if isinstance(b, Callout) and b.role == role]
+
+    @property
+    def a(self) -> Analysis:
+        if self.analysis is None:  # pragma: no cover - programming error
+            raise RuntimeError("story has not been analysed")
+        return self.analysis

@@ -1,0 +1,173 @@
+"""Text helpers shared by every format: CJK detection, sentences, lengths, truncation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Sentence terminators, and the closing marks that stay with the sentence they end.
+_CJK_TERMINATORS = "。！？!?…；"
+_CLOSERS = "”’」』）)】》\"'"
+_EN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-\.]*")
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2FA1F
+            or 0xF900 <= o <= 0xFAFF or 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF)
+
+
+def is_cjk_punct(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or ch in "“”‘’…—·"
+
+
+def cjk_count(text: str) -> int:
+    return sum(1 for ch in text if is_cjk(ch))
+
+
+def en_words(text: str) -> list[str]:
+    """English-ish words (runs of Latin letters/digits) outside CJK text."""
+    return _EN_WORD_RE.findall(text)
+
+
+def is_cjk_text(text: str) -> bool:
+    """Mostly Chinese/Japanese/Korean, counting a Latin word as three characters."""
+    han = cjk_count(text)
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return han > 0 and han * 3 >= latin
+
+
+def visible_len(text: str) -> int:
+    """Characters a reader counts: everything but whitespace."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def display_width(text: str) -> int:
+    """Width in half-width cells (CJK and full-width count 2)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# ------------------------------------------------------------------ sentence segmentation
+@lru_cache(maxsize=1)
+def _en_segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences.
+
+    Chinese: after 。！？；… (and !? in mixed text), keeping closing quotes 」” with the
+    sentence; an opening-quote sentence ending in 。” stays whole. English: pysbd, which
+    knows abbreviations (Mr., U.S., e.g.) and decimals. Line breaks always end a sentence.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if is_cjk_text(line):
+            out.extend(_split_cjk(line))
+        else:
+            out.extend(s.strip() for s in _en_segmenter().segment(line) if s.strip())
+    return out
+
+
+def _split_cjk(text: str) -> list[str]:
+    parts: list[str] = []
+    buf: list[str] = []
+    depth = 0  # inside 「」 or “” quotes we do not split
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        buf.append(ch)
+        if ch in "「『“（(":
+            depth += 1
+        elif ch in "」』”）)" and depth > 0:
+            depth -= 1
+        if ch in _CJK_TERMINATORS or (ch == "." and i + 1 < n and text[i + 1] == " "
+                                       and i > 0 and is_cjk(text[i - 1])):
+            # absorb runs of terminators (？！, ……) and closing quotes
+            while i + 1 < n and (text[i + 1] in _CJK_TERMINATORS or text[i + 1] in _CLOSERS):
+                i += 1
+                buf.append(text[i])
+                if text[i] in "」』”）)" and depth > 0:
+                    depth -= 1
+            if depth == 0 and not (ch == "…" and i + 1 < n and text[i + 1] not in " "
+                                   and not _is_sentence_start(text, i + 1)):
+                s = "".join(buf).strip()
+                if s:
+                    parts.append(s)
+                buf = []
+        i += 1
+    tail = "".join(buf).strip()
+    if tail:
+        if parts and len(tail) <= 2 and all(c in _CLOSERS or is_cjk_punct(c) for c in tail):
+            parts[-1] += tail
+        else:
+            parts.append(tail)
+    return parts
+
+
+def _is_sentence_start(text: str, i: int) -> bool:
+    return i >= len(text) or text[i] in "「“—"
+
+
+# ------------------------------------------------------------------ platform lengths
+def weighted_length(text: str) -> int:
+    """X/Twitter weighted length: CJK and most non-Latin characters count 2, URLs 23."""
+    from twitter_text import parse_tweet
+
+    return parse_tweet(text).weightedLength
+
+
+def fit_sentences(sentences: list[str], limit: int, measure, joiner: str = "") -> tuple[list[str], list[str]]:
+    """Take whole sentences while ``measure(joined) <= limit``. Returns (kept, dropped)."""
+    kept: list[str] = []
+    for i, s in enumerate(sentences):
+        candidate = joiner.join(kept + [s])
+        if measure(candidate) > limit:
+            return kept, sentences[i:]
+        kept.append(s)
+    return kept, []
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Join sentences with a space between Latin ones and nothing between CJK ones."""
+    out = ""
+    for s in sentences:
+        if out and not (is_cjk_or_punct(out[-1]) and is_cjk_or_punct(s[0])):
+            out += " "
+        out += s
+    return out
+
+
+def is_cjk_or_punct(ch: str) -> bool:
+    return is_cjk(ch) or is_cjk_punct(ch)
+
+
+def shorten(text: str, limit: int, measure=len, ellipsis: str = "…") -> str:
+    """Shorten to ``limit`` at a word or clause boundary, adding an ellipsis; never mid-word."""
+    if measure(text) <= limit:
+        return text
+    # prefer a clause boundary
+    best = ""
+    for m in re.finditer(r"[，、：；,;:—–\-\s]", text):
+        cut = text[: m.start()].rstrip(" ，、：；,;:—–-")
+        if cut and measure(cut + ellipsis) <= limit:
+            best = cut
+    if not best:
+        # CJK text can be cut between any two characters (not inside a Latin word)
+        acc = ""
+        for ch in text:
+            if measure(acc + ch + ellipsis) > limit:
+                break
+            acc += ch
+        while acc and acc[-1].isascii() and acc[-1].isalnum() and not is_cjk_text(acc[-1:]):
+            acc = acc[:-1]
+        best = acc.rstrip()
+    return (best + ellipsis) if best else text[:1] + ellipsis
