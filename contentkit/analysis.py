@@ -81,7 +81,7 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
         out = []
         for word, weight in pairs:
             w = word.strip()
-            if len(w) < 2 or w in _ZH_STOP or re.fullmatch(r"[\d.,%]+", w):
+            if len(w) < 2 or w in _ZH_STOP or re.fullmatch(r"[\d.,%零一二三四五六七八九十百千万亿两]+", w):
                 continue
             if not re.search(r"[\u4e00-\u9fff]", w) and (
                     len(w) < 3 or not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)):

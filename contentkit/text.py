@@ -7,7 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 # Sentence terminators, and the closing marks that stay with the sentence they end.
-_CJK_TERMINATORS = "。！？!?…；"
+_CJK_TERMINATORS = "。！？!?…"
 _CLOSERS = "”’」』）)】》\"'"
 _EN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-\.]*")
 

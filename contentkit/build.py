@@ -1,0 +1,170 @@
+"""Build orchestration: parse once, analyse once, render each format, write the manifest."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from contentkit import __version__
+from contentkit.errors import EXIT_STRICT, ContentkitError, UsageError, closest
+from contentkit.output import Output, dumps, safe_name, write_atomic
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildRequest:
+    stories: list[str]
+    formats: list[str] = field(default_factory=list)  # empty: every available format
+    out: Path | None = None
+    platforms: list[str] = field(default_factory=list)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # {"article": {...}, "analysis": {...}}
+    strict: bool = False
+    where: str = ""  # recipe path, for error messages
+
+
+def split_option(item: str) -> tuple[str, str, Any]:
+    """Parse ``format.key=value`` (value as TOML if it parses, else a string)."""
+    import tomllib
+
+    if "=" not in item or "." not in item.split("=", 1)[0]:
+        raise UsageError(f"option '{item}' must look like FORMAT.KEY=VALUE, e.g. article.emoji=true")
+    key, value = item.split("=", 1)
+    fmt, opt = key.strip().split(".", 1)
+    try:
+        parsed = tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        parsed = value
+    return fmt, opt.strip(), parsed
+
+
+def rates_from(options: dict[str, Any], where: str = ""):
+    from contentkit.analysis import Rates
+
+    fields = {f.name: f for f in dataclasses.fields(Rates)}
+    values = {}
+    for key, value in options.items():
+        if key not in fields:
+            raise UsageError(f"unknown option 'analysis.{key}'{closest(key, list(fields))}",
+                             path=where or None)
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise ContentkitError(f"expected a number, got {value!r}", path=where or None,
+                                  key=f"analysis.{key}") from None
+        if v <= 0:
+            raise ContentkitError("must be greater than 0", path=where or None, key=f"analysis.{key}")
+        values[key] = v
+    return Rates(**values)
+
+
+def plan(req: BuildRequest):
+    """Resolve formats, platforms and options before anything is read or written."""
+    from contentkit import plugins
+    from contentkit.platforms import get_platform, platforms
+
+    names = req.formats or plugins.available()
+    seen = []
+    for n in names:
+        if n not in seen:
+            seen.append(n)
+    chosen = [plugins.load(n) for n in seen]
+    for p in req.platforms:
+        get_platform(p)
+    for key in req.options:
+        if key != "analysis" and key not in seen:
+            if key in plugins.available():
+                continue  # options for a format not built this time are ignored
+            raise UsageError(f"options given for unknown format '{key}'{closest(key, plugins.available())}",
+                             path=req.where or None)
+    rates = rates_from(req.options.get("analysis", {}), req.where)
+    jobs = []
+    table = platforms()
+    for plugin in chosen:
+        supported = [p.name for p in table.values() if plugin.name in p.formats]
+        values = dict(req.options.get(plugin.name, {}))
+        if req.platforms and supported:
+            wanted = [p for p in req.platforms if p in supported]
+            if not wanted:
+                if req.formats:
+                    raise UsageError(f"format '{plugin.name}' has no platform "
+                                     f"{', '.join(req.platforms)}; it supports {', '.join(supported)}")
+                continue
+            values["platforms"] = tuple(wanted)
+        if "platforms" in values:
+            values["platforms"] = tuple(values["platforms"])
+            for p in values["platforms"]:
+                if p not in supported:
+                    raise UsageError(f"format '{plugin.name}' has no platform '{p}'"
+                                     f"{closest(p, supported)}; it supports {', '.join(supported)}")
+        options = plugins.parse_options(plugin, values, req.where)
+        jobs.append((plugin, options))
+    if not jobs:
+        raise UsageError("nothing to build: no format supports the platforms asked for")
+    return jobs, rates
+
+
+def default_out(story) -> Path:
+    if story.meta.slug:
+        return Path("out") / safe_name(story.meta.slug)
+    if story.source != "-":
+        return Path("out") / safe_name(Path(story.source).stem)
+    return Path("out") / safe_name(story.meta.title)
+
+
+def build_one(path: str, jobs, rates, req: BuildRequest,
+              progress: Progress | None = None) -> tuple[Path, dict[str, Any]]:
+    from contentkit.analysis import analyze
+    from contentkit.parser import parse_file
+
+    say = progress or (lambda _msg: None)
+    say(f"parse {path}")
+    story = analyze(parse_file(path), rates)
+    out_dir = req.out if (req.out and len(req.stories) == 1) else (
+        (req.out / default_out(story).name) if req.out else default_out(story))
+    output = Output(out_dir)
+    output.open()
+    try:
+        for w in story.warnings:
+            output.warn(w)
+        formats_json: dict[str, Any] = {}
+        for plugin, options in jobs:
+            say(f"render {plugin.name}")
+            plugin.render(story, options, output)
+            formats_json[plugin.name] = options.model_dump(mode="json")
+        warnings = list(output.warnings)
+        for art in output.artifacts:
+            warnings.extend(f"{art.path}: {w}" for w in art.warnings)
+        manifest = {
+            "contentkit": __version__,
+            "story": {
+                "path": story.source,
+                "sha256": story.sha256,
+                "title": story.title,
+                "language": story.a.language,
+            },
+            "formats": formats_json,
+            "artifacts": [a.to_json() for a in sorted(output.artifacts, key=lambda a: a.path)],
+            "warnings": warnings,
+        }
+        if req.strict and warnings:
+            raise ContentkitError(f"--strict: {len(warnings)} warning(s), first: {warnings[0]}",
+                                  exit_code=EXIT_STRICT)
+        output.commit()
+        write_atomic(out_dir / "manifest.json", dumps(manifest).encode("utf-8"))
+    except BaseException:
+        output.abort()
+        raise
+    return out_dir, manifest
+
+
+def build(req: BuildRequest, progress: Progress | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    if not req.stories:
+        raise UsageError("no story given")
+    if req.stories.count("-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    jobs, rates = plan(req)
+    return [build_one(path, jobs, rates, req, progress) for path in req.stories]

@@ -1,0 +1,449 @@
+"""The ``article`` format: platform article text within each platform's real limits.
+
+Variants (one per platform in the profile table that lists ``article``):
+
+* ``longform``   - Markdown + self-contained HTML for a blog or WeChat official account
+* ``xiaohongshu`` - a Xiaohongshu note: short title, short paragraphs, hashtags at the end
+* ``x``          - an X/Twitter thread, every post within 280 weighted characters, numbered 1/n
+* ``newsletter`` - email-safe HTML (tables, inline styles) and a plain-text part
+
+Content is cut only at sentence boundaries, and every cut is reported as a warning.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Literal
+
+from pydantic import Field
+
+from contentkit import __version__
+from contentkit.output import Artifact, Output
+from contentkit.platforms import get_platform
+from contentkit.plugins import FormatOptions
+from contentkit.render_md import (
+    blocks_html,
+    blocks_markdown,
+    blocks_text,
+    image_name,
+    local_images,
+)
+from contentkit.story import Callout, Image, ListBlock, Paragraph, Quote, Story
+from contentkit.text import (
+    display_width,
+    fit_sentences,
+    is_cjk_text,
+    join_sentences,
+    shorten,
+    split_sentences,
+    visible_len,
+    weighted_length,
+)
+
+EMOJI_BULLETS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟", "📌", "📌")
+NUM_BULLETS = ("①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩", "⑪", "⑫")
+
+
+class ArticleOptions(FormatOptions):
+    emoji: bool = Field(False, description="emoji bullets and accents in the Xiaohongshu note and X thread")
+    thread_mode: Literal["summary", "full"] = Field(
+        "summary", description="X thread: one post per section (summary) or every sentence (full)")
+    embed_images: bool = Field(True, description="embed local images in longform.html as data URIs")
+    newsletter_wrap: int = Field(72, ge=0, le=200, description="plain-text newsletter line width (0: no wrap)")
+
+
+class ArticleFormat:
+    name = "article"
+    description = "Platform article text: long-form (MD+HTML), Xiaohongshu note, X thread, newsletter"
+    options_model = ArticleOptions
+
+    def render(self, story: Story, options: ArticleOptions, out: Output) -> list[Artifact]:
+        wanted = options.platforms or ("longform", "xiaohongshu", "x", "newsletter")
+        arts: list[Artifact] = []
+        images_copied = False
+        for platform in wanted:
+            if platform in ("longform", "newsletter") and not images_copied:
+                for img in local_images(story):
+                    arts.append(out.write(f"article/images/{image_name(img)}", img.local_path.read_bytes(),
+                                          format=self.name, platform=platform))
+                images_copied = True
+            arts.extend(getattr(self, "_" + platform.replace("-", "_"))(story, options, out))
+        return arts
+
+    # ------------------------------------------------------------------ long-form
+    def _longform(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
+        p = get_platform("longform")
+        warnings: list[str] = []
+        a = story.a
+        over = story.meta.platform_override("longform")
+        title = str(over.get("title") or story.title)
+        title = _limit(title, p.get("title_max"), len, "title", warnings)
+        digest = _digest(story, p.get("digest_max"))
+        reading = _reading(story)
+        tags = _hashtag_line(over.get("hashtags") or a.hashtags, 8)
+        cta = str(over.get("cta") or story.meta.cta)
+
+        md = [f"# {title}", ""]
+        if story.meta.subtitle:
+            md += [f"*{story.meta.subtitle}*", ""]
+        byline = " · ".join(x for x in (story.meta.author, reading) if x)
+        md += [f"> {byline}", ""]
+        for sec in story.sections:
+            if sec.heading:
+                md += ["#" * max(2, min(sec.level, 6)) + " " + sec.heading, ""]
+            body = blocks_markdown(sec.blocks)
+            if body:
+                md += [body, ""]
+        if cta:
+            md += ["---", "", f"**{cta}**", ""]
+        if tags:
+            md += [tags, ""]
+        arts = [out.write("article/longform.md", "\n".join(md).rstrip() + "\n", format=self.name,
+                          platform="longform", warnings=list(warnings))]
+
+        from jinja2 import Environment, PackageLoader, select_autoescape
+
+        env = Environment(loader=PackageLoader("contentkit", "templates"),
+                          autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+        html_warnings: list[str] = []
+        sections = [{"heading": s.heading, "level": max(2, min(s.level, 6)),
+                     "html": blocks_html(s.blocks, cjk=a.is_cjk, embed_images=o.embed_images,
+                                         warnings=html_warnings)}
+                    for s in story.sections]
+        page = env.get_template("longform.html.j2").render(
+            lang=a.language, version=__version__, title=title, subtitle=story.meta.subtitle,
+            author=story.meta.author, reading=reading, digest=digest, sections=sections,
+            cta=cta, hashtags=tags, accent=_accent(story))
+        arts.append(out.write("article/longform.html", page, format=self.name, platform="longform",
+                              warnings=warnings + html_warnings))
+        return arts
+
+    # ------------------------------------------------------------------ xiaohongshu
+    def _xiaohongshu(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
+        p = get_platform("xiaohongshu")
+        warnings: list[str] = []
+        a = story.a
+        over = story.meta.platform_override("xiaohongshu")
+        title = str(over.get("title") or story.title)
+        title = _limit(title, p.get("title_max"), len, "title", warnings)
+        bullets = EMOJI_BULLETS if o.emoji else NUM_BULLETS
+        tags = list(over.get("hashtags") or a.hashtags)[: p.get("hashtags_max", 10)]
+        tag_line = " ".join(f"#{t.lstrip('#')}" for t in tags)
+        cta = str(over.get("cta") or story.meta.cta)
+        cjk = a.is_cjk
+
+        intro = a.hook
+        limit = p.get("body_max", 1000)
+        closing = [("👉 " if o.emoji else "") + cta] if cta else []
+        n_sections = sum(1 for sec in story.sections if sec.heading) or 1
+        fixed = visible_len(intro) + sum(visible_len(c) for c in closing) + visible_len(tag_line)
+        budget = max(40, min(120, (limit - fixed) // n_sections - 12))
+        paragraphs: list[tuple[float, str]] = []  # (score, text) per section
+        points = {kp.section: kp for kp in a.key_points if kp.section >= 0}
+        for si, sec in enumerate(story.sections):
+            if not sec.heading:
+                continue
+            kp = points.get(si)
+            sents = [s for s in a.sentences[si] if s != intro]
+            if not sents:
+                continue
+            lead = kp.text if kp and kp.text in sents else sents[0]
+            # the key sentence plus the sentences after it while the paragraph stays short
+            chosen = [lead]
+            idx = sents.index(lead)
+            for nxt in sents[idx + 1: idx + 3]:
+                if visible_len(join_sentences(chosen + [nxt])) > budget:
+                    break
+                chosen.append(nxt)
+            head = _short_heading(sec.heading)
+            paragraphs.append((kp.score if kp else 0.0, f"{head}\n{join_sentences(chosen)}"))
+
+        def body_of(paras: list[str]) -> str:
+            paras = [f"{bullets[i % len(bullets)]} {t}" for i, t in enumerate(paras)]
+            parts = [intro] + paras + closing + ([tag_line] if tag_line else [])
+            return "\n\n".join(x for x in parts if x)
+
+        kept = [t for _, t in paragraphs]
+        dropped = 0
+        while visible_len(body_of(kept)) > limit and kept:
+            # drop the weakest section, keep story order
+            scores = [(paragraphs[i][0], i) for i in range(len(paragraphs)) if paragraphs[i][1] in kept]
+            _, weakest = min(scores)
+            kept.remove(paragraphs[weakest][1])
+            dropped += 1
+        if dropped:
+            warnings.append(f"body over {limit} characters: left out {dropped} weakest section(s)")
+        body = body_of(kept)
+        if visible_len(body) > limit:  # intro alone too long: cut at a sentence boundary
+            sents = split_sentences(intro)
+            kept_s, _ = fit_sentences(sents, limit - visible_len(body_of([]).replace(intro, "")),
+                                      visible_len, "")
+            intro = join_sentences(kept_s)
+            body = body_of([])
+            warnings.append(f"body over {limit} characters: shortened the opening at a sentence boundary")
+        text = f"{title}\n\n{body}\n"
+        return [out.write("article/xiaohongshu.txt", text, format=self.name, platform="xiaohongshu",
+                          warnings=warnings)]
+
+    # ------------------------------------------------------------------ x thread
+    def _x(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
+        p = get_platform("x")
+        warnings: list[str] = []
+        a = story.a
+        limit = int(p.get("post_max_weighted", 280))
+        max_posts = int(p.get("thread_max", 25))
+        over = story.meta.platform_override("x")
+        tags = list(over.get("hashtags") or a.hashtags)[: p.get("hashtags_max", 2)]
+        cta = str(over.get("cta") or story.meta.cta)
+        cjk = a.is_cjk
+        # numbering " 12/12" is reserved in every post
+        reserve = weighted_length("\n\n99/99")
+        room = limit - reserve
+
+        chunks: list[tuple[str, list[str]]] = []  # (lead line, sentences)
+        opener = story.title if a.hook.startswith(story.title) else f"{a.hook}"
+        chunks.append(("🧵 " + story.title if o.emoji else story.title, split_sentences(opener)))
+        omitted = 0
+        for si, sec in enumerate(story.sections):
+            sents = [s for s in _units(sec, cjk) if s not in a.hook]
+            if not sents:
+                continue
+            if not sec.heading and si == 0:
+                # intro sentences other than the hook join the first post if they fit
+                chunks[0] = (chunks[0][0], chunks[0][1] + sents)
+                continue
+            chunks.append((sec.heading, sents))
+        if cta:
+            chunks.append(("", [cta]))
+
+        posts: list[str] = []
+        cut = 0
+        for lead, sents in chunks:
+            prefix = f"{lead}\n\n" if lead else ""
+            pieces = [x for s in sents for x in _split_long(s, room - weighted_length(prefix))]
+            cut += sum(1 for s in sents if weighted_length(s) > room - weighted_length(prefix))
+            first = True
+            while pieces:
+                pre = prefix if first else ""
+                kept, rest = fit_sentences(pieces, room - weighted_length(pre), weighted_length,
+                                           "" if cjk else " ")
+                if not kept:  # cannot happen after _split_long, but never loop forever
+                    kept, rest = pieces[:1], pieces[1:]
+                posts.append(pre + join_sentences(kept).replace(" \n", "\n").strip())
+                first = False
+                if o.thread_mode == "summary":
+                    omitted += len(rest)
+                    break
+                pieces = rest
+        if tags:
+            tag_text = " ".join(f"#{t}" for t in tags)
+            if weighted_length(posts[-1] + "\n\n" + tag_text) <= room:
+                posts[-1] += "\n\n" + tag_text
+            else:
+                posts.append(tag_text)
+        if len(posts) > max_posts:
+            warnings.append(f"thread over {max_posts} posts: left out the last {len(posts) - max_posts}")
+            posts = posts[:max_posts]
+        if cut:
+            warnings.append(f"{cut} sentence(s) longer than one post were split at a clause or word boundary")
+        n = len(posts)
+        numbered = [f"{t}\n\n{i}/{n}" for i, t in enumerate(posts, start=1)]
+        for t in numbered:
+            assert weighted_length(t) <= limit, t
+        txt = "\n\n---\n\n".join(numbered) + "\n"
+        data = {
+            "platform": "x",
+            "limit_weighted": limit,
+            "mode": o.thread_mode,
+            "sentences_omitted": omitted,
+            "posts": [{"index": i, "text": t, "weighted_length": weighted_length(t)}
+                      for i, t in enumerate(numbered, start=1)],
+        }
+        return [
+            out.write("article/x-thread.txt", txt, format=self.name, platform="x", warnings=warnings),
+            out.write_json("article/x-thread.json", data, format=self.name, platform="x"),
+        ]
+
+    # ------------------------------------------------------------------ newsletter
+    def _newsletter(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
+        p = get_platform("newsletter")
+        warnings: list[str] = []
+        a = story.a
+        over = story.meta.platform_override("newsletter")
+        title = _limit(str(over.get("title") or story.title), p.get("title_max"), len, "title", warnings)
+        preheader = shorten(story.meta.subtitle or a.hook, int(p.get("preheader_max", 90)))
+        cta = str(over.get("cta") or story.meta.cta)
+        product = story.meta.product
+        cta_url = product.url if product and product.url else ""
+        brand = story.meta.brand.name or story.meta.author or "Newsletter"
+        accent = _accent(story)
+        strong = f'<strong style="color:{accent};">'
+        sections = []
+        for s in story.sections:
+            paras = []
+            for b in s.blocks:
+                if isinstance(b, Paragraph):
+                    paras.append(b.text.html().replace("<strong>", strong))
+                elif isinstance(b, Quote):
+                    q = "<br>".join(t.html() for t in b.paragraphs)
+                    cite = f"<br><span style=\"color:#8a817a;font-size:14px;\">—— {html.escape(b.attribution)}</span>" \
+                        if b.attribution else ""
+                    paras.append(f'<div style="border-left:4px solid {accent};padding:4px 0 4px 14px;'
+                                 f'font-style:italic;">{q}{cite}</div>')
+                elif isinstance(b, ListBlock):
+                    items = []
+                    n = b.start
+                    for depth, item in b.flat():
+                        mark = f"{n}." if b.ordered and depth == 0 else "•"
+                        if b.ordered and depth == 0:
+                            n += 1
+                        pad = 12 + 18 * depth
+                        items.append(f'<div style="padding-left:{pad}px;">{mark} {item.text.html()}</div>')
+                    paras.append("".join(items).replace("<strong>", strong))
+                elif isinstance(b, Image):
+                    if b.local_path is not None:
+                        paras.append(f'<img src="images/{html.escape(image_name(b))}" alt="{html.escape(b.alt)}" '
+                                     f'width="536" style="display:block;width:100%;max-width:536px;height:auto;border:0;">')
+                    elif b.remote:
+                        paras.append(f'<a href="{html.escape(b.src)}" style="color:{accent};">'
+                                     f'{html.escape(b.alt or b.src)}</a>')
+                elif isinstance(b, Callout):
+                    inner = blocks_html(b.blocks, cjk=a.is_cjk, embed_images=False, warnings=warnings)
+                    paras.append(f'<div style="background-color:#fbf4ee;padding:10px 14px;">{inner}</div>')
+                else:
+                    t = blocks_html([b], cjk=a.is_cjk, embed_images=False, warnings=warnings)
+                    if t:
+                        paras.append(t)
+            sections.append({"heading": s.heading, "paragraphs": paras})
+        footer = " · ".join(x for x in (brand, story.meta.brand.handle) if x)
+        from jinja2 import Environment, PackageLoader, select_autoescape
+
+        env = Environment(loader=PackageLoader("contentkit", "templates"),
+                          autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+        page = env.get_template("newsletter.html.j2").render(
+            lang=a.language, title=title, subtitle=story.meta.subtitle, preheader=preheader,
+            sections=sections, cta=cta, cta_url=cta_url, brand=brand, accent=accent, footer=footer,
+            width=int(p.get("width", 600)))
+
+        text = [title, "=" * min(72, display_width(title)), ""]
+        if story.meta.subtitle:
+            text += [story.meta.subtitle, ""]
+        for s in story.sections:
+            if s.heading:
+                text += [s.heading, "-" * min(72, display_width(s.heading)), ""]
+            body = blocks_text(s.blocks, o.newsletter_wrap)
+            if body:
+                text += [body, ""]
+        if cta:
+            text += [f">> {cta}" + (f" {cta_url}" if cta_url else ""), ""]
+        if footer:
+            text += ["--", footer]
+        return [
+            out.write("article/newsletter.html", page, format=self.name, platform="newsletter",
+                      warnings=warnings),
+            out.write("article/newsletter.txt", "\n".join(text).rstrip() + "\n", format=self.name,
+                      platform="newsletter"),
+        ]
+
+
+# ---------------------------------------------------------------------------- helpers
+def _limit(text: str, limit: int | None, measure, what: str, warnings: list[str]) -> str:
+    if not limit or measure(text) <= limit:
+        return text
+    short = shorten(text, int(limit), measure)
+    warnings.append(f"{what} over {limit} characters: shortened to '{short}'")
+    return short
+
+
+def _digest(story: Story, limit: int | None) -> str:
+    base = story.meta.subtitle or story.a.hook
+    return shorten(base, int(limit or 120))
+
+
+def _reading(story: Story) -> str:
+    minutes = max(1, round(story.a.reading_time_s / 60))
+    return f"阅读约 {minutes} 分钟" if story.a.is_cjk else f"{minutes} min read"
+
+
+def _hashtag_line(tags, n: int) -> str:
+    return " ".join(f"#{str(t).lstrip('#')}" for t in list(tags)[:n])
+
+
+def _accent(story: Story) -> str:
+    return story.meta.brand.color or "#8e1b3a"
+
+
+def _short_heading(heading: str) -> str:
+    """'起源：格鲁吉亚的陶罐' -> '格鲁吉亚的陶罐' is not wanted; keep headings whole but trim."""
+    return shorten(heading, 24 if is_cjk_text(heading) else 60)
+
+
+def _units(section, cjk: bool) -> list[str]:
+    """A section as thread units: sentences, quoted quotes, and list items as bullet lines.
+
+    A unit that starts with a newline begins its own line (list items, quotes, and the
+    sentence that follows one of them)."""
+    units: list[str] = []
+    line_next = False
+
+    def add(text: str, own_line: bool = False) -> None:
+        nonlocal line_next
+        units.append(("\n" + text) if (own_line or line_next) and units else text)
+        line_next = own_line
+
+    for b in section.blocks:
+        if isinstance(b, Paragraph):
+            for k, sent in enumerate(split_sentences(b.text.plain)):
+                add(sent)
+        elif isinstance(b, Quote):
+            q = " ".join(p.plain for p in b.paragraphs)
+            q = f"“{q}”" if cjk or not q.startswith('"') else q
+            add(q + (f"——{b.attribution}" if cjk and b.attribution else
+                     f" — {b.attribution}" if b.attribution else ""), own_line=True)
+        elif isinstance(b, ListBlock):
+            for depth, item in b.flat():
+                if item.text:
+                    add("  " * depth + "• " + item.text.plain, own_line=True)
+        elif isinstance(b, Callout) and b.text:
+            for sent in split_sentences(b.text.plain):
+                add(sent)
+    return units
+
+
+def _split_long(sentence: str, room: int) -> list[str]:
+    """Split a sentence longer than ``room`` (weighted) at clauses, then words; never mid-word."""
+    if weighted_length(sentence) <= room:
+        return [sentence]
+    import re
+
+    parts = [p for p in re.split(r"(?<=[，、；：,;:])\s*", sentence) if p]
+    out: list[str] = []
+    buf = ""
+    for part in parts:
+        cand = (buf + ("" if is_cjk_text(part) else " ") + part).strip() if buf else part
+        if weighted_length(cand) <= room:
+            buf = cand
+            continue
+        if buf:
+            out.append(buf)
+        if weighted_length(part) <= room:
+            buf = part
+            continue
+        # a clause still too long: split between words (or CJK characters)
+        buf = ""
+        tokens = re.findall(r"[A-Za-z0-9'’\-.]+|\s+|.", part)
+        for tok in tokens:
+            cand = buf + tok
+            if weighted_length(cand.strip()) > room and buf.strip():
+                out.append(buf.strip())
+                buf = tok.lstrip()
+            else:
+                buf = cand
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+plugin = ArticleFormat()
+
+__all__ = ["ArticleFormat", "ArticleOptions", "plugin"]

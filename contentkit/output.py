@@ -1,0 +1,195 @@
+"""Safe, atomic output: a staging folder, safe relative paths, and the build manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from contentkit.errors import ContentkitError, OutputError
+
+MEDIA_TYPES = {
+    ".md": "text/markdown", ".txt": "text/plain", ".html": "text/html", ".json": "application/json",
+    ".png": "image/png", ".jpg": "image/jpeg", ".mp4": "video/mp4", ".srt": "application/x-subrip",
+    ".vtt": "text/vtt", ".ass": "text/x-ssa", ".pdf": "application/pdf", ".wav": "audio/wav",
+}
+
+
+@dataclass
+class Artifact:
+    format: str
+    path: str  # relative to the output folder, POSIX separators
+    media_type: str
+    sha256: str
+    bytes: int
+    platform: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        return {k: v for k, v in d.items() if v is not None and v != []} | {"warnings": self.warnings}
+
+
+def safe_name(text: str, fallback: str = "story", max_len: int = 60) -> str:
+    """A file or folder name from user text: letters (CJK kept), digits, '-', nothing else."""
+    from slugify import slugify
+
+    name = slugify(text, allow_unicode=True, max_length=max_len, word_boundary=False)
+    name = name.strip("-._")
+    return name or fallback
+
+
+def safe_relpath(rel: str) -> PurePosixPath:
+    """Validate a relative artifact path: no absolute paths, no '..', no odd characters."""
+    p = PurePosixPath(rel.replace("\\", "/"))
+    if p.is_absolute() or not p.parts or any(part in ("..", ".", "") for part in p.parts):
+        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+    for part in p.parts:
+        if part.startswith(".") or re.search(r"[\x00-\x1f:*?\"<>|]", part):
+            raise OutputError(f"unsafe file name in output path: {rel!r}")
+    return p
+
+
+class Output:
+    """Files of one build go to a hidden staging folder, then move into place together.
+
+    Every file lands with ``os.replace`` (atomic on one file system); if the build fails,
+    the staging folder is removed and nothing of the failed build is left behind.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.artifacts: list[Artifact] = []
+        self.warnings: list[str] = []
+        self._staging: Path | None = None
+        self._created_root = False
+
+    # -- lifecycle
+    def open(self) -> "Output":
+        try:
+            if not self.root.exists():
+                self.root.mkdir(parents=True)
+                self._created_root = True
+            elif not self.root.is_dir():
+                raise OutputError("output path exists and is not a folder", path=str(self.root))
+            self._staging = Path(tempfile.mkdtemp(prefix=".contentkit-", dir=self.root))
+        except OutputError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"output folder is not writable: {exc.strerror}",
+                              path=str(self.root)) from None
+        return self
+
+    def __enter__(self) -> "Output":
+        return self.open()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+    def abort(self) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+        if self._created_root:
+            try:
+                self.root.rmdir()  # only if empty
+                parent = self.root.parent
+                if parent.name == "out" and not any(parent.iterdir()):
+                    parent.rmdir()
+            except OSError:
+                pass
+
+    def commit(self) -> None:
+        if self._staging is None:
+            return
+        try:
+            for art in self.artifacts:
+                src = self._staging / art.path
+                dst = self.root / art.path
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(src, dst)
+        except OSError as exc:
+            raise OutputError(f"cannot write output: {exc.strerror}", path=str(self.root)) from None
+        finally:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+    # -- writing
+    def staged_path(self, rel: str) -> Path:
+        """Where a tool (ffmpeg, Pillow) should write ``rel`` before ``register``."""
+        if self._staging is None:
+            raise RuntimeError("Output is not open")
+        p = self._staging / safe_relpath(rel)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create folder: {exc.strerror}", path=str(self.root)) from None
+        return p
+
+    def write(self, rel: str, data: bytes | str, *, format: str, **meta: Any) -> Artifact:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        path = self.staged_path(rel)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {rel}: {exc.strerror}", path=str(self.root)) from None
+        return self.register(rel, format=format, **meta)
+
+    def write_json(self, rel: str, obj: Any, *, format: str, **meta: Any) -> Artifact:
+        return self.write(rel, dumps(obj), format=format, **meta)
+
+    def register(self, rel: str, *, format: str, media_type: str | None = None,
+                 **meta: Any) -> Artifact:
+        rel_p = safe_relpath(rel)
+        path = self.staged_path(str(rel_p))
+        if not path.is_file():
+            raise ContentkitError(f"{format}: expected output {rel} was not produced")
+        data = path.read_bytes()
+        art = Artifact(
+            format=format,
+            path=str(rel_p),
+            media_type=media_type or MEDIA_TYPES.get(rel_p.suffix.lower(), "application/octet-stream"),
+            sha256=hashlib.sha256(data).hexdigest(),
+            bytes=len(data),
+            **meta,
+        )
+        self.artifacts = [a for a in self.artifacts if a.path != art.path] + [art]
+        return art
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+def dumps(obj: Any) -> str:
+    """Deterministic JSON: sorted keys, UTF-8, two-space indent, trailing newline."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write one file atomically (temp file in the same folder, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

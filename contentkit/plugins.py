@@ -1,0 +1,158 @@
+"""The format plugin interface and its discovery through the ``contentkit.formats`` entry points.
+
+A format plugin is any object with::
+
+    name: str                      # "article", "cards", ...
+    description: str               # one line for `contentkit formats`
+    options_model: type[FormatOptions]   # a pydantic model; unknown keys are errors
+    def render(self, story: Story, options: FormatOptions, out: Output) -> list[Artifact]
+
+Third parties publish one under the entry-point group ``contentkit.formats``::
+
+    [project.entry-points."contentkit.formats"]
+    slides = "my_package.slides:plugin"
+
+``render`` reads the analysed Story (never the Markdown), writes files with ``out.write`` /
+``out.staged_path`` + ``out.register`` (paths relative to the output folder) and returns the
+artifacts. Heavy imports belong inside ``render``.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict
+
+from contentkit.errors import ContentkitError, UsageError, closest
+
+GROUP = "contentkit.formats"
+
+# Used only when contentkit runs from a source tree that was never installed (no metadata).
+_BUILTIN_FALLBACK = {
+    "article": "contentkit.formats.article:plugin",
+    "cards": "contentkit.formats.cards:plugin",
+    "video": "contentkit.formats.video:plugin",
+    "live": "contentkit.formats.live:plugin",
+}
+
+
+class FormatOptions(BaseModel):
+    """Base options every format accepts. Subclass it and add fields with defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    platforms: tuple[str, ...] = ()  # empty: every platform the format supports
+
+
+@runtime_checkable
+class FormatPlugin(Protocol):
+    name: str
+    description: str
+    options_model: type[FormatOptions]
+
+    def render(self, story: Any, options: Any, out: Any) -> list[Any]: ...
+
+
+_registered: dict[str, FormatPlugin] = {}
+_loaded: dict[str, FormatPlugin] = {}
+
+
+def register(plugin: FormatPlugin) -> None:
+    """Register a plugin object directly (tests, embedding); entry points are the usual way."""
+    _check(plugin, repr(plugin))
+    _registered[plugin.name] = plugin
+    _loaded[plugin.name] = plugin
+
+
+def unregister(name: str) -> None:
+    _registered.pop(name, None)
+    _loaded.pop(name, None)
+
+
+def _entry_points() -> dict[str, Any]:
+    eps = {ep.name: ep for ep in entry_points(group=GROUP)}
+    return eps
+
+
+def available() -> list[str]:
+    """Names of all formats, sorted, without importing them."""
+    names = set(_entry_points()) | set(_registered)
+    if not names or "article" not in names:
+        names |= set(_BUILTIN_FALLBACK)
+    return sorted(n for n in names if _importable(n))
+
+
+def _importable(name: str) -> bool:
+    if name in _registered or name in _entry_points():
+        return True
+    import importlib.util
+
+    target = _BUILTIN_FALLBACK.get(name)
+    if not target:
+        return False
+    return importlib.util.find_spec(target.split(":")[0]) is not None
+
+
+def _check(plugin: Any, origin: str) -> None:
+    for attr in ("name", "description", "options_model", "render"):
+        if not hasattr(plugin, attr):
+            raise ContentkitError(f"format plugin {origin} has no '{attr}'")
+    if not (isinstance(plugin.options_model, type) and issubclass(plugin.options_model, BaseModel)):
+        raise ContentkitError(f"format plugin {origin}: options_model must be a pydantic model")
+
+
+def load(name: str) -> FormatPlugin:
+    if name in _loaded:
+        return _loaded[name]
+    eps = _entry_points()
+    if name in eps:
+        try:
+            plugin = eps[name].load()
+        except Exception as exc:  # a broken third-party plugin must not crash the CLI
+            raise ContentkitError(f"format plugin '{name}' failed to load: {exc}") from None
+        origin = eps[name].value
+    elif name in _BUILTIN_FALLBACK and _importable(name):
+        import importlib
+
+        mod, attr = _BUILTIN_FALLBACK[name].split(":")
+        plugin = getattr(importlib.import_module(mod), attr)
+        origin = _BUILTIN_FALLBACK[name]
+    else:
+        raise UsageError(f"unknown format '{name}'{closest(name, available())}; "
+                         f"available: {', '.join(available())}")
+    _check(plugin, origin)
+    _loaded[name] = plugin
+    return plugin
+
+
+def parse_options(plugin: FormatPlugin, values: dict[str, Any], where: str = "") -> FormatOptions:
+    """Validate option values into the plugin's model; errors name the key and suggest one."""
+    from pydantic import ValidationError
+
+    model = plugin.options_model
+    known = list(model.model_fields)
+    for key in values:
+        if key not in known:
+            raise UsageError(f"unknown option '{plugin.name}.{key}'{closest(key, known)}; "
+                             f"options: {', '.join(known)}", path=where or None)
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise ContentkitError(f"{err['msg']} (got {err.get('input')!r})", path=where or None,
+                              key=f"{plugin.name}.{loc}") from None
+
+
+def describe_options(plugin: FormatPlugin) -> list[dict[str, Any]]:
+    out = []
+    for name, f in plugin.options_model.model_fields.items():
+        ann = f.annotation
+        type_name = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
+        default = f.default
+        if isinstance(default, tuple):
+            default = list(default)
+        out.append({"name": name, "type": type_name, "default": default,
+                    "help": f.description or ""})
+    return out

@@ -1,0 +1,92 @@
+"""Batch recipes: a TOML file naming stories, formats, platforms and options."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from contentkit.build import BuildRequest
+from contentkit.errors import ContentkitError, closest
+
+
+class Job(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stories: list[str] = Field(min_length=1)
+    formats: list[str] = []
+    platforms: list[str] = []
+    out: str | None = None
+    options: dict[str, dict[str, Any]] = {}
+    strict: bool = False
+
+    @field_validator("out")
+    @classmethod
+    def _safe_out(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        p = PurePosixPath(v.replace("\\", "/"))
+        if p.is_absolute() or ".." in p.parts or not p.parts:
+            raise ValueError("must be a relative folder inside the working directory, without '..'")
+        return v
+
+
+class Recipe(Job):
+    stories: list[str] = []
+    jobs: list[Job] = []
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith((f"{key} ", f"{key}=")) or line.strip() in (f"[{key}]",):
+            return i
+    return None
+
+
+def load_recipe(path: Path, strict: bool = False) -> list[BuildRequest]:
+    where = str(path)
+    if not path.is_file():
+        raise ContentkitError("recipe not found", path=where)
+    text = path.read_text("utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentkitError(f"invalid TOML: {exc}", path=where) from None
+    try:
+        recipe = Recipe(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        top = str(err["loc"][0])
+        hint = closest(top, list(Recipe.model_fields)) if err["type"] == "extra_forbidden" else ""
+        msg = "unknown key" + hint if err["type"] == "extra_forbidden" else err["msg"]
+        raise ContentkitError(msg, path=where, line=_line_of(text, top), key=loc) from None
+    jobs = recipe.jobs or [recipe]
+    if not recipe.jobs and not recipe.stories:
+        raise ContentkitError("a recipe needs 'stories' (or [[jobs]] with stories)", path=where, key="stories")
+    base = path.resolve().parent
+    out: list[BuildRequest] = []
+    for job in jobs:
+        merged_opts = {k: dict(v) for k, v in recipe.options.items()}
+        for k, v in job.options.items():
+            merged_opts.setdefault(k, {}).update(v)
+        stories = []
+        for s in job.stories:
+            p = Path(s)
+            full = p if p.is_absolute() else base / p
+            if not full.is_file():
+                raise ContentkitError(f"story '{s}' not found (paths are relative to the recipe)",
+                                      path=where, line=_line_of(text, "stories"), key="stories")
+            stories.append(str(full))
+        out.append(BuildRequest(
+            stories=stories,
+            formats=job.formats or recipe.formats,
+            platforms=job.platforms or recipe.platforms,
+            out=Path(job.out or recipe.out) if (job.out or recipe.out) else None,
+            options=merged_opts,
+            strict=strict or job.strict or recipe.strict,
+            where=where,
+        ))
+    return out
