@@ -108,7 +108,7 @@ def _summary(results, quiet: bool) -> None:
 
 @app.command()
 def build(
-    stories: Annotated[list[str], typer.Argument(help="Markdown story files; '-' reads standard input.")],
+    stories: Annotated[Optional[list[str]], typer.Argument(help="Markdown story files; '-' reads standard input. Default: the bundled sample story.")] = None,
     format: Annotated[Optional[list[str]], typer.Option("-f", "--format", help="Format to build (repeatable); default: all.")] = None,
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Output folder; default out/<story-slug>/.")] = None,
     platform: Annotated[Optional[list[str]], typer.Option("-p", "--platform", help="Only these platforms (repeatable).")] = None,
@@ -126,7 +126,9 @@ def build(
         for item in option or []:
             fmt, key, value = split_option(item)
             opts.setdefault(fmt, {})[key] = value
-        req = BuildRequest(stories=list(stories), formats=list(format or []), out=out,
+        from contentkit.bundled import default_story
+
+        req = BuildRequest(stories=list(stories or [default_story()]), formats=list(format or []), out=out,
                            platforms=list(platform or []), options=opts, strict=strict)
         say, status = _reporter(quiet, json_out)
         try:

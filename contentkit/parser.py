@@ -355,7 +355,7 @@ class _Walker:
                         # attribution on the same paragraph after a line break: "...\n— Name"
                         spans = list(texts[-1].spans)
                         plain = texts[-1].plain
-                        m2 = re.search(r"\n\s*(?:——|—|--|―)\s*([^\n]+)$", plain)
+                        m2 = re.search(r"(?:\n|(?<=[.!?。！？”\"」]))\s*(?:——|—|--|―)\s*([^\n—]{1,80})$", plain)
                         if m2:
                             attribution = m2.group(1).strip()
                             cut = len(plain) - len(m2.group(0))
@@ -517,7 +517,7 @@ def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
                  (first.text.plain if first else "Untitled"))
         title = re.split(r"(?<=[。！？!?.])\s*", title.strip())[0][:64]
         warnings.append(f"{path}: no title in front matter or as '# heading'; using '{title}'")
-    if not any(block_has_text(s) for s in sections) and not any(s.heading for s in sections):
+    if not any(s.blocks for s in sections) and not any(s.heading for s in sections):
         raise ContentkitError("story has a title but no text", path=path)
     meta_kw["title"] = title
     digest = hashlib.sha256(raw if raw is not None else text.encode("utf-8")).hexdigest()

@@ -22,6 +22,7 @@ from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import FormatOptions
 from contentkit.render_md import (
+    _wrap,
     blocks_html,
     blocks_markdown,
     blocks_text,
@@ -335,7 +336,8 @@ class ArticleFormat:
             if body:
                 text += [body, ""]
         if cta:
-            text += [f">> {cta}" + (f" {cta_url}" if cta_url else ""), ""]
+            cta_line = f">> {cta}" + (f" {cta_url}" if cta_url else "")
+            text += [_wrap(cta_line, o.newsletter_wrap) if o.newsletter_wrap else cta_line, ""]
         if footer:
             text += ["--", footer]
         return [

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+ZH = SAMPLES / "red-wine-history.md"
+EN = SAMPLES / "red-wine-history.en.md"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def cli(runner):
+    from contentkit.cli import app
+
+    def invoke(*args, input=None):
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def story_file(tmp_path):
+    """Write a story to a temp file and return its path."""
+
+    def make(text: str | bytes, name: str = "story.md") -> Path:
+        p = tmp_path / name
+        if isinstance(text, bytes):
+            p.write_bytes(text)
+        else:
+            p.write_text(text, encoding="utf-8")
+        return p
+
+    return make
+
+
+def parse(text: str, tmp_path: Path | None = None):
+    from contentkit.analysis import analyze
+    from contentkit.parser import parse_text
+
+    return analyze(parse_text(text, source="test.md", base_dir=tmp_path or ROOT))
+
+
+def read_manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text("utf-8"))
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())

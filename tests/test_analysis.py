@@ -1,0 +1,109 @@
+"""Story analysis: language, sentences, keywords, key points, hook, hashtags, timing."""
+
+from __future__ import annotations
+
+import pytest
+
+from contentkit.analysis import Rates, analyze, detect_language, hashtagify, top_key_points
+from contentkit.parser import parse_file
+from contentkit.text import split_sentences, weighted_length
+
+from .conftest import EN, ZH, parse
+
+
+@pytest.mark.parametrize("text, declared, expected", [
+    ("葡萄酒的历史很悠久，从格鲁吉亚开始。", "", "zh-Hans"),
+    ("葡萄酒的歷史很悠久，從喬治亞開始。這是傳統。", "", "zh-Hant"),
+    ("Wine has a very long history.", "", "en"),
+    ("今天聊聊 Napa Valley 和 Bordeaux 的红酒，还有 1855 年的分级。", "", "zh-Hans"),
+    ("Mostly English text with one word 红酒 inside it, about wine history.", "", "en"),
+    ("随便", "zh-TW", "zh-Hant"),
+])
+def test_language_detection(text, declared, expected):
+    assert detect_language(text, declared) == expected
+
+
+def test_cjk_sentences_keep_quotes_together():
+    text = "他说：「这是1855年的酒。」然后笑了。真的吗？！“葡萄酒是装在瓶子里的诗。”他说……对吧"
+    # a quoted sentence that ends inside its quote (。」) is a sentence; ……对吧 does not end one
+    assert split_sentences(text) == [
+        "他说：「这是1855年的酒。」",
+        "然后笑了。",
+        "真的吗？！",
+        "“葡萄酒是装在瓶子里的诗。”",
+        "他说……对吧",
+    ]
+    assert split_sentences("他问：「你去吗？」我说不去。") == ["他问：「你去吗？」", "我说不去。"]
+    assert split_sentences("这是“引号里，不是句子结尾”的话。下一句。") == ["这是“引号里，不是句子结尾”的话。", "下一句。"]
+
+
+def test_english_sentences_know_abbreviations_and_decimals():
+    text = "Mr. Smith went to the U.S. in 1855. He paid $3.50 for a bottle, e.g. a Bordeaux! Was it good? Yes."
+    assert split_sentences(text) == [
+        "Mr. Smith went to the U.S. in 1855.",
+        "He paid $3.50 for a bottle, e.g. a Bordeaux!",
+        "Was it good?",
+        "Yes.",
+    ]
+
+
+def test_samples_analysis_is_sensible():
+    zh = analyze(parse_file(str(ZH))).a
+    assert zh.language == "zh-Hans"
+    assert "葡萄酒" in zh.keywords[:5]
+    assert zh.hook.startswith("你知道吗？")  # a short question joins the sentence after it
+    assert zh.hashtags[:3] == ("红酒", "葡萄酒历史", "品酒入门")
+    texts = [k.text for k in zh.key_points]
+    # bold key sentences are the key points of their sections
+    assert "同一个品种，种在相隔几百米的两块地里，味道可以完全不同。" in texts
+    assert "一张按价格排出的名单，至今仍在影响全世界的酒价。" in texts
+    en = analyze(parse_file(str(EN))).a
+    assert en.language == "en"
+    assert en.hook.startswith("Did you know")
+    assert "RedWine" in en.hashtags and all(" " not in h for h in en.hashtags)
+    assert "A list drawn up from prices still shapes what the world pays for wine." in [k.text for k in en.key_points]
+
+
+def test_timing_uses_configurable_rates():
+    s = parse("# 标题\n\n" + "葡萄酒" * 40 + "。\n")
+    base = analyze(s, Rates()).a
+    fast = analyze(s, Rates(zh_chars_per_s=8.0)).a
+    assert base.char_count == 122  # 2 title + 120 body
+    assert base.speaking_time_s == pytest.approx(122 / 4, abs=0.1)
+    assert fast.speaking_time_s == pytest.approx(base.speaking_time_s / 2, abs=0.1)
+    en = analyze(parse("# Title words\n\n" + "word " * 148 + "end.\n"), Rates()).a
+    assert en.word_count == 151
+    assert en.speaking_time_s == pytest.approx(151 / 2.5, abs=0.1)  # 150 words per minute
+
+
+def test_explicit_steering_wins():
+    text = ("---\ntitle: T\nhook: 你敢信吗？\nkey_points: [第一点, 第二点]\nhashtags: [自定义]\n---\n\n"
+            "## 一\n\n普通的一句话而已。\n\n::: keypoint\n这一句才是重点。\n:::\n")
+    a = parse(text).a
+    assert a.hook == "你敢信吗？"
+    assert [k.text for k in a.key_points[:3]] == ["第一点", "第二点", "这一句才是重点。"]
+    assert a.hashtags == ("自定义",)
+
+
+def test_top_key_points_keep_story_order():
+    s = analyze(parse_file(str(ZH)))
+    top = top_key_points(s, 4)
+    assert len(top) == 4
+    assert [k.section for k in top] == sorted(k.section for k in top)
+
+
+def test_hashtagify():
+    assert hashtagify("red wine", False) == "RedWine"
+    assert hashtagify("#葡萄酒 历史", True) == "葡萄酒历史"
+
+
+def test_weighted_length_counts_cjk_double_and_urls_23():
+    assert weighted_length("abc") == 3
+    assert weighted_length("红酒") == 4
+    assert weighted_length("see https://example.com/a/very/long/path") == 4 + 23
+
+
+def test_analysis_is_deterministic():
+    a1 = analyze(parse_file(str(ZH))).a
+    a2 = analyze(parse_file(str(ZH))).a
+    assert a1 == a2

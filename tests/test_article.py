@@ -1,0 +1,152 @@
+"""The article format: every platform limit, escaping, truncation warnings."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from contentkit.text import visible_len, weighted_length
+
+from .conftest import EN, ZH, read_manifest
+
+
+def build(cli, story, out, *extra):
+    r = cli("build", story, "-f", "article", "-o", out, "-q", *extra)
+    assert r.exit_code == 0, r.output
+    return read_manifest(out)
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_html(text: str) -> _Collector:
+    c = _Collector()
+    c.feed(text)
+    return c
+
+
+@pytest.mark.parametrize("sample", [ZH, EN])
+def test_every_platform_within_its_limits(cli, tmp_path, sample):
+    out = tmp_path / "o"
+    m = build(cli, sample, out)
+    paths = {a["path"] for a in m["artifacts"]}
+    assert {"article/longform.md", "article/longform.html", "article/xiaohongshu.txt",
+            "article/x-thread.txt", "article/x-thread.json", "article/newsletter.html",
+            "article/newsletter.txt", "article/images/qvevri.png"} <= paths
+    # Xiaohongshu: title <= 20, body <= 1000, hashtags at the end
+    note = (out / "article/xiaohongshu.txt").read_text("utf-8")
+    title, body = note.split("\n\n", 1)
+    assert len(title) <= 20
+    assert visible_len(body) <= 1000
+    assert body.rstrip().splitlines()[-1].startswith("#")
+    # X: every post <= 280 weighted, numbered i/n, in order
+    thread = json.loads((out / "article/x-thread.json").read_text("utf-8"))
+    posts = thread["posts"]
+    n = len(posts)
+    assert 3 <= n <= 25
+    for i, post in enumerate(posts, start=1):
+        assert weighted_length(post["text"]) <= 280
+        assert post["weighted_length"] == weighted_length(post["text"])
+        assert post["text"].endswith(f"\n\n{i}/{n}")
+    # Long-form: title <= 64, self-contained HTML with the image embedded
+    page = (out / "article/longform.html").read_text("utf-8")
+    assert "data:image/png;base64," in page
+    assert not re.search(r"""(src|href)=["']https?://""", page.split("<article>")[0])
+    h1 = re.search(r"<h1>(.*?)</h1>", page).group(1)
+    assert len(html.unescape(h1)) <= 64
+    # Newsletter: email-safe (no <style>, no <script>, table layout, inline styles) + plain text
+    mail = (out / "article/newsletter.html").read_text("utf-8")
+    tags = parse_html(mail).tags
+    assert "style" not in tags and "script" not in tags and "table" in tags
+    text = (out / "article/newsletter.txt").read_text("utf-8")
+    assert "<" not in text.replace("<<", "")
+    en_lines = [ln for ln in text.splitlines() if ln.isascii()]
+    assert all(len(ln) <= 72 for ln in en_lines)
+
+
+def test_thread_never_splits_a_word(cli, tmp_path):
+    out = tmp_path / "o"
+    build(cli, EN, out, "-O", "article.thread_mode=full")
+    source_words = set(re.findall(r"[A-Za-z][A-Za-z'’-]*", EN.read_text("utf-8")))
+    thread = json.loads((out / "article/x-thread.json").read_text("utf-8"))
+    assert thread["sentences_omitted"] == 0
+    for post in thread["posts"]:
+        for w in re.findall(r"(?<!#)\b[A-Za-z][A-Za-z'’-]*", post["text"]):
+            assert w in source_words, w
+
+
+def test_overlong_sentence_and_title_are_cut_at_boundaries_with_warnings(cli, tmp_path, story_file):
+    long_sentence = ", ".join(f"clause number {i} about wine" for i in range(40)) + "."
+    title = "A " + "very " * 30 + "long title"
+    path = story_file(f"---\ntitle: {title}\n---\n\n## Part\n\n{long_sentence}\n")
+    out = tmp_path / "o"
+    m = build(cli, path, out, "-O", "article.thread_mode=full")
+    warnings = " | ".join(m["warnings"])
+    assert "title over 64 characters" in warnings
+    assert "title over 20 characters" in warnings
+    assert "split at a clause or word boundary" in warnings
+    thread = json.loads((out / "article/x-thread.json").read_text("utf-8"))
+    assert all(weighted_length(p["text"]) <= 280 for p in thread["posts"])
+    joined = " ".join(re.sub(r"\n\n\d+/\d+$", "", p["text"]) for p in thread["posts"])
+    assert "clause number 39 about wine" in joined  # full mode keeps everything
+    page = (out / "article/longform.html").read_text("utf-8")
+    h1 = html.unescape(re.search(r"<h1>(.*?)</h1>", page).group(1))
+    assert len(h1) <= 64 and h1.endswith("…")
+    kept = h1[:-1]
+    assert title.startswith(kept) and title[len(kept)] == " "  # cut between words
+
+
+def test_xiaohongshu_body_over_limit_drops_weakest_sections_and_says_so(cli, tmp_path, story_file):
+    sections = "\n\n".join(f"## 第{i}部分\n\n第{i}段讲的是葡萄酒历史上的第{i}个故事，" + "内容很长，" * 12 + "结束。"
+                           for i in range(30))
+    path = story_file(f"---\ntitle: 很长的故事\n---\n\n{sections}\n")
+    out = tmp_path / "o"
+    m = build(cli, path, out, "-p", "xiaohongshu")
+    note = (out / "article/xiaohongshu.txt").read_text("utf-8")
+    assert visible_len(note.split("\n\n", 1)[1]) <= 1000
+    assert any("body over 1000 characters" in w and "left out" in w for w in m["warnings"])
+    assert [a["path"] for a in m["artifacts"]] == ["article/xiaohongshu.txt"]
+
+
+def test_html_escapes_story_text(cli, tmp_path, story_file):
+    path = story_file("---\ntitle: \"<script>alert(1)</script> & Co\"\nsubtitle: <b>x</b>\n"
+                      "cta: <img src=x onerror=alert(1)>\n---\n\n## <i>Head</i>\n\n"
+                      "Text with <script>bad()</script> inline.\n\n<script>alert('block')</script>\n")
+    out = tmp_path / "o"
+    m = build(cli, path, out)
+    for rel in ("article/longform.html", "article/newsletter.html"):
+        page = (out / rel).read_text("utf-8")
+        assert "<script" not in page.lower()
+        assert "<img src=x" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    assert any("raw HTML" in w for w in m["warnings"])
+
+
+def test_emoji_bullets_only_when_enabled(cli, tmp_path):
+    plain = (build(cli, ZH, tmp_path / "a") and (tmp_path / "a/article/xiaohongshu.txt").read_text("utf-8"))
+    fancy = (build(cli, ZH, tmp_path / "b", "-O", "article.emoji=true")
+             and (tmp_path / "b/article/xiaohongshu.txt").read_text("utf-8"))
+    assert "1️⃣" not in plain and "①" in plain
+    assert "1️⃣" in fancy
+
+
+def test_platform_override_title(cli, tmp_path, story_file):
+    path = story_file("---\ntitle: 一个相当长的标题用来测试小红书平台的二十字限制是否生效\n"
+                      "platforms:\n  xiaohongshu:\n    title: 短标题\n---\n\n## 一\n\n正文。\n")
+    m = build(cli, path, tmp_path / "o", "-p", "xiaohongshu")
+    assert (tmp_path / "o/article/xiaohongshu.txt").read_text("utf-8").startswith("短标题\n")
+    assert m["warnings"] == []

@@ -1,0 +1,103 @@
+"""Plugin discovery: a third-party format found through the contentkit.formats entry points."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import textwrap
+
+from contentkit import plugins
+
+from .conftest import ZH, read_manifest
+
+PLUGIN_SRC = textwrap.dedent('''
+    from contentkit.plugins import FormatOptions
+
+    class Options(FormatOptions):
+        shout: bool = False
+
+    class Outline:
+        name = "outline"
+        description = "A one-file outline of the story (third-party test plugin)"
+        options_model = Options
+
+        def render(self, story, options, out):
+            lines = [story.title] + [s.heading for s in story.sections if s.heading]
+            text = "\\n".join(lines) + "\\n"
+            if options.shout:
+                text = text.upper()
+            return [out.write("outline/outline.txt", text, format=self.name)]
+
+    plugin = Outline()
+''')
+
+
+def install_fake_distribution(tmp_path, monkeypatch):
+    """A real installed distribution on sys.path: package + dist-info with entry_points.txt."""
+    site = tmp_path / "site"
+    (site / "ck_outline").mkdir(parents=True)
+    (site / "ck_outline" / "__init__.py").write_text(PLUGIN_SRC, "utf-8")
+    dist = site / "ck_outline-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: ck-outline\nVersion: 1.0\n", "utf-8")
+    (dist / "entry_points.txt").write_text("[contentkit.formats]\noutline = ck_outline:plugin\n", "utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+    monkeypatch.setattr(plugins, "_loaded", {})
+
+
+def test_builtins_are_entry_points():
+    from importlib.metadata import entry_points
+
+    names = {ep.name for ep in entry_points(group="contentkit.formats")}
+    assert "article" in names
+
+
+def test_third_party_plugin_is_discovered_and_renders(cli, tmp_path, monkeypatch):
+    install_fake_distribution(tmp_path, monkeypatch)
+    assert "outline" in plugins.available()
+    r = cli("formats", "--json")
+    rows = {x["name"]: x for x in json.loads(r.stdout)}
+    assert rows["outline"]["description"].startswith("A one-file outline")
+    out = tmp_path / "o"
+    r = cli("build", ZH, "-f", "outline", "-O", "outline.shout=true", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    m = read_manifest(out)
+    assert [a["path"] for a in m["artifacts"]] == ["outline/outline.txt"]
+    assert m["formats"]["outline"]["shout"] is True
+    assert (out / "outline/outline.txt").read_text("utf-8").startswith("一杯红酒里的八千年\n起源")
+    sys.modules.pop("ck_outline", None)
+
+
+def test_register_api_and_validation(tmp_path, cli):
+    class Tiny:
+        name = "tiny"
+        description = "tiny"
+        options_model = plugins.FormatOptions
+
+        def render(self, story, options, out):
+            return [out.write("tiny.txt", story.a.language, format="tiny")]
+
+    plugins.register(Tiny())
+    try:
+        out = tmp_path / "o"
+        assert cli("build", ZH, "-f", "tiny", "-o", out, "-q").exit_code == 0
+        assert (out / "tiny.txt").read_text() == "zh-Hans"
+    finally:
+        plugins.unregister("tiny")
+
+
+def test_broken_plugin_is_a_clear_error(cli, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    (site / "ck_broken").mkdir(parents=True)
+    (site / "ck_broken" / "__init__.py").write_text("raise ImportError('needs libfoo')\n")
+    dist = site / "ck_broken-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: ck-broken\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[contentkit.formats]\nbroken = ck_broken:plugin\n")
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+    r = cli("build", ZH, "-f", "broken", "-o", tmp_path / "o")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == "error: format plugin 'broken' failed to load: needs libfoo"
