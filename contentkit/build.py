@@ -135,6 +135,9 @@ def build_one(path: str, jobs, rates, req: BuildRequest,
             say(f"render {plugin.name}")
             plugin.render(story, options, output)
             formats_json[plugin.name] = options.model_dump(mode="json")
+        images = [a for a in output.artifacts if a.media_type == "image/png"]
+        if images:
+            output.write("index.html", gallery_html(story.title, images), format="gallery")
         warnings = list(output.warnings)
         for art in output.artifacts:
             warnings.extend(f"{art.path}: {w}" for w in art.warnings)
@@ -159,6 +162,37 @@ def build_one(path: str, jobs, rates, req: BuildRequest,
         output.abort()
         raise
     return out_dir, manifest
+
+
+def gallery_html(title: str, images) -> str:
+    """A self-contained page showing every image artifact of the build, grouped by folder."""
+    import html
+    from collections import defaultdict
+
+    groups: dict[str, list] = defaultdict(list)
+    for a in sorted(images, key=lambda a: a.path):
+        groups[a.path.rsplit("/", 1)[0] if "/" in a.path else "."].append(a)
+    parts = [
+        "<!DOCTYPE html>", '<html><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)} - images</title>",
+        "<style>body{margin:0;padding:24px;background:#eee9e3;font:15px/1.5 system-ui,sans-serif;color:#222}"
+        "h1{font-size:22px}h2{font-size:16px;margin:28px 0 10px}"
+        ".grid{display:flex;flex-wrap:wrap;gap:14px}figure{margin:0;width:220px}"
+        "img{width:100%;height:auto;display:block;box-shadow:0 1px 4px rgba(0,0,0,.2);background:#fff}"
+        "figcaption{font-size:12px;color:#666;word-break:break-all}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    for folder, arts in groups.items():
+        parts.append(f"<h2>{html.escape(folder)}</h2><div class=\"grid\">")
+        for a in arts:
+            src = html.escape(a.path, quote=True)
+            size = f" {a.width}x{a.height}" if a.width else ""
+            parts.append(f'<figure><a href="{src}"><img src="{src}" alt="{src}" loading="lazy"></a>'
+                         f"<figcaption>{html.escape(a.path.rsplit('/', 1)[-1])}{size}</figcaption></figure>")
+        parts.append("</div>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
 
 
 def build(req: BuildRequest, progress: Progress | None = None) -> list[tuple[Path, dict[str, Any]]]:

@@ -200,6 +200,31 @@ def platforms(json_out: JsonOpt = False) -> None:
 
 
 @app.command()
+def themes(json_out: JsonOpt = False) -> None:
+    """List card themes (TOML files you can copy, edit and pass with -O cards.theme=PATH)."""
+
+    def body():
+        from contentkit.themes import builtin_names, load_theme
+
+        rows = []
+        for name in builtin_names():
+            t = load_theme(name)
+            rows.append({"name": name, "description": t.description, "background": t.style.background,
+                         "accent": t.colors.accent, "fonts": t.fonts.model_dump(),
+                         "file": str(Path(__file__).parent / "themes" / f"{name}.toml")})
+        if json_out:
+            _print_json(rows)
+            return
+        from rich.console import Console
+
+        console = Console()
+        for r in rows:
+            console.print(f"[bold]{r['name']}[/]  {r['description']}  [dim]{r['file']}[/]", highlight=False)
+
+    _guard(body)
+
+
+@app.command()
 def check(
     stories: Annotated[list[str], typer.Argument(help="Markdown story files; '-' reads standard input.")],
     platform: Annotated[Optional[list[str]], typer.Option("-p", "--platform", help="Check limits of these platforms only.")] = None,

@@ -178,6 +178,11 @@ _LATIN_SPLIT = re.compile(r"([A-Za-z0-9À-ɏ](?:[A-Za-z0-9À-ɏ'’\-.%/&+]|[.,]
 
 
 def tokenize(text: str) -> list[str]:
+    return list(_tokenize(text))
+
+
+@lru_cache(maxsize=4096)
+def _tokenize(text: str) -> tuple[str, ...]:
     """Unbreakable tokens: jieba words for Chinese, words for Latin text, with kinsoku glue.
 
     Closing punctuation sticks to the token before it and opening punctuation to the token
@@ -230,7 +235,7 @@ def tokenize(text: str) -> list[str]:
         out.append(t)
     while out and out[-1] == " ":
         out.pop()
-    return out
+    return tuple(out)
 
 
 def _split_latin_spaces(piece: str) -> list[str]:
@@ -262,7 +267,7 @@ def wrap(tokens: list[str], font, max_width: float) -> list[str] | None:
             hang = False
             max_width = full_width
             continue
-        if not line and not hang and tok.startswith("•"):
+        if not line and not hang and tok.startswith(("•", "-")):
             hang = True
         if tok == " " and line == HANG:
             continue
@@ -379,7 +384,9 @@ def fit(text: str, font: FontRef, box: tuple[int, int, int, int], *, max_size: i
         if lines is not None and len(lines) * lh <= height and (not max_lines or len(lines) <= max_lines):
             if balance and len(lines) > 1:
                 lines = _balanced(tokens, real, width - 2 * stroke, len(lines)) or lines
-            return _place(lines, real, size, lh, box, font, align, stroke)
+            placed = _place(lines, real, size, lh, box, font, align, stroke)
+            if placed is not None:
+                return placed
         size -= 1
     return None
 
@@ -424,7 +431,7 @@ def _ref_len(font, text: str) -> float:
     return v
 
 
-def _place(lines, real, size, lh, box, font, align, stroke) -> TextBlock:
+def _place(lines, real, size, lh, box, font, align, stroke) -> TextBlock | None:
     x0, y0, x1, _ = box
     boxes = []
     origins = []
@@ -444,8 +451,15 @@ def _place(lines, real, size, lh, box, font, align, stroke) -> TextBlock:
             lx = x0 + stroke
         top = y0 + i * lh + (lh - (ascent + descent)) // 2
         lx, top = round(lx) + extra, round(top)
-        origins.append((lx, top))
         bbox = real.getbbox(line, stroke_width=stroke) if line else (0, 0, 0, 0)
+        # keep the ink inside the box: glyph overhangs (side bearings, stroke) shift the line
+        if lx + bbox[0] < x0:
+            lx = x0 - bbox[0]
+        if lx + bbox[2] > x1:
+            lx = x1 - bbox[2]
+        if lx + bbox[0] < x0 or top + bbox[1] < box[1] or top + bbox[3] > box[3]:
+            return None  # the ink does not fit: the caller tries a smaller size
+        origins.append((lx, top))
         boxes.append((lx + bbox[0], top + bbox[1], lx + bbox[2], top + bbox[3]))
     lines = [ln.lstrip(HANG) for ln in lines]
     return TextBlock(tuple(lines), size, lh, tuple(boxes), box, font, tuple(origins), stroke)

@@ -58,11 +58,45 @@ class Theme(_Strict):
     source: str = ""
 
     def with_accent(self, color: str) -> "Theme":
-        if not color or not _HEX.match(color if len(color) == 7 else "#" + "".join(c * 2 for c in color[1:])):
-            return self
-        if len(color) == 4:
+        """The brand colour as accent, nudged until text in it stays legible on the background,
+        with white or dark text on top of it, whichever reads better."""
+        if color and len(color) == 4:
             color = "#" + "".join(c * 2 for c in color[1:])
-        return self.model_copy(update={"colors": self.colors.model_copy(update={"accent": color.upper()})})
+        if not color or not _HEX.match(color):
+            return self
+        bg = self.colors.background
+        accent = color.upper()
+        for _ in range(12):
+            if contrast(accent, bg) >= 3.0:
+                break
+            accent = _towards(accent, "#FFFFFF" if luminance(bg) < 0.4 else "#000000", 0.15)
+        on = max(("#FFFFFF", self.colors.text, "#141115"), key=lambda c: contrast(c, accent))
+        return self.model_copy(update={"colors": self.colors.model_copy(
+            update={"accent": accent, "on_accent": on})})
+
+
+def _rgb(c: str) -> tuple[int, int, int]:
+    return int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
+
+
+def luminance(c: str) -> float:
+    """WCAG relative luminance."""
+    def ch(v: int) -> float:
+        x = v / 255.0
+        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+    r, g, b = _rgb(c)
+    return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _towards(a: str, b: str, t: float) -> str:
+    ra, rb = _rgb(a), _rgb(b)
+    return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ra, rb))
 
 
 def builtin_names() -> list[str]:

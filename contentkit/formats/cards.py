@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
@@ -48,10 +49,22 @@ class Spec:
     cont: int = 0  # continuation number when text moved to a further card
 
 
-def plan(story: Story) -> list[Spec]:
-    """Candidate cards in story order (cover first, CTA last), before sizes are known."""
-    from contentkit.analysis import top_key_points  # noqa: F401  (documented helper)
+def usable_image(path: Path, warnings: list[str] | None = None) -> bool:
+    """True if Pillow can decode the image; a corrupt file is reported and skipped."""
+    from PIL import Image, UnidentifiedImageError
 
+    try:
+        with Image.open(path) as im:
+            im.load()
+            return im.width > 0 and im.height > 0
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        if warnings is not None:
+            warnings.append(f"image {path.name} cannot be read ({type(exc).__name__}); no image card")
+        return False
+
+
+def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
+    """Candidate cards in story order (cover first, CTA last), before sizes are known."""
     a = story.a
     meta = story.meta
     specs: list[Spec] = []
@@ -72,7 +85,8 @@ def plan(story: Story) -> list[Spec]:
                 has_card = True
                 specs.append(Spec("quote", body=b.text.plain, attribution=b.attribution,
                                   label=sec.heading, section=si, score=3.0, order=order))
-            elif b.kind == "image" and b.local_path is not None and not image_done and not has_card:
+            elif (b.kind == "image" and b.local_path is not None and not image_done and not has_card
+                  and usable_image(b.local_path, warnings)):
                 image_done = has_card = True
                 caption = kp.text if kp else (b.title or b.alt)
                 specs.append(Spec("image", heading=sec.heading, body=caption,
@@ -168,6 +182,12 @@ class Designer:
         self.right = width - max(m, round(width * safe_r * 0.5))
         self.bottom = height - max(round(m * 1.3), round(height * safe_b))
         self.bold = theme.style.title_bold
+        from contentkit.layout import covers
+
+        # decorative glyphs, with ASCII stand-ins when a (user's) font lacks them
+        self.bullet = "• " if not covers(fonts.body, "•") else "- "
+        self.mark = "“" if not covers(fonts.title, "“") else '"'
+        self.dash = ("—— " if self.cjk else "— ") if not covers(fonts.body, "—") else "- "
 
     # sizes in px for a 1080-wide card, scaled
     def s(self, px: float) -> int:
@@ -255,7 +275,7 @@ class Designer:
         body_top = rule_y + self.s(52)
         text = spec.body
         if spec.items:
-            items = "\n".join("• " + it for it in spec.items)
+            items = "\n".join(self.bullet + it for it in spec.items)
             text = (text + "\n" + items) if text else items
         body = None
         if text:
@@ -284,7 +304,7 @@ class Designer:
                 return False
             lay.texts.append(Placed("label", lab, c.muted))
         mark_top = y0 + self.s(110)
-        mark = self.fit("“", self.fonts.title, (x0, mark_top, x1, mark_top + self.s(200)), 240, 120,
+        mark = self.fit(self.mark, self.fonts.title, (x0, mark_top, x1, mark_top + self.s(200)), 240, 120,
                         spacing=1.0, max_lines=1)
         if mark is None:
             return False
@@ -297,7 +317,7 @@ class Designer:
         placed += [Placed("mark", mark, c.accent), Placed("quote", quote, c.text)]
         bottom = quote.bottom
         if spec.attribution:
-            att = self.fit(("—— " if self.cjk else "— ") + spec.attribution, self.fonts.body,
+            att = self.fit(self.dash + spec.attribution, self.fonts.body,
                            (x0, quote.bottom + self.s(36), x1, quote.bottom + self.s(120)), 36, 24,
                            spacing=1.3, max_lines=2, align="right")
             if att is None:
@@ -403,7 +423,16 @@ def _rgb(hex_color) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-def _gradient(w: int, h: int, top: str, bottom: str):
+@lru_cache(maxsize=16)
+def _gradient_cached(w: int, h: int, top, bottom):
+    return _gradient_uncached(w, h, top, bottom)
+
+
+def _gradient(w: int, h: int, top, bottom):
+    return _gradient_cached(w, h, top, bottom).copy()
+
+
+def _gradient_uncached(w: int, h: int, top, bottom):
     from PIL import Image
 
     if top == bottom:
@@ -447,7 +476,7 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
             d.ellipse((W - r * 1.3, -r * 0.7, W + r * 0.7, r * 1.3), fill=_mix(c.accent, c.background, 0.78))
         elif shape == "corner":
             s = round(150 * u)
-            d.polygon([(0, 0), (s, 0), (0, s)], fill=_rgb(c.accent))
+            d.polygon([(W, H), (W - s, H), (W, H - s)], fill=_rgb(c.accent))
     else:
         r = round(420 * u)
         d.ellipse((-r * 0.6, H - r * 0.9, r * 1.0, H + r * 0.7), fill=_mix(c.on_accent, c.accent, 0.88))
@@ -471,9 +500,29 @@ def _mix(a, b, t: float) -> tuple[int, int, int]:
     return tuple(round(x + (y - x) * t) for x, y in zip(ra, rb))  # type: ignore[return-value]
 
 
-def png_bytes(img) -> bytes:
-    """Deterministic, compact PNG: no metadata; flat cards become a 256-colour palette."""
+def has_photo(lay: CardLayout, theme, cover_image: Path | None) -> bool:
+    return lay.image_box is not None or (
+        lay.spec.kind == "cover" and theme.style.background == "image" and cover_image is not None)
+
+
+def png_bytes(img, photo: bool = False, exact: tuple = ()) -> bytes:
+    """Deterministic, compact PNG with no metadata. Cards without a photo are flat colour,
+    text and gradients: a 256-colour palette keeps them sharp at under half the bytes (and is
+    faster to encode). Cards with a photo stay RGB."""
+    from PIL import Image
+
     buf = io.BytesIO()
+    if not photo:
+        img = img.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        if exact:  # snap the palette entries nearest the theme colours back to those colours
+            pal = img.getpalette()[: 256 * 3]
+            entries = [tuple(pal[i:i + 3]) for i in range(0, len(pal), 3)]
+            for col in exact:
+                col = _rgb(col)
+                k = min(range(len(entries)), key=lambda i: sum((a - b) ** 2 for a, b in zip(entries[i], col)))
+                if sum((a - b) ** 2 for a, b in zip(entries[k], col)) <= 48:
+                    entries[k] = col
+            img.putpalette([v for e in entries for v in e])
     img.save(buf, "PNG", compress_level=6)
     return buf.getvalue()
 
@@ -509,9 +558,9 @@ class CardsFormat:
             theme = theme.with_accent(story.meta.brand.color)
         lang = story.a.language
         warnings: list[str] = []
-        specs = plan(story)
+        specs = plan(story, warnings)
         all_text = "".join(s.heading + s.body + "".join(s.items) + s.attribution + s.label for s in specs)
-        all_text += story.meta.brand.name + "0123456789/（续）“—•"
+        all_text += story.meta.brand.name + "0123456789/" + ("（续）“—•" if story.a.is_cjk else "")
 
         def role_font(role_name: str):
             value = getattr(theme.fonts, role_name)
@@ -527,6 +576,9 @@ class CardsFormat:
             s.attribution = clean_for_font(s.attribution, fonts.body, warnings)
             s.label = clean_for_font(s.label, fonts.title, warnings)
         cover_image = next((s.image for s in specs if s.image is not None), None)
+        if cover_image is None:
+            cover_image = next((img.local_path for img in story.images()
+                                if img.local_path is not None and usable_image(img.local_path)), None)
         brand = clean_for_font(story.meta.brand.name or story.meta.author, fonts.body)
 
         arts: list[Artifact] = []
@@ -539,16 +591,19 @@ class CardsFormat:
             images = []
             records = []
             n = len(layouts)
+            c = theme.colors
+            exact = (c.background, c.background2, c.text, c.accent, c.on_accent, c.muted)
             for i, lay in enumerate(layouts, start=1):
                 img = draw(lay, theme, cover_image)
                 images.append(img)
                 rel = f"cards/{pname}/{i:02d}-{lay.spec.kind}.png"
-                arts.append(out.write(rel, png_bytes(img), format=self.name, platform=pname,
+                arts.append(out.write(rel, png_bytes(img, has_photo(lay, theme, cover_image), exact),
+                                      format=self.name, platform=pname,
                                       width=w, height=h))
                 records.append(_record(lay, rel, i, n))
             if options.contact_sheet and images:
                 sheet = contact_sheet(images)
-                arts.append(out.write(f"cards/{pname}/contact-sheet.png", png_bytes(sheet), format=self.name,
+                arts.append(out.write(f"cards/{pname}/contact-sheet.png", png_bytes(sheet, True), format=self.name,
                                       platform=pname, width=sheet.width, height=sheet.height))
             arts.append(out.write_json(f"cards/{pname}/cards.json", {
                 "platform": pname, "width": w, "height": h, "theme": theme.name,
@@ -602,13 +657,22 @@ class CardsFormat:
             # a single sentence too long for any card: shorten it at a boundary, and say so
             from contentkit.text import shorten
 
-            text = spec.heading if spec.kind in ("cover", "cta") else spec.body
-            for limit in (160, 120, 90, 60, 40, 24):
-                short = shorten(text, limit)
-                trial = replace(spec, heading=short) if spec.kind in ("cover", "cta") else replace(spec, body=short)
-                if designer.layout(trial, probe_page) is not None:
-                    warnings.append(f"{spec.kind} card text too long for any card; shortened to '{short}'")
-                    return [trial]
+            fields = ["body", "heading"] if spec.kind == "cover" else (
+                ["heading"] if spec.kind == "cta" else ["body"])
+            trial = spec
+            for fld in fields:
+                text = getattr(trial, fld)
+                for limit in (160, 120, 90, 60, 40, 24, 0):
+                    short = shorten(text, limit) if limit else ""
+                    if not short and fld != "body":
+                        continue
+                    cand = replace(trial, **{fld: short})
+                    if designer.layout(cand, probe_page) is not None:
+                        warnings.append(f"{spec.kind} card {fld} too long for any card; "
+                                        + (f"shortened to '{short}'" if short else "left out"))
+                        return [cand]
+                if fld == "body":
+                    trial = replace(trial, body="")
             raise RuntimeError(f"cannot lay out {spec.kind} card")
         out: list[Spec] = []
         for part in parts:

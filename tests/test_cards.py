@@ -1,0 +1,313 @@
+"""The cards format: real renders checked for size, boxes, kinsoku, fonts, and bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from contentkit.layout import NO_END, NO_START, covers, fit, pick_font, tokenize, wrap
+from contentkit.platforms import get_platform
+
+from .conftest import EN, ROOT, ZH, read_manifest
+
+ALL = ("xiaohongshu", "instagram", "instagram-square", "story", "wechat-moments")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Both samples, every card platform, built once for the module (real PNGs)."""
+    from typer.testing import CliRunner
+
+    from contentkit.cli import app
+
+    out = tmp_path_factory.mktemp("cards")
+    res = {}
+    for sample, theme in ((ZH, "wine"), (EN, "dark")):
+        folder = out / sample.stem
+        r = CliRunner().invoke(app, ["build", str(sample), "-f", "cards", "-o", str(folder), "-q",
+                                     "-O", f"cards.theme={theme}"])
+        assert r.exit_code == 0, r.output
+        res[sample.stem] = folder
+    return res
+
+
+def card_sets(folder: Path):
+    for p in ALL:
+        yield p, json.loads((folder / "cards" / p / "cards.json").read_text("utf-8"))
+
+
+def test_sizes_counts_and_kinds(built):
+    for folder in built.values():
+        m = read_manifest(folder)
+        for pname, data in card_sets(folder):
+            w, h = get_platform(pname).get("card_size")
+            limit = get_platform(pname).get("cards_max")
+            cards = data["cards"]
+            assert 5 <= len(cards) <= limit
+            assert cards[0]["kind"] == "cover" and cards[-1]["kind"] == "cta"
+            kinds = {c["kind"] for c in cards}
+            assert {"point", "quote", "image"} <= kinds
+            for c in cards:
+                with Image.open(folder / c["file"]) as im:
+                    assert im.size == (w, h)
+                page = next(t for t in c["texts"] if t["role"] == "page")
+                assert page["lines"] == [f"{c['index']}/{len(cards)}"]
+                art = next(a for a in m["artifacts"] if a["path"] == c["file"])
+                assert (art["width"], art["height"], art["platform"]) == (w, h, pname)
+            sheet = folder / "cards" / pname / "contact-sheet.png"
+            with Image.open(sheet) as im:
+                assert im.width == 3 * 360 + 4 * 24
+
+
+def test_text_never_leaves_its_box_or_the_card(built):
+    for folder in built.values():
+        for pname, data in card_sets(folder):
+            W, H = data["width"], data["height"]
+            for c in data["cards"]:
+                spans = []
+                for t in c["texts"]:
+                    x0, y0, x1, y1 = t["box"]
+                    for (a, b, cc, d) in t["line_boxes"]:
+                        assert 0 <= a and cc <= W and 0 <= b and d <= H, (c["file"], t)
+                        assert x0 - 2 <= a and cc <= x1 + 2, (c["file"], t["role"], t["lines"])
+                        assert y0 - 2 <= b and d <= y1 + 2, (c["file"], t["role"], t["lines"])
+                    if t["role"] not in ("brand", "page", "mark"):
+                        spans.append((t["line_boxes"][0][1], t["line_boxes"][-1][3], t["role"]))
+                # main text blocks never overlap each other
+                spans.sort()
+                for (a0, a1, ra), (b0, b1, rb) in zip(spans, spans[1:]):
+                    assert a1 <= b0 + 2, (c["file"], ra, rb)
+                if c["image_box"]:
+                    ix0, iy0, ix1, iy1 = c["image_box"]
+                    assert 0 <= ix0 < ix1 <= W and 0 <= iy0 < iy1 <= H
+
+
+def test_story_cards_keep_text_out_of_platform_ui(built):
+    plat = get_platform("story")
+    for folder in built.values():
+        data = json.loads((folder / "cards/story/cards.json").read_text("utf-8"))
+        H = data["height"]
+        for c in data["cards"]:
+            for t in c["texts"]:
+                for box in t["line_boxes"]:
+                    assert box[3] <= H * (1 - plat.get("safe_bottom")) + 2
+
+
+def test_text_is_really_drawn(built):
+    folder = built["red-wine-history"]
+    data = json.loads((folder / "cards/xiaohongshu/cards.json").read_text("utf-8"))
+    cover = data["cards"][0]
+    title = next(t for t in cover["texts"] if t["role"] == "title")
+    with Image.open(folder / cover["file"]) as im:
+        region = im.convert("L").crop(tuple(title["line_boxes"][0]))
+        lo, hi = region.getextrema()
+        assert hi - lo > 120  # dark ink on light paper
+        outside = im.convert("L").crop((0, title["box"][3] + 300, 60, title["box"][3] + 360))
+        lo2, hi2 = outside.getextrema()
+        assert hi2 - lo2 < 40  # margins are empty
+
+
+def test_kinsoku_and_word_breaks_on_produced_lines(built):
+    en_words = set(re.findall(r"[A-Za-zÀ-ÿ'’\-]+", EN.read_text("utf-8")))
+    for name, folder in built.items():
+        for _, data in card_sets(folder):
+            for c in data["cards"]:
+                for t in c["texts"]:
+                    if t["role"] == "mark":  # the decorative opening quote glyph
+                        continue
+                    for line in t["lines"]:
+                        assert line and line[0] not in NO_START - {"—"}, (line, t["role"])
+                        assert line[-1] not in NO_END, line
+                        if name.endswith("en"):
+                            for w in re.findall(r"(?<![#\w])[A-Za-zÀ-ÿ'’\-]+", line):
+                                assert w in en_words or w.strip("-") in en_words, (w, line)
+
+
+def test_chinese_breaks_between_words():
+    font = pick_font("sans", "zh-Hans", "葡萄酒")
+    from contentkit.layout import get_font
+
+    lines = wrap(tokenize("挑选红酒是一门学问，1855年波尔多分级至今仍在影响全世界的酒价。"), get_font(font, 60), 420)
+    joined = "|".join(lines)
+    for word in ("挑选", "红酒", "学问", "1855", "波尔多", "分级", "全世界"):
+        assert word in joined.replace("|", "") and not any(
+            word[:k] and line.endswith(word[:k]) and nxt.startswith(word[k:])
+            for line, nxt in zip(lines, lines[1:]) for k in range(1, len(word))), (word, lines)
+
+
+def test_fit_shrinks_then_gives_up_instead_of_clipping():
+    font = pick_font("sans", "zh-Hans", "葡萄酒")
+    box = (0, 0, 600, 300)
+    short = fit("短句。", font, box, max_size=80, min_size=20)
+    long = fit("很长的文字，" * 40, font, box, max_size=80, min_size=20)
+    assert short.size == 80
+    assert long is not None and long.size < 40
+    assert long.height <= 300
+    assert fit("很长的文字，" * 400, font, box, max_size=80, min_size=30) is None
+
+
+def test_pip_font_covers_both_samples():
+    from contentkit.layout import _pip_font, strip_unsupported
+
+    for role in ("sans", "serif"):
+        ref = _pip_font(role)
+        assert ref is not None and Path(ref.path).is_file()
+        for sample in (ZH, EN):
+            assert covers(ref, strip_unsupported(sample.read_text("utf-8"))) == []
+
+
+def latin_only_font(tmp_path) -> Path:
+    """A real font without CJK glyphs: Noto Sans SC subset to Latin with fontTools."""
+    from fontTools import subset
+
+    from contentkit.layout import _pip_font
+
+    src = _pip_font("sans").path
+    out = tmp_path / "latin.otf"
+    opts = subset.Options()
+    font = subset.load_font(src, opts)
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=[*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2027)])
+    sub.subset(font)
+    subset.save_font(font, str(out), opts)
+    return out
+
+
+def test_font_without_cjk_falls_back_not_tofu(cli, tmp_path):
+    font = latin_only_font(tmp_path)
+    out = tmp_path / "o"
+    r = cli("build", ZH, "-f", "cards", "-p", "xiaohongshu", "-o", out, "-q", "-O", f"cards.font={font}")
+    assert r.exit_code == 0, r.output
+    m = read_manifest(out)
+    assert any("lacks" in w and "fallback" in w for w in m["warnings"])
+    data = json.loads((out / "cards/xiaohongshu/cards.json").read_text("utf-8"))
+    assert data["fonts"]["title"] != "latin.otf"
+    # and an English story is drawn with the explicit Latin font
+    out2 = tmp_path / "o2"
+    r = cli("build", EN, "-f", "cards", "-p", "xiaohongshu", "-o", out2, "-q", "-O", f"cards.font={font}")
+    assert r.exit_code == 0, r.output
+    data = json.loads((out2 / "cards/xiaohongshu/cards.json").read_text("utf-8"))
+    assert data["fonts"]["body"] == "latin.otf"
+
+
+def test_emoji_and_symbols_are_removed_not_boxed(cli, tmp_path, story_file):
+    path = story_file("---\ntitle: 🍷红酒入门 ✨\ncta: 关注我 👉\n---\n\n## 第一部分 🍇\n\n**葡萄酒是装在瓶子里的诗。** 🥂\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-f", "cards", "-p", "xiaohongshu", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    data = json.loads((out / "cards/xiaohongshu/cards.json").read_text("utf-8"))
+    font = pick_font("sans", "zh-Hans", "红酒")
+    for c in data["cards"]:
+        for t in c["texts"]:
+            for line in t["lines"]:
+                assert not re.search("[\U0001F300-\U0001FAFF\u2728]", line), line
+    title = next(t for t in data["cards"][0]["texts"] if t["role"] == "title")
+    assert "".join(title["lines"]) == "红酒入门"
+    assert covers(font, "红酒入门") == []
+
+
+@pytest.mark.parametrize("body", [
+    "Just one paragraph with no headings at all, about wine and its long history.",
+    "只有一句话。",
+    "\n\n".join(f"## 第{i}节\n\n" + f"第{i}节讲述葡萄酒历史上的一个片段，" * 25 + "完。" for i in range(40)),
+    "## A\n\n" + " ".join(f"Sentence number {i} about Bordeaux and Burgundy wine." for i in range(400)),
+])
+def test_odd_stories_give_a_good_carousel(cli, tmp_path, story_file, body):
+    path = story_file(f"---\ntitle: 故事\n---\n\n{body}\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-f", "cards", "-p", "xiaohongshu", "-p", "story", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    for p in ("xiaohongshu", "story"):
+        data = json.loads((out / f"cards/{p}/cards.json").read_text("utf-8"))
+        assert 2 <= len(data["cards"]) <= 9
+        for c in data["cards"]:
+            for t in c["texts"]:
+                assert all(b[2] <= data["width"] and b[3] <= data["height"] for b in t["line_boxes"])
+
+
+def test_very_long_title_and_long_sentence(cli, tmp_path, story_file):
+    title = "葡萄酒" * 66 + "史"  # 199 characters
+    sentence = "这是一个没有句号的非常长的句子，" * 60
+    path = story_file(f"---\ntitle: {title}\n---\n\n## 一\n\n{sentence}\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-f", "cards", "-p", "xiaohongshu", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    data = json.loads((out / "cards/xiaohongshu/cards.json").read_text("utf-8"))
+    cover = data["cards"][0]
+    t = next(t for t in cover["texts"] if t["role"] == "title")
+    assert "".join(t["lines"]).startswith("葡萄酒葡萄酒")
+    assert all(b[3] <= data["height"] for b in t["line_boxes"])
+
+
+def test_missing_and_corrupt_images(cli, tmp_path):
+    (tmp_path / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\nthis is not really a png")
+    story = tmp_path / "s.md"
+    story.write_text("---\ntitle: 图片\n---\n\n## 一\n\n![坏图](bad.png)\n\n正文一句。\n\n## 二\n\n![没有](nope.png)\n\n第二句。\n",
+                     "utf-8")
+    out = tmp_path / "o"
+    r = cli("build", story, "-f", "cards", "-p", "xiaohongshu", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    m = read_manifest(out)
+    assert any("bad.png" in w and "cannot be read" in w for w in m["warnings"])
+    assert any("nope.png" in w and "not found" in w for w in m["warnings"])
+    kinds = [c["kind"] for c in json.loads((out / "cards/xiaohongshu/cards.json").read_text())["cards"]]
+    assert "image" not in kinds
+
+
+def test_font_path_that_does_not_exist(cli, tmp_path):
+    out = tmp_path / "o"
+    r = cli("build", ZH, "-f", "cards", "-o", out, "-O", "cards.font=/no/such/font.otf")
+    assert r.exit_code == 1
+    assert r.stderr.strip().splitlines()[-1] == "error: /no/such/font.otf: font: font file not found"
+    assert not out.exists()
+
+
+def test_theme_files_are_editable_data(cli, tmp_path):
+    src = ROOT / "contentkit/themes/light.toml"
+    mine = tmp_path / "mine.toml"
+    mine.write_text(src.read_text("utf-8").replace('name = "light"', 'name = "mine"')
+                    .replace('background = "#FFFFFF"', 'background = "#FFEEDD"'), "utf-8")
+    out = tmp_path / "o"
+    r = cli("build", ZH, "-f", "cards", "-p", "instagram", "-o", out, "-q", "-O", f"cards.theme={mine}")
+    assert r.exit_code == 0, r.output
+    data = json.loads((out / "cards/instagram/cards.json").read_text("utf-8"))
+    assert data["theme"] == "mine"
+    with Image.open(out / data["cards"][2]["file"]) as im:
+        assert im.convert("RGB").getpixel((5, im.height // 2)) == (0xFF, 0xEE, 0xDD)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(src.read_text("utf-8").replace("[style]", "[style]\nglow = 3"), "utf-8")
+    r = cli("build", ZH, "-f", "cards", "-o", tmp_path / "o2", "-O", f"cards.theme={bad}")
+    assert r.exit_code == 1
+    assert "style.glow: unknown key" in r.stderr
+    r = cli("build", ZH, "-f", "cards", "-o", tmp_path / "o3", "-O", "cards.theme=wien")
+    assert r.exit_code == 2 and "did you mean 'wine'" in r.stderr
+
+
+def test_themes_command_lists_three(cli):
+    r = cli("themes", "--json")
+    names = [t["name"] for t in json.loads(r.stdout)]
+    assert {"wine", "light", "dark"} <= set(names)
+
+
+def test_brand_colour_is_the_accent_and_stays_legible():
+    from contentkit.themes import contrast, load_theme
+
+    for name in ("wine", "light", "dark"):
+        t = load_theme(name).with_accent("#8E1B3A")
+        assert contrast(t.colors.accent, t.colors.background) >= 3.0
+        assert contrast(t.colors.on_accent, t.colors.accent) >= 4.5
+
+
+def test_cards_are_deterministic(cli, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        assert cli("build", ZH, "-f", "cards", "-p", "xiaohongshu", "-o", out, "-q").exit_code == 0
+    ma, mb = read_manifest(a), read_manifest(b)
+    assert ma == mb
+    assert len([x for x in ma["artifacts"] if x["path"].endswith(".png")]) >= 9
+    assert (a / "index.html").read_bytes() == (b / "index.html").read_bytes()
