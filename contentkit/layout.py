@@ -61,17 +61,22 @@ def covers(font: FontRef, text: str) -> list[str]:
 
 @lru_cache(maxsize=16)
 def _fc_match(pattern: str) -> FontRef | None:
+    """The system font fontconfig has for ``pattern``, only if it is that family (fc-match
+    always answers with something, often DejaVu)."""
     exe = shutil.which("fc-match")
     if not exe:
         return None
     try:
-        r = subprocess.run([exe, "-f", "%{file}|%{index}", pattern], capture_output=True,
+        r = subprocess.run([exe, "-f", "%{file}|%{index}|%{family}", pattern], capture_output=True,
                            text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
-    if r.returncode != 0 or "|" not in r.stdout:
+    if r.returncode != 0 or r.stdout.count("|") < 2:
         return None
-    path, _, index = r.stdout.strip().partition("|")
+    path, index, families = r.stdout.strip().split("|", 2)
+    wanted = pattern.split(":", 1)[0].strip().lower()
+    if wanted not in [f.strip().lower() for f in families.split(",")]:
+        return None
     if not Path(path).is_file():
         return None
     try:
@@ -105,7 +110,8 @@ def font_candidates(role: str, lang: str, explicit: str | None = None) -> list[F
             family = family.replace(" SC", " TC")
         patterns = [f"{family}:lang={'zh-tw' if lang == 'zh-Hant' else 'zh-cn'}"]
     else:
-        patterns = [f"{'Noto Serif' if role == 'serif' else 'Noto Sans'}:lang=en"]
+        base = "Noto Serif" if role == "serif" else "Noto Sans"
+        patterns = [f"{base}:lang=en", f"{base} CJK SC:lang=en"]
     for pat in patterns:
         ref = _fc_match(pat)
         if ref and ref not in out:
