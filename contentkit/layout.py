@@ -165,6 +165,16 @@ def clean_for_font(text: str, font: FontRef, warnings: list[str] | None = None) 
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
+@lru_cache(maxsize=16)
+def font_family(ref: FontRef) -> str:
+    """The font's family name (name table ID 1), as libass and players look fonts up."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(ref.path, fontNumber=ref.index, lazy=True)
+    name = font["name"].getDebugName(1) or Path(ref.path).stem
+    return name
+
+
 @lru_cache(maxsize=256)
 def pil_font(path: str, index: int, size: int):
     from PIL import ImageFont

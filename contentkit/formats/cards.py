@@ -177,9 +177,9 @@ class Designer:
         safe_b = float(platform.get("safe_bottom", 0) or 0)
         safe_r = float(platform.get("safe_right", 0) or 0)
         self.margin = m
-        self.top = round(m * 1.75)
+        self.top = max(round(m * 1.75), round(height * float(platform.get("safe_top", 0) or 0)) + m)
         self.left = m
-        self.right = width - max(m, round(width * safe_r * 0.5))
+        self.right = width - max(m, round(width * safe_r))
         self.bottom = height - max(round(m * 1.3), round(height * safe_b))
         self.bold = theme.style.title_bold
         from contentkit.layout import covers
@@ -205,13 +205,14 @@ class Designer:
         box_h = self.s(44)
         left = self.fit(self.brand or " ", self.fonts.body, (self.left, y0, self.W // 2, y0 + box_h), 28, 20,
                         spacing=1.3, max_lines=1)
-        right = self.fit(page, self.fonts.body, (self.W // 2, y0, self.right, y0 + box_h), 28, 20,
+        right = self.fit(page or " ", self.fonts.body, (self.W // 2, y0, self.right, y0 + box_h), 28, 20,
                          spacing=1.3, max_lines=1, align="right")
         if left is None or right is None:
             return False
         if self.brand:
             lay.texts.append(Placed("brand", left, col))
-        lay.texts.append(Placed("page", right, col))
+        if page:
+            lay.texts.append(Placed("page", right, col))
         return True
 
     def layout(self, spec: Spec, page: str) -> CardLayout | None:
@@ -266,9 +267,10 @@ class Designer:
         if num is None:
             return False
         top = y0 + self.s(150)
+        big = not spec.body and not spec.items  # a heading alone (video frames) is set large
         head = self.fit(spec.heading + (self._cont_mark(spec)), self.fonts.title,
-                        (x0, top, x1, top + self.s(260)), 72, 40, spacing=1.3, bold=self.bold, max_lines=3,
-                        balance=True)
+                        (x0, top, x1, top + self.s(420 if big else 260)), 112 if big else 72, 40,
+                        spacing=1.25, bold=self.bold, max_lines=3, balance=True)
         if head is None:
             return False
         rule_y = head.bottom + self.s(34)

@@ -1,0 +1,769 @@
+"""The ``video`` format: a short-video script, subtitles (SRT, WebVTT, ASS) and a 1080x1920 MP4.
+
+Script: a hook in the first 3 seconds, 4-8 beats and a call to action; each scene has voice-over,
+short on-screen text, a shot suggestion, a start time and a duration derived from the speaking
+rate (and long enough for its subtitles to be read). ``duration`` (30, 45 or 60 s) is a ceiling:
+the weakest beats are dropped, sentences are never cut.
+
+Rendering keeps per-frame Python work out of the hot path: Pillow draws one still per scene
+(from the cards' layout engine and themes) and one per subtitle event, and ffmpeg (from
+imageio-ffmpeg, driven through ffmpeg-python) turns the stills into H.264 with the concat
+demuxer. With ``motion`` the scene stills get a slow zoom (zoompan) and the subtitle stills are
+overlaid on top, so subtitles never move.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from contentkit.errors import EXIT_OUTPUT, ContentkitError
+from contentkit.output import Artifact, Output
+from contentkit.platforms import get_platform
+from contentkit.plugins import FormatOptions
+from contentkit.story import Story
+
+PAD_S = 0.4  # breath after each scene's voice-over
+HOOK_MAX_S = 3.0  # the hook must land in the first 3 seconds
+
+
+class VideoOptions(FormatOptions):
+    duration: Literal[30, 45, 60] = Field(30, description="target length in seconds (a ceiling)")
+    theme: str = Field("wine", description="card theme for the frames")
+    font: str | None = Field(None, description="font file for frames and subtitles")
+    subtitles: Literal["burn", "soft", "none"] = Field(
+        "burn", description="burn subtitles into the picture, add them as a soft track, or neither")
+    motion: bool = Field(False, description="slow zoom on each scene, with a dip-to-black between scenes")
+    render: bool = Field(True, description="render the MP4 (false: script, subtitles and previews only)")
+    voiceover: str | None = Field(None, description="a WAV/MP3 the creator recorded; scene timings stretch to fit")
+    tts: bool = Field(False, description="synthetic voice-over with espeak-ng, where it is installed")
+    music: str | None = Field(None, description="background music file: looped or trimmed, faded, ducked")
+    music_volume: float = Field(0.25, ge=0.0, le=1.0, description="music level under the voice")
+    crf: int = Field(20, ge=10, le=35, description="x264 quality (lower is better)")
+    preset: Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium"] = Field(
+        "veryfast", description="x264 speed preset")
+
+
+@dataclass
+class Scene:
+    index: int
+    kind: str  # hook, beat, cta
+    voiceover: str
+    on_screen: str
+    shot: str
+    section: int
+    score: float
+    start_f: int = 0
+    frames: int = 0
+    image: Path | None = None
+
+    def seconds(self, fps: int) -> tuple[float, float]:
+        return self.start_f / fps, self.frames / fps
+
+
+# ------------------------------------------------------------------------------ script
+def _shot(kind: str, keywords: list[str], image: Path | None, cjk: bool) -> str:
+    kws = [k for k in keywords if k][:2]
+    if kind == "hook":
+        return ("开场：主持人近景直视镜头，快速推近；叠标题大字" if cjk else
+                "Open: host close-up looking into the lens, quick push-in; big title text")
+    if kind == "cta":
+        return ("结尾：主持人举杯，画面定格在关注引导卡" if cjk else
+                "Close: host raises a glass; freeze on the follow card")
+    if image is not None:
+        return (f"使用文中配图 {image.name}，缓慢推进" if cjk else
+                f"Use the story's image {image.name} with a slow push-in")
+    if not kws:
+        return "B-roll：相关空镜" if cjk else "B-roll: related cutaways"
+    if cjk:
+        return f"特写：{kws[0]}" + (f"；空镜：{kws[1]}" if len(kws) > 1 else "")
+    return f"Close-up: {kws[0]}" + (f"; B-roll: {kws[1]}" if len(kws) > 1 else "")
+
+
+def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> tuple[list[Scene], list[dict]]:
+    """Scenes with timings (in frames) within ``target_s``; the dropped beats for the record."""
+    from contentkit.subtitles import Rules, min_frames
+    from contentkit.text import join_sentences, shorten
+
+    a = story.a
+    cjk = a.is_cjk
+    rules = Rules.for_language(a.language)
+    rate = _rates(story)
+
+    def frames_for(text: str) -> int:
+        speak = rate.speak_seconds(text) + PAD_S
+        return max(math.ceil(speak * fps), min_frames(text, rules, fps))
+
+    def on_screen(text: str, n_zh: int = 16, n_en: int = 42) -> str:
+        """Short on-screen text: the whole heading, else its stronger half around a colon."""
+        text = text.strip()
+        n = n_zh if cjk else n_en
+        if len(text) <= n:
+            return text
+        import re
+
+        parts = [p.strip() for p in re.split(r"[：:]\s*|\s+[—–-]\s+", text) if p.strip()]
+        fitting = [p for p in parts if len(p) <= n]
+        if len(parts) > 1 and fitting:
+            return max(fitting, key=len)
+        return shorten(text, n)
+
+    hook_vo = a.hook
+    from contentkit.text import split_sentences
+
+    # a hook that takes longer than ~3 s to say is cut to its first sentence (never mid-sentence)
+    hs = split_sentences(hook_vo)
+    if len(hs) > 1 and rate.speak_seconds(hook_vo) > 8:
+        hook_vo = hs[0] if rate.speak_seconds(hs[0]) >= 2.5 else join_sentences(hs[:2])
+    hook = Scene(0, "hook", hook_vo, on_screen(story.title, 16, 48),
+                 _shot("hook", [], None, cjk), -1, 99)
+    cta_text = story.meta.cta or ("关注我，看更多故事" if cjk else "Follow for more stories")
+    cta = Scene(0, "cta", cta_text, cta_text, _shot("cta", [], None, cjk), -1, 99)
+
+    images = {}
+    for si, sec in enumerate(story.sections):
+        for b in sec.blocks:
+            if b.kind == "image" and b.local_path is not None and si not in images:
+                from contentkit.formats.cards import usable_image
+
+                if usable_image(b.local_path):
+                    images[si] = b.local_path
+    beats: list[Scene] = []
+    for kp in a.key_points:
+        if kp.section < 0 or not story.sections[kp.section].heading:
+            continue
+        sec = story.sections[kp.section]
+        sents = list(a.sentences[kp.section])
+        vo = [kp.text]
+        if kp.text in sents:
+            i = sents.index(kp.text)
+            if i + 1 < len(sents) and rate.speak_seconds(join_sentences(vo + [sents[i + 1]])) <= 9:
+                vo.append(sents[i + 1])
+        text = join_sentences(vo)
+        from contentkit.analysis import extract_keywords
+
+        common = {k.lower() for k in a.keywords[:2]}
+        kws = [k for k, _ in extract_keywords(text, a.language, top=6) if k.lower() not in common]
+        beats.append(Scene(0, "beat", text, on_screen(sec.heading), _shot("beat", kws, images.get(kp.section), cjk),
+                           kp.section, kp.score, image=images.get(kp.section)))
+
+    for sc in [hook, cta] + beats:
+        sc.frames = frames_for(sc.voiceover)
+    budget = target_s * fps - hook.frames - cta.frames
+    chosen = choose_beats(beats, budget)
+    dropped = [{"section": sc.section, "on_screen": sc.on_screen, "voiceover": sc.voiceover,
+                "seconds": round(sc.frames / fps, 2), "score": sc.score}
+               for sc in beats if sc not in chosen]
+    budget -= sum(sc.frames for sc in chosen)
+    chosen.sort(key=lambda s: s.section)
+    if beats and len(chosen) < 4:
+        warnings.append(f"only {len(chosen)} beat(s) fit in {target_s} s (4-8 wanted); "
+                        "try --duration 45 or 60")
+    if budget < 0:
+        warnings.append(f"hook and call to action alone take {(hook.frames + cta.frames) / fps:.1f} s, "
+                        f"over the {target_s} s target")
+    scenes = [hook] + chosen + [cta]
+    _retime(scenes)
+    return scenes, dropped
+
+
+def choose_beats(beats: list[Scene], budget: int, lo: int = 4, hi: int = 8) -> list[Scene]:
+    """Whole beats that fit ``budget`` frames: as close to ``lo``-``hi`` beats as possible, then
+    the highest total score (a small knapsack; durations in units of 3 frames)."""
+    unit = 3
+    cap = max(0, budget // unit)
+    # best[c][w] = (score, picked indices) using c beats and w units
+    best: list[dict[int, tuple[float, tuple[int, ...]]]] = [dict() for _ in range(hi + 1)]
+    best[0][0] = (0.0, ())
+    for i, sc in enumerate(beats):
+        w = -(-sc.frames // unit)
+        for c in range(hi - 1, -1, -1):
+            for used, (score, picked) in list(best[c].items()):
+                nu = used + w
+                if nu > cap:
+                    continue
+                cand = (score + sc.score, picked + (i,))
+                cur = best[c + 1].get(nu)
+                if cur is None or cand[0] > cur[0]:
+                    best[c + 1][nu] = cand
+    options = [(min(c, lo), score, c, picked) for c in range(hi + 1) for score, picked in best[c].values()]
+    if not options:
+        return []
+    _, _, _, picked = max(options, key=lambda o: (o[0], o[1], -o[2]))
+    return [beats[i] for i in picked]
+
+
+def _retime(scenes: list[Scene]) -> None:
+    f = 0
+    for i, sc in enumerate(scenes, start=1):
+        sc.index = i
+        sc.start_f = f
+        f += sc.frames
+
+
+def _rates(story: Story):
+    from contentkit.analysis import Rates
+
+    a = story.a
+    if a.is_cjk:
+        return Rates(zh_chars_per_s=a.speaking_rate)
+    return Rates(en_words_per_min=a.speaking_rate * 60)
+
+
+def script_json(story: Story, scenes: list[Scene], dropped: list[dict], fps: int, target: int,
+                size: tuple[int, int], audio: dict) -> dict:
+    total = sum(s.frames for s in scenes)
+    return {
+        "title": story.title,
+        "language": story.a.language,
+        "fps": fps,
+        "width": size[0],
+        "height": size[1],
+        "target_s": target,
+        "duration_s": round(total / fps, 3),
+        "frames": total,
+        "audio": audio,
+        "scenes": [{
+            "index": s.index, "kind": s.kind, "start_s": round(s.start_f / fps, 3),
+            "duration_s": round(s.frames / fps, 3), "start_frame": s.start_f, "frames": s.frames,
+            "voiceover": s.voiceover, "on_screen": s.on_screen, "shot": s.shot, "section": s.section,
+        } for s in scenes],
+        "dropped_beats": dropped,
+    }
+
+
+def script_markdown(data: dict, cjk: bool) -> str:
+    def clock(t: float) -> str:
+        return f"{int(t // 60)}:{t % 60:05.2f}"
+
+    h = ("场景", "时间", "口播", "画面文字", "镜头") if cjk else ("Scene", "Time", "Voice-over", "On screen", "Shot")
+    kind_label = {"hook": "开场钩子" if cjk else "Hook", "beat": "要点" if cjk else "Beat",
+                  "cta": "行动号召" if cjk else "Call to action"}
+    lines = [f"# {data['title']}", "",
+             (f"短视频脚本 · {data['duration_s']:.1f} 秒（目标 ≤ {data['target_s']} 秒）· {data['fps']} fps · "
+              f"{data['width']}x{data['height']}") if cjk else
+             (f"Short-video script · {data['duration_s']:.1f} s (target ≤ {data['target_s']} s) · "
+              f"{data['fps']} fps · {data['width']}x{data['height']}"), "",
+             "| " + " | ".join(h) + " |", "|---|---|---|---|---|"]
+    for s in data["scenes"]:
+        t0, t1 = s["start_s"], s["start_s"] + s["duration_s"]
+        cell = lambda x: str(x).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+        lines.append(f"| {s['index']}. {kind_label[s['kind']]} | {clock(t0)}–{clock(t1)} | "
+                     f"{cell(s['voiceover'])} | {cell(s['on_screen'])} | {cell(s['shot'])} |")
+    if data["dropped_beats"]:
+        lines += ["", "## " + ("为控制时长删去的要点" if cjk else "Beats dropped to fit the length"), ""]
+        for d in data["dropped_beats"]:
+            lines.append(f"- {d['on_screen']} ({d['seconds']} s): {d['voiceover']}")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------ audio
+def probe_audio(path_str: str, what: str) -> float:
+    """Duration in seconds of an audio file; clear errors for missing or non-audio files."""
+    p = Path(path_str).expanduser()
+    if not p.is_file():
+        raise ContentkitError(f"{what} file not found", path=path_str, key=f"video.{what}")
+    import av
+
+    try:
+        with av.open(str(p)) as c:
+            streams = [s for s in c.streams if s.type == "audio"]
+            if not streams:
+                raise ContentkitError(f"{what} file has no audio stream", path=path_str, key=f"video.{what}")
+            if c.duration:
+                dur = c.duration / 1_000_000
+            else:
+                st = streams[0]
+                dur = float(st.duration * st.time_base) if st.duration else 0.0
+            if dur <= 0:  # decode to count
+                dur = 0.0
+                for frame in c.decode(streams[0]):
+                    dur = float(frame.pts * frame.time_base) + frame.samples / frame.sample_rate
+    except ContentkitError:
+        raise
+    except Exception as exc:  # av.error.InvalidDataError and friends
+        raise ContentkitError(f"{what} file is not audio ({type(exc).__name__})", path=path_str,
+                              key=f"video.{what}") from None
+    if dur < 0.2:
+        raise ContentkitError(f"{what} file is empty ({dur:.2f} s)", path=path_str, key=f"video.{what}")
+    return dur
+
+
+def espeak_exe() -> str | None:
+    return shutil.which("espeak-ng") or shutil.which("espeak")
+
+
+def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, warnings: list[str]) -> Path | None:
+    """Synthetic voice-over with espeak-ng, one clip per scene placed at the scene's start.
+    Scenes stretch to the clip length where the synthetic voice is slower than planned."""
+    import wave
+
+    exe = espeak_exe()
+    if exe is None:
+        warnings.append("no offline speech engine found (install espeak-ng); the video has no voice-over")
+        return None
+    voice = "cmn-latn-pinyin" if lang.startswith("zh") else "en-us"
+    clips = []
+    for sc in scenes:
+        wav = workdir / f"tts-{sc.index:02d}.wav"
+        r = subprocess.run([exe, "-v", voice, "-s", "165", "-w", str(wav), sc.voiceover],
+                           capture_output=True, text=True, timeout=120)
+        if r.returncode != 0 or not wav.is_file():
+            raise ContentkitError(f"espeak-ng failed: {(r.stderr or '').strip()[-200:]}", exit_code=EXIT_OUTPUT)
+        with wave.open(str(wav)) as w:
+            n, rate, width, ch = w.getnframes(), w.getframerate(), w.getsampwidth(), w.getnchannels()
+            clips.append((w.readframes(n), n, rate, width, ch))
+        need = math.ceil((n / rate + PAD_S) * fps)
+        sc.frames = max(sc.frames, need)
+    _retime(scenes)
+    rate, width, ch = clips[0][2], clips[0][3], clips[0][4]
+    total = sum(s.frames for s in scenes)
+    out = bytearray(b"\x00" * (math.ceil(total / fps * rate) * width * ch))
+    for sc, (data, n, r_, w_, c_) in zip(scenes, clips):
+        off = round(sc.start_f / fps * rate) * width * ch
+        out[off:off + len(data)] = data[: max(0, len(out) - off)]
+    path = workdir / "voice.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(ch)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.writeframes(bytes(out))
+    return path
+
+
+# ------------------------------------------------------------------------------ frames
+class _VideoPlatform:
+    """The frame layout's safe areas: text stays above the subtitle band and out of the UI."""
+
+    def __init__(self, base) -> None:
+        self.base = base
+
+    def get(self, key, default=None):
+        if key == "safe_bottom":
+            return 0.40  # the card text ends at 60 % height; subtitles live in 62-80 %
+        return self.base.get(key, default)
+
+
+def frame_specs(story: Story, scenes: list[Scene]):
+    from contentkit.formats.cards import Spec
+
+    meta = story.meta
+    out = []
+    k = 0
+    for sc in scenes:
+        if sc.kind == "hook":
+            out.append(Spec("cover", heading=story.title, body=meta.subtitle,
+                            attribution=" · ".join(x for x in (meta.author, meta.persona) if x)))
+        elif sc.kind == "cta":
+            tags = " ".join(f"#{t}" for t in story.a.hashtags[:4])
+            out.append(Spec("cta", heading=sc.on_screen, body=meta.brand.handle or meta.brand.name,
+                            attribution=tags))
+        elif sc.image is not None:
+            out.append(Spec("image", heading=sc.on_screen, image=sc.image))
+        else:
+            k += 1
+            out.append(Spec("point", heading=sc.on_screen, label=f"{k:02d}"))
+    return out
+
+
+def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, warnings: list[str]):
+    """A transparent RGBA layer with one subtitle event drawn in the subtitle band."""
+    from PIL import Image, ImageDraw
+
+    from contentkit.layout import fit, get_font
+
+    W, H = size
+    box = subtitle_box(size)
+    text = "\n".join(event_lines)
+    block = fit(text, font, box, max_size=round(58 * W / 1080), min_size=round(36 * W / 1080),
+                spacing=1.32, max_lines=len(event_lines), align="center", bold=0.0)
+    if block is None:  # cannot happen for rule-conforming lines, but never clip
+        block = fit(text, font, box, max_size=round(36 * W / 1080), min_size=round(24 * W / 1080),
+                    spacing=1.25, align="center")
+        warnings.append(f"subtitle '{text[:20]}' drawn small to fit")
+    # anchor to the bottom of the band, as a bottom-aligned subtitle style does
+    from contentkit.formats.cards import _shift
+
+    block = _shift(block, box[3] - 18 - max(b[3] for b in block.boxes))
+    layer = Image.new("RGBA", size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    real = get_font(font, block.size)
+    # a soft dark plate behind the text, then white text with a dark outline
+    x0 = min(b[0] for b in block.boxes) - 22
+    x1 = max(b[2] for b in block.boxes) + 22
+    y0 = min(b[1] for b in block.boxes) - 16
+    y1 = max(b[3] for b in block.boxes) + 18
+    d.rounded_rectangle((x0, y0, x1, y1), radius=14, fill=(12, 8, 10, 150))
+    for (x, y), line in zip(block.origins, block.lines):
+        d.text((x, y), line, font=real, fill=(255, 255, 255, 255), stroke_width=3,
+               stroke_fill=(20, 16, 18, 255))
+    return layer, block, (x0, y0, x1, y1)
+
+
+def subtitle_box(size: tuple[int, int]) -> tuple[int, int, int, int]:
+    W, H = size
+    m = round(84 * W / 1080)
+    return (m, round(H * 0.62), W - round(W * 0.15), round(H * 0.795))
+
+
+# ------------------------------------------------------------------------------ ffmpeg
+def ffmpeg_exe() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def run_ffmpeg(stream_or_args, what: str) -> None:
+    """Run ffmpeg (never through a shell); on failure a one-line error with ffmpeg's tail."""
+    exe = ffmpeg_exe()
+    args = stream_or_args.compile(cmd=exe) if hasattr(stream_or_args, "compile") else [exe, *stream_or_args]
+    args = [args[0], "-hide_banner", "-nostdin", "-loglevel", "error", *args[1:]]
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0:
+        tail = " | ".join(ln.strip() for ln in (r.stderr or "").strip().splitlines()[-3:])
+        raise ContentkitError(f"ffmpeg failed while {what}: {tail or 'exit ' + str(r.returncode)}",
+                              exit_code=EXIT_OUTPUT)
+
+
+def encoder_args(o: VideoOptions, fps: int, frames: int) -> dict:
+    """Fixed encoder flags: the same input gives the same bytes."""
+    return {
+        "vcodec": "libx264", "preset": o.preset, "crf": o.crf, "pix_fmt": "yuv420p",
+        "profile:v": "high", "r": fps, "frames:v": frames, "threads": 2, "x264-params": "threads=2",
+        "movflags": "+faststart", "map_metadata": -1, "fflags": "+bitexact", "flags": "+bitexact",
+    }
+
+
+def write_concat(path: Path, items: list[tuple[Path, int]], fps: int) -> None:
+    """ffconcat list: each still with its duration in frames; the last one repeated (the
+    demuxer ignores the last duration otherwise); the encoder caps the frame count."""
+    lines = ["ffconcat version 1.0"]
+    for p, frames in items:
+        lines += [f"file '{p.name}'", f"duration {frames / fps:.6f}"]
+    lines.append(f"file '{items[-1][0].name}'")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+# ------------------------------------------------------------------------------ plugin
+class VideoFormat:
+    name = "video"
+    description = "Short-video script (MD+JSON), subtitles (SRT/VTT/ASS) and a 1080x1920 H.264 MP4"
+    options_model = VideoOptions
+
+    def render(self, story: Story, options: VideoOptions, out: Output) -> list[Artifact]:
+        from contentkit.formats.cards import Designer, Fonts, draw, has_photo, png_bytes
+        from contentkit.layout import clean_for_font, pick_font
+        from contentkit.subtitles import Rules, events_for_scene, to_ssa, write_all
+        from contentkit.themes import load_theme
+
+        warnings: list[str] = []
+        pname = (options.platforms or ("douyin",))[0]
+        platform = get_platform(pname)
+        W, H = platform.get("video_size", [1080, 1920])
+        fps = int(platform.get("fps", 30))
+        cjk = story.a.is_cjk
+        lang = story.a.language
+
+        # audio inputs are checked before anything is drawn
+        vo_len = probe_audio(options.voiceover, "voiceover") if options.voiceover else None
+        if options.music:
+            probe_audio(options.music, "music")
+        if options.voiceover and options.tts:
+            raise ContentkitError("choose either a recorded voiceover or tts, not both", key="video.tts")
+
+        scenes, dropped = plan_script(story, options.duration, fps, warnings)
+        if vo_len is not None:
+            planned = sum(s.frames for s in scenes) / fps
+            ratio = vo_len / planned
+            if not 0.5 <= ratio <= 2.0:
+                raise ContentkitError(
+                    f"voice-over is {vo_len:.1f} s but the script is {planned:.1f} s; "
+                    f"record within {planned * 0.5:.0f}-{planned * 2:.0f} s or change --duration",
+                    path=options.voiceover, key="video.voiceover")
+            # stretch scene timings to the recording, keeping frame-exact totals
+            target = math.ceil(vo_len * fps)
+            acc = 0.0
+            prev = 0
+            for sc in scenes:
+                acc += sc.frames * ratio
+                end = round(acc)
+                sc.frames = max(1, end - prev)
+                prev = end
+            scenes[-1].frames += target - sum(s.frames for s in scenes)
+            _retime(scenes)
+            if abs(ratio - 1) > 0.25:
+                warnings.append(f"scene timings stretched x{ratio:.2f} to fit the {vo_len:.1f} s voice-over")
+
+        theme = load_theme(options.theme)
+        if story.meta.brand.color:
+            theme = theme.with_accent(story.meta.brand.color)
+        specs = frame_specs(story, scenes)
+        all_text = "".join(s.heading + s.body + s.attribution for s in specs) + "".join(
+            sc.voiceover for sc in scenes) + "0123456789"
+        title_font = pick_font(theme.fonts.title if theme.fonts.title in ("serif", "sans") else "sans",
+                               lang, all_text, options.font, warnings)
+        body_font = pick_font("sans", lang, all_text, options.font, warnings)
+        fonts = Fonts(title_font, body_font)
+        for sp in specs:
+            sp.heading = clean_for_font(sp.heading, fonts.title, warnings)
+            sp.body = clean_for_font(sp.body, fonts.body, warnings)
+            sp.attribution = clean_for_font(sp.attribution, fonts.body, warnings)
+        for sc in scenes:
+            sc.voiceover = clean_for_font(sc.voiceover, fonts.body, warnings)
+
+        arts: list[Artifact] = []
+        with tempfile.TemporaryDirectory(prefix="contentkit-video-") as tmp:
+            work = Path(tmp)
+            audio_path: Path | None = None
+            if options.tts:
+                audio_path = synthesize(scenes, lang, fps, work, warnings)
+            elif options.voiceover:
+                audio_path = Path(options.voiceover).expanduser()
+
+            # subtitles from the final timings
+            rules = Rules.for_language(lang)
+            events = []
+            for sc in scenes:
+                events.extend(events_for_scene(sc.voiceover, sc.start_f, sc.start_f + sc.frames, fps, rules))
+            total = sum(s.frames for s in scenes)
+            sb = subtitle_box((W, H))
+            from contentkit.layout import font_family
+
+            ssa = to_ssa(events, fps, font=font_family(fonts.body), size=round(52 * W / 1080),
+                         primary="#FFFFFF", outline="#141012", margin_v=H - sb[3],
+                         margin_l=sb[0], margin_r=W - sb[2], width=W, height=H)
+            texts = write_all(ssa)
+            for ext, content in texts.items():
+                arts.append(out.write(f"video/subtitles.{ext}", content, format=self.name, platform=pname,
+                                      duration_s=round(total / fps, 3)))
+
+            audio_info = {"voiceover": "recorded" if options.voiceover else ("tts" if audio_path else "none"),
+                          "music": bool(options.music)}
+            data = script_json(story, scenes, dropped, fps, options.duration, (W, H), audio_info)
+            arts.append(out.write_json("video/script.json", data, format=self.name, platform=pname,
+                                       duration_s=data["duration_s"]))
+            arts.append(out.write("video/script.md", script_markdown(data, cjk), format=self.name,
+                                  platform=pname, duration_s=data["duration_s"]))
+
+            # scene frames from the cards' layout engine
+            designer = Designer(W, H, theme, fonts, _VideoPlatform(platform), lang,
+                                clean_for_font(story.meta.brand.name or story.meta.author, fonts.body), warnings)
+            cover_image = next((sc.image for sc in scenes if sc.image is not None), None)
+            bases = []
+            layouts = []
+            for sc, sp in zip(scenes, specs):
+                lay = designer.layout(sp, "")
+                if lay is None:
+                    from contentkit.text import shorten
+
+                    sp = replace(sp, heading=shorten(sp.heading, 10 if cjk else 24), body="")
+                    lay = designer.layout(sp, "")
+                    if lay is None:
+                        raise ContentkitError(f"cannot lay out the frame for scene {sc.index}")
+                    warnings.append(f"scene {sc.index} on-screen text shortened to fit the frame")
+                layouts.append(lay)
+                bases.append(draw(lay, theme, cover_image))
+
+            # previews: poster (the hook frame with its first subtitle) and a storyboard
+            first = next((e for e in events if e.start_f < scenes[0].frames), None)
+            poster = bases[0].copy()
+            if first is not None:
+                layer, _, _ = subtitle_overlay(first.lines, (W, H), fonts.body, warnings)
+                poster.paste(layer, (0, 0), layer)
+            arts.append(out.write("video/poster.png", png_bytes(poster, has_photo(layouts[0], theme, cover_image)),
+                                  format=self.name, platform=pname, width=W, height=H))
+            board = storyboard(bases, scenes, fps, fonts.body, cjk)
+            arts.append(out.write("video/storyboard.png", png_bytes(board, True), format=self.name,
+                                  platform=pname, width=board.width, height=board.height))
+            layout_rec = {"width": W, "height": H, "subtitle_box": list(sb), "scenes": [
+                {"index": sc.index, "texts": [{"role": p.role, "line_boxes": [list(b) for b in p.block.boxes]}
+                                              for p in lay.texts], "image_box": lay.image_box}
+                for sc, lay in zip(scenes, layouts)]}
+            arts.append(out.write_json("video/frames.json", layout_rec, format=self.name, platform=pname))
+
+            if options.render:
+                mp4 = out.staged_path("video/video.mp4")
+                self._encode(scenes, events, bases, (W, H), fps, options, fonts, work, mp4, audio_path,
+                             texts["ass"], warnings, cjk)
+                arts.append(out.register("video/video.mp4", format=self.name, platform=pname, width=W, height=H,
+                                         duration_s=round(total / fps, 3)))
+        for w_ in dict.fromkeys(warnings):
+            out.warn(f"video: {w_}")
+        return arts
+
+    def _encode(self, scenes, events, bases, size, fps, o: VideoOptions, fonts, work: Path, mp4: Path,
+                audio_path: Path | None, ass_text: str, warnings, cjk: bool) -> None:
+        import ffmpeg
+
+        W, H = size
+        total = sum(s.frames for s in scenes)
+        burn = o.subtitles == "burn"
+        # timeline segments: (frames, scene index, event or None)
+        cuts = {0, total}
+        for sc in scenes:
+            cuts.add(sc.start_f)
+        if burn or o.motion:
+            for e in events:
+                cuts.update((e.start_f, e.end_f))
+        cuts = sorted(c for c in cuts if 0 <= c <= total)
+
+        def scene_at(f: int) -> int:
+            for i, sc in enumerate(scenes):
+                if sc.start_f <= f < sc.start_f + sc.frames:
+                    return i
+            return len(scenes) - 1
+
+        def event_at(f: int):
+            for e in events:
+                if e.start_f <= f < e.end_f:
+                    return e
+            return None
+
+        overlays: dict[tuple, object] = {}
+
+        def overlay_for(e):
+            if e.lines not in overlays:
+                overlays[e.lines] = subtitle_overlay(e.lines, size, fonts.body, warnings)[0]
+            return overlays[e.lines]
+
+        if not o.motion:
+            items: list[tuple[Path, int]] = []
+            cache: dict[tuple, Path] = {}
+            for a, b in zip(cuts, cuts[1:]):
+                si = scene_at(a)
+                e = event_at(a) if burn else None
+                key = (si, e.lines if e else None)
+                if key not in cache:
+                    img = bases[si]
+                    if e is not None:
+                        img = img.copy()
+                        layer = overlay_for(e)
+                        img.paste(layer, (0, 0), layer)
+                    p = work / f"still-{len(cache):03d}.png"
+                    img.save(p, "PNG", compress_level=1)
+                    cache[key] = p
+                items.append((cache[key], b - a))
+            lst = work / "stills.txt"
+            write_concat(lst, items, fps)
+            video = ffmpeg.input(str(lst), f="concat", safe=0).video.filter("format", "yuv420p").filter("fps", fps)
+        else:
+            # slow zoom per scene (no subtitles), then the subtitle layer on top
+            parts = []
+            for i, sc in enumerate(scenes):
+                p = work / f"scene-{i:02d}.png"
+                bases[i].save(p, "PNG", compress_level=1)
+                n = sc.frames
+                v = (ffmpeg.input(str(p), loop=1, framerate=fps, t=f"{n / fps:.6f}").video
+                     .filter("scale", W * 2, H * 2)
+                     .filter("zoompan", z=f"1+0.06*on/{max(1, n)}", x="iw/2-(iw/zoom/2)",
+                             y="ih/2-(ih/zoom/2)", d=1, s=f"{W}x{H}", fps=fps)
+                     .filter("trim", end_frame=n).filter("setpts", "PTS-STARTPTS"))
+                fade = min(6, n // 4)
+                v = v.filter("fade", type="in", start_frame=0, nb_frames=fade)
+                v = v.filter("fade", type="out", start_frame=max(0, n - fade), nb_frames=fade)
+                parts.append(v)
+            video = ffmpeg.concat(*parts, v=1, a=0) if len(parts) > 1 else parts[0]
+            video = video.filter("format", "yuv420p")
+            if burn and events:
+                from PIL import Image
+
+                blank = work / "sub-blank.png"
+                Image.new("RGBA", size, (0, 0, 0, 0)).save(blank)
+                items = []
+                names: dict[tuple, Path] = {}
+                for a, b in zip(cuts, cuts[1:]):
+                    e = event_at(a)
+                    if e is None:
+                        items.append((blank, b - a))
+                        continue
+                    if e.lines not in names:
+                        p = work / f"sub-{len(names):03d}.png"
+                        overlay_for(e).save(p, "PNG", compress_level=1)
+                        names[e.lines] = p
+                    items.append((names[e.lines], b - a))
+                lst = work / "subs.txt"
+                write_concat(lst, items, fps)
+                subs = ffmpeg.input(str(lst), f="concat", safe=0).video.filter("fps", fps)
+                video = ffmpeg.overlay(video, subs, eof_action="repeat", format="auto").filter("format", "yuv420p")
+
+        streams = [video]
+        audio = None
+        if audio_path is not None or o.music:
+            dur = total / fps
+            voice = None
+            if audio_path is not None:
+                voice = ffmpeg.input(str(audio_path)).audio.filter("aresample", 48000).filter(
+                    "apad").filter("atrim", end=f"{dur:.6f}")
+            music = None
+            if o.music:
+                music = (ffmpeg.input(str(Path(o.music).expanduser()), stream_loop=-1).audio
+                         .filter("aresample", 48000).filter("atrim", end=f"{dur:.6f}")
+                         .filter("afade", type="in", duration=1.0)
+                         .filter("afade", type="out", start_time=max(0.0, dur - 2.0), duration=2.0)
+                         .filter("volume", o.music_volume))
+            if voice is not None and music is not None:
+                vs = voice.filter_multi_output("asplit")
+                ducked = ffmpeg.filter([music, vs[0]], "sidechaincompress", threshold=0.03, ratio=8,
+                                       attack=20, release=400)
+                audio = ffmpeg.filter([vs[1], ducked], "amix", inputs=2, duration="first", normalize=0)
+            else:
+                audio = voice if voice is not None else music
+            audio = audio.filter("aformat", sample_rates=48000, channel_layouts="stereo")
+            streams.append(audio)
+        kwargs = encoder_args(o, fps, total)
+        if audio is not None:
+            kwargs.update({"acodec": "aac", "b:a": "160k", "t": f"{total / fps:.6f}"})
+        if o.subtitles == "soft":
+            srt_path = work / "soft.ass"
+            srt_path.write_text(ass_text, "utf-8")
+            sub_in = ffmpeg.input(str(srt_path))
+            streams.append(sub_in)
+            kwargs.update({"c:s": "mov_text", "metadata:s:s:0": "language=" + ("chi" if cjk else "eng")})
+        tmp_out = mp4.with_name(".partial-" + mp4.name)
+        stream = ffmpeg.output(*streams, str(tmp_out), **kwargs).overwrite_output()
+        try:
+            run_ffmpeg(stream, "encoding the video")
+            tmp_out.replace(mp4)
+        finally:
+            if tmp_out.exists():
+                tmp_out.unlink()
+
+
+def storyboard(bases, scenes: list[Scene], fps: int, font, cjk: bool, cols: int = 4):
+    """One thumbnail per scene with its time and voice-over line."""
+    from PIL import Image, ImageDraw
+
+    from contentkit.layout import draw_block, fit
+
+    tw = 270
+    th = round(tw * bases[0].height / bases[0].width)
+    text_h = 190
+    gap = 24
+    rows = math.ceil(len(bases) / cols)
+    sheet = Image.new("RGB", (cols * tw + (cols + 1) * gap, rows * (th + text_h) + (rows + 1) * gap), (233, 228, 222))
+    d = ImageDraw.Draw(sheet)
+    for i, (img, sc) in enumerate(zip(bases, scenes)):
+        r, c = divmod(i, cols)
+        x = gap + c * (tw + gap)
+        y = gap + r * (th + text_h + gap)
+        sheet.paste(img.resize((tw, th), Image.Resampling.LANCZOS), (x, y))
+        t0, t1 = sc.start_f / fps, (sc.start_f + sc.frames) / fps
+        head = fit(f"{sc.index}. {t0:.1f}–{t1:.1f} s", font, (x, y + th + 8, x + tw, y + th + 44), max_size=24,
+                   min_size=14, spacing=1.3, max_lines=1)
+        if head is not None:
+            draw_block(d, head, (60, 40, 44))
+        body = fit(sc.voiceover, font, (x, y + th + 48, x + tw, y + th + text_h - 6), max_size=20, min_size=11,
+                   spacing=1.4)
+        if body is not None:
+            draw_block(d, body, (70, 66, 62))
+    return sheet
+
+
+plugin = VideoFormat()
