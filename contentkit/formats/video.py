@@ -598,18 +598,14 @@ class VideoFormat:
             out.warn(f"video: {w_}")
         return arts
 
-    def _encode(self, scenes, events, bases, size, fps, o: VideoOptions, fonts, work: Path, mp4: Path,
-                audio_path: Path | None, ass_text: str, warnings, cjk: bool) -> None:
-        import ffmpeg
-
-        W, H = size
+    @staticmethod
+    def _timeline(scenes, events, burn_or_motion: bool):
+        """Cut points of the timeline, and lookups of the scene and subtitle at a frame."""
         total = sum(s.frames for s in scenes)
-        burn = o.subtitles == "burn"
-        # timeline segments: (frames, scene index, event or None)
         cuts = {0, total}
         for sc in scenes:
             cuts.add(sc.start_f)
-        if burn or o.motion:
+        if burn_or_motion:
             for e in events:
                 cuts.update((e.start_f, e.end_f))
         cuts = sorted(c for c in cuts if 0 <= c <= total)
@@ -626,6 +622,42 @@ class VideoFormat:
                     return e
             return None
 
+        return cuts, scene_at, event_at
+
+    def make_stills(self, scenes, events, bases, size, fps, burn: bool, font, work: Path,
+                    warnings: list[str]) -> Path:
+        """The finished frames: one still per (scene, subtitle) interval, and an ffconcat list."""
+        cuts, scene_at, event_at = self._timeline(scenes, events, burn)
+        overlays: dict[tuple, object] = {}
+        items: list[tuple[Path, int]] = []
+        cache: dict[tuple, Path] = {}
+        for a, b in zip(cuts, cuts[1:]):
+            si = scene_at(a)
+            e = event_at(a) if burn else None
+            key = (si, e.lines if e else None)
+            if key not in cache:
+                img = bases[si]
+                if e is not None:
+                    if e.lines not in overlays:
+                        overlays[e.lines] = subtitle_overlay(e.lines, size, font, warnings)[0]
+                    img = img.copy()
+                    img.paste(overlays[e.lines], (0, 0), overlays[e.lines])
+                p = work / f"still-{len(cache):03d}.bmp"  # uncompressed: fastest to write and read
+                img.save(p, "BMP")
+                cache[key] = p
+            items.append((cache[key], b - a))
+        lst = work / "stills.txt"
+        write_concat(lst, items, fps)
+        return lst
+
+    def _encode(self, scenes, events, bases, size, fps, o: VideoOptions, fonts, work: Path, mp4: Path,
+                audio_path: Path | None, ass_text: str, warnings, cjk: bool) -> None:
+        import ffmpeg
+
+        W, H = size
+        total = sum(s.frames for s in scenes)
+        burn = o.subtitles == "burn"
+        cuts, scene_at, event_at = self._timeline(scenes, events, burn or o.motion)
         overlays: dict[tuple, object] = {}
 
         def overlay_for(e):
@@ -634,24 +666,7 @@ class VideoFormat:
             return overlays[e.lines]
 
         if not o.motion:
-            items: list[tuple[Path, int]] = []
-            cache: dict[tuple, Path] = {}
-            for a, b in zip(cuts, cuts[1:]):
-                si = scene_at(a)
-                e = event_at(a) if burn else None
-                key = (si, e.lines if e else None)
-                if key not in cache:
-                    img = bases[si]
-                    if e is not None:
-                        img = img.copy()
-                        layer = overlay_for(e)
-                        img.paste(layer, (0, 0), layer)
-                    p = work / f"still-{len(cache):03d}.png"
-                    img.save(p, "PNG", compress_level=1)
-                    cache[key] = p
-                items.append((cache[key], b - a))
-            lst = work / "stills.txt"
-            write_concat(lst, items, fps)
+            lst = self.make_stills(scenes, events, bases, size, fps, burn, fonts.body, work, warnings)
             video = ffmpeg.input(str(lst), f="concat", safe=0).video.filter("format", "yuv420p").filter("fps", fps)
         else:
             # slow zoom per scene (no subtitles), then the subtitle layer on top
@@ -753,7 +768,8 @@ def storyboard(bases, scenes: list[Scene], fps: int, font, cjk: bool, cols: int 
         r, c = divmod(i, cols)
         x = gap + c * (tw + gap)
         y = gap + r * (th + text_h + gap)
-        sheet.paste(img.resize((tw, th), Image.Resampling.LANCZOS), (x, y))
+        thumb = img.reduce(4) if img.size == (tw * 4, th * 4) else img.resize((tw, th), Image.Resampling.BILINEAR)
+        sheet.paste(thumb, (x, y))
         t0, t1 = sc.start_f / fps, (sc.start_f + sc.frames) / fps
         head = fit(f"{sc.index}. {t0:.1f}–{t1:.1f} s", font, (x, y + th + 8, x + tw, y + th + 44), max_size=24,
                    min_size=14, spacing=1.3, max_lines=1)
