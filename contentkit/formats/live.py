@@ -1,0 +1,497 @@
+"""The ``live`` format: a timed run-of-show a host can go live with.
+
+Opening hook and self-introduction (persona), a warm-up interaction, one segment per key
+point or section (3-5 talking points, a story or example from the text, a transition line),
+product moments spaced through the show (price/offer only where the creator gave one),
+interaction beats (questions, polls, "type 1", giveaways where enabled), a Q&A block drawn from
+the text, and a closing call to action. Durations add up exactly to the chosen length; each
+segment has a start clock time. Recaps for latecomers and offer re-statements are cues at
+their times. Outputs: Markdown, JSON (stable schema), a self-contained teleprompter page, and
+printable cue cards (PNG per segment + one PDF) from the cards' layout engine.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from contentkit.errors import ContentkitError
+from contentkit.output import Artifact, Output
+from contentkit.plugins import FormatOptions
+from contentkit.story import ListBlock, Paragraph, Quote, Story
+
+SCHEMA = "contentkit.live/1"
+UNIT = 15  # seconds: segment lengths are multiples of this, so the clock reads cleanly
+
+
+class LiveOptions(FormatOptions):
+    minutes: Literal[15, 30, 60, 90] = Field(30, description="show length in minutes")
+    start: str = Field("20:00", description="clock time the show starts (HH:MM)")
+    recap_every: int = Field(10, ge=0, le=60, description="minutes between recaps for latecomers (0: none)")
+    offer_every: int = Field(15, ge=0, le=60, description="minutes between offer re-statements (0: none)")
+    giveaways: bool = Field(False, description="add giveaway / red-envelope moments")
+    cue_cards: bool = Field(True, description="write printable cue cards (PNG per segment and a PDF)")
+    theme: str = Field("light", description="card theme for the cue cards")
+
+    @field_validator("start")
+    @classmethod
+    def _clock(cls, v: str) -> str:
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise ValueError("must be a clock time like 20:00")
+        return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+@dataclass
+class Segment:
+    kind: str  # opening, warmup, content, product, interaction, qa, closing
+    title: str
+    points: list[str] = field(default_factory=list)
+    story: str = ""
+    transition: str = ""
+    prompts: list[str] = field(default_factory=list)
+    qa: list[dict] = field(default_factory=list)
+    section: int = -1
+    source: str = ""  # what in the story it comes from
+    weight: float = 1.0
+    seconds: int = 0
+    start_s: int = 0
+
+
+T = {
+    "zh": {
+        "opening": "开场：钩子与自我介绍", "warmup": "暖场互动", "qa": "问答时间", "closing": "收尾与行动号召",
+        "product": "产品时刻", "interaction": "互动", "hello": "大家好，我是{author}{persona}。",
+        "today": "今天这场直播，我们聊「{title}」。", "stay": "先点个关注，别走开，后面还有干货。",
+        "type1": "觉得有收获的，在评论区扣 1！", "where": "你们从哪里来？在评论区打出你的城市。",
+        "poll": "接下来想先听哪个？A「{a}」还是 B「{b}」？在评论区扣 A 或 B。", "giveaway": "福利时间：现在点赞过万，抽三位朋友送出福利！",
+        "next": "接下来，我们聊聊「{next}」。", "last": "讲到这里，我们来回答大家的问题。",
+        "recap": "刚进直播间的朋友：我们在聊「{title}」，已经讲了{covered}；马上进入「{current}」。",
+        "offer": "再说一次今天的福利：{offer}", "product_line": "今天给大家准备的是「{name}」。",
+        "price": "直播间价格：{price}。", "offer_line": "{offer}。", "link": "链接在购物车第一个。",
+        "qa_q": "关于「{h}」，能再多讲讲吗？", "ask": "大家有什么问题，打在评论区，我挑几个来回答。",
+        "thanks": "谢谢大家的陪伴！", "example": "举个例子：",
+        "know": "你对「{title}」了解多少？知道一点的扣 1，第一次听说的扣 2。",
+    },
+    "en": {
+        "opening": "Opening: hook and introduction", "warmup": "Warm-up", "qa": "Q&A", "closing": "Close and call to action",
+        "product": "Product moment", "interaction": "Interaction", "hello": "Hi everyone, I'm {author}{persona}.",
+        "today": "Today we're talking about \"{title}\".", "stay": "Hit follow and stay with me; the best part is coming.",
+        "type1": "If you learned something, type 1 in the chat!", "where": "Where are you watching from? Drop your city in the chat.",
+        "poll": "What should we do next: A \"{a}\" or B \"{b}\"? Type A or B.", "giveaway": "Giveaway time: like the stream and three of you win a prize!",
+        "next": "Next up: {next}.", "last": "That's the story. Now your questions.",
+        "recap": "Just joined? We're talking about \"{title}\"; we've covered {covered}, and now: {current}.",
+        "offer": "One more time, today's offer: {offer}", "product_line": "Today I brought \"{name}\" for you.",
+        "price": "Live price: {price}.", "offer_line": "{offer}.", "link": "The link is the first item in the cart.",
+        "qa_q": "Can you say more about \"{h}\"?", "ask": "Drop your questions in the chat and I'll pick a few.",
+        "thanks": "Thank you for spending this time with me!", "example": "For example: ",
+        "know": "How much do you know about \"{title}\"? Type 1 if a little, 2 if it's all new.",
+    },
+}
+
+
+def _clock(start: str, seconds: int) -> str:
+    h, m = map(int, start.split(":"))
+    total = h * 3600 + m * 60 + seconds
+    total %= 24 * 3600
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def _mmss(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def plan_show(story: Story, o: LiveOptions, warnings: list[str]) -> tuple[list[Segment], list[dict], list[dict]]:
+    """Segments with exact durations, cues (recaps, offers), and the sections left out."""
+    from contentkit.text import join_sentences, split_sentences
+
+    a = story.a
+    cjk = a.is_cjk
+    t = T["zh" if cjk else "en"]
+    meta = story.meta
+    total = o.minutes * 60
+    persona = (("，" if cjk else ", ") + meta.persona) if meta.persona else ""
+    author = meta.author or meta.brand.name or ("主播" if cjk else "your host")
+
+    # ----- content segments from sections (or key points when the story has no sections)
+    points_by_section = {kp.section: kp for kp in a.key_points if kp.section >= 0}
+    content: list[Segment] = []
+    for si, sec in enumerate(story.sections):
+        sents = list(a.sentences[si])
+        if not sents:
+            continue
+        title = sec.heading
+        if not title and any(x.heading for x in story.sections):
+            continue  # the intro feeds the opening
+        title = title or meta.title
+        kp = points_by_section.get(si)
+        talking = []
+        if kp:
+            talking.append(kp.text)
+        for s in sents:
+            if s not in talking and len(talking) < 5:
+                talking.append(s)
+        # a story or example: a quote, else a sentence with a number or a name not yet used
+        example = ""
+        quote = next((b for b in sec.blocks if isinstance(b, Quote)), None)
+        if quote is not None:
+            example = f"“{quote.text.plain}”" + (f"——{quote.attribution}" if cjk and quote.attribution else
+                                                 f" ({quote.attribution})" if quote.attribution else "")
+        else:
+            for s in sents:
+                if re.search(r"\d|[A-Z][a-z]+|[一二三四五六七八九十百千万]{2,}", s) and s not in talking[:3]:
+                    example = s
+                    break
+        lists = [b for b in sec.blocks if isinstance(b, ListBlock)]
+        if lists and len(talking) < 5:
+            items = [it.text.plain for _, it in lists[0].flat()][:4]
+            talking.append(("、" if cjk else ", ").join(items))
+        talking = talking[:5]
+        while len(talking) < 3 and len(sents) > len(talking):
+            talking.append(sents[len(talking)])
+        weight = max(1.0, len("".join(sents)) / (60.0 if cjk else 300.0)) + (kp.score if kp else 0) * 0.3
+        content.append(Segment("content", title, points=talking, story=example, section=si,
+                               source=f"section {si}: {sec.heading or '(intro)'}", weight=weight,
+                               seconds=0))
+    if not content:
+        # no sections: one segment per key point
+        for i, kp in enumerate(a.key_points[:6]):
+            content.append(Segment("content", kp.text[:24], points=split_sentences(kp.text) or [kp.text],
+                                   section=kp.section, source=f"key point {i + 1}", weight=1.0))
+
+    # ----- fixed blocks (fractions of the show), then content shares the rest
+    fixed = {
+        "opening": max(60, round(total * 0.06)),
+        "warmup": max(45, round(total * 0.04)),
+        "qa": max(90, round(total * 0.12)),
+        "closing": max(45, round(total * 0.04)),
+    }
+    product = meta.product
+    n_product = (max(1, o.minutes // 20) if product else 0)
+    product_len = 120 if o.minutes >= 30 else 90
+    n_inter = max(1, o.minutes // 20) if o.minutes >= 30 else 0
+    inter_len = 60
+    reserved = sum(fixed.values()) + n_product * product_len + n_inter * inter_len
+    room = total - reserved
+    min_seg = 120 if o.minutes >= 30 else 90
+    max_segments = max(1, room // min_seg)
+    dropped: list[dict] = []
+    if len(content) > max_segments:
+        keep = sorted(sorted(range(len(content)), key=lambda i: -content[i].weight)[:max_segments])
+        for i, seg in enumerate(content):
+            if i not in keep:
+                dropped.append({"title": seg.title, "section": seg.section,
+                                "reason": f"no room in {o.minutes} minutes"})
+        content = [content[i] for i in keep]
+        warnings.append(f"{o.minutes} minutes leave room for {len(content)} content segment(s); "
+                        f"left out: {', '.join(d['title'] for d in dropped)}")
+
+    # transitions
+    for i, seg in enumerate(content):
+        seg.transition = t["next"].format(next=content[i + 1].title) if i + 1 < len(content) else t["last"]
+
+    # ----- assemble in show order: product and interaction moments spaced between content
+    segs: list[Segment] = []
+    opening_points = [a.hook, t["hello"].format(author=author, persona=persona),
+                      t["today"].format(title=meta.title), t["stay"]]
+    segs.append(Segment("opening", t["opening"], points=opening_points, source="hook, persona"))
+    warm_prompts = [t["where"], t["type1"]]
+    q = next((s for sec in a.sentences for s in sec if s.rstrip("”」\"").endswith(("？", "?"))
+              and s not in a.hook and (len(s) >= 12 if cjk else len(s.split()) >= 5)), "")
+    warm_prompts.insert(0, q or t["know"].format(title=meta.title))
+    segs.append(Segment("warmup", t["warmup"], prompts=warm_prompts, source="story question" if q else "title"))
+    slots_after = _spread(len(content), n_product + n_inter)
+    inserts = (["product"] * n_product + ["interaction"] * n_inter)
+    # alternate product and interaction moments
+    order = []
+    pi, ii = 0, 0
+    for k in range(len(inserts)):
+        if (k % 2 == 0 and pi < n_product) or ii >= n_inter:
+            order.append("product")
+            pi += 1
+        else:
+            order.append("interaction")
+            ii += 1
+    pos = 0
+    for ci, seg in enumerate(content):
+        segs.append(seg)
+        while pos < len(order) and slots_after[pos] == ci:
+            kind = order[pos]
+            if kind == "product":
+                lines = [t["product_line"].format(name=product.name)]
+                if product.price:
+                    lines.append(t["price"].format(price=product.price))
+                if product.offer:
+                    lines.append(t["offer_line"].format(offer=product.offer.rstrip("。.")))
+                lines.append(t["link"])
+                segs.append(Segment("product", f"{t['product']}：{product.name}" if cjk else
+                                    f"{t['product']}: {product.name}", points=lines, source="front matter: product"))
+            else:
+                n_poll = sum(1 for s in segs if s.kind == "interaction")
+                prompts = []
+                upcoming = content[ci + 1:ci + 3]
+                if len(upcoming) == 2:
+                    prompts.append(t["poll"].format(a=upcoming[0].title, b=upcoming[1].title))
+                prompts.append(t["type1"])
+                if o.giveaways:
+                    prompts.append(t["giveaway"])
+                title = t["interaction"] + (f" {n_poll + 1}" if n_inter > 1 else "")
+                segs.append(Segment("interaction", title, prompts=prompts, source="section titles"))
+            pos += 1
+    # Q&A from the text: the story's own questions, then one per content segment
+    qa = []
+    flat = [s for sec in a.sentences for s in sec]
+    for i, s in enumerate(flat):
+        if s.rstrip("”」\"").endswith(("？", "?")) and i + 1 < len(flat) and s != a.hook:
+            qa.append({"q": s, "a": join_sentences(flat[i + 1:i + 3]), "source": "story question"})
+    for seg in content:
+        if len(qa) >= 6:
+            break
+        ans = join_sentences(seg.points[:2])
+        qa.append({"q": t["qa_q"].format(h=seg.title), "a": ans, "source": seg.source})
+    segs.append(Segment("qa", t["qa"], prompts=[t["ask"]], qa=qa[:6], source="sections and questions"))
+    closing = [meta.cta or t["stay"], t["type1"], t["thanks"]]
+    if product:
+        closing.insert(1, t["product_line"].format(name=product.name) + " " + t["link"])
+    segs.append(Segment("closing", t["closing"], points=closing, source="front matter: cta"))
+
+    # ----- durations: fixed ones, then content by weight, in units, summing exactly to total
+    for s in segs:
+        if s.kind in fixed:
+            s.seconds = _round_unit(fixed[s.kind])
+        elif s.kind == "product":
+            s.seconds = product_len
+        elif s.kind == "interaction":
+            s.seconds = inter_len
+    used = sum(s.seconds for s in segs)
+    rest = total - used
+    cs = [s for s in segs if s.kind == "content"]
+    if cs:
+        units = rest // UNIT
+        weights = [s.weight for s in cs]
+        share = _apportion(units, weights)
+        for s, u in zip(cs, share):
+            s.seconds = u * UNIT
+        leftover = total - sum(s.seconds for s in segs)
+        cs[-1].seconds += leftover
+    else:
+        segs[-2].seconds += rest  # Q&A absorbs it
+    t0 = 0
+    for s in segs:
+        s.start_s = t0
+        t0 += s.seconds
+    assert t0 == total, (t0, total)
+
+    # ----- cues: recaps for latecomers and offer re-statements at their times
+    cues: list[dict] = []
+    if o.recap_every:
+        k = o.recap_every * 60
+        while k < total - 60:
+            cur = next(s for s in segs if s.start_s <= k < s.start_s + s.seconds)
+            covered = [s.title for s in segs if s.kind == "content" and s.start_s + s.seconds <= k]
+            cov = ("、".join(covered[-3:]) if cjk else ", ".join(covered[-3:])) or (
+                "开场" if cjk else "the opening")
+            cues.append({"kind": "recap", "at_s": k, "segment": segs.index(cur),
+                         "text": t["recap"].format(title=meta.title, covered=cov, current=cur.title)})
+            k += o.recap_every * 60
+    if o.offer_every and product and (product.offer or product.price):
+        k = o.offer_every * 60
+        offer = "，".join(x for x in (product.name, product.price, product.offer) if x) if cjk else \
+            ", ".join(x for x in (product.name, product.price, product.offer) if x)
+        while k < total - 60:
+            cur = next(s for s in segs if s.start_s <= k < s.start_s + s.seconds)
+            cues.append({"kind": "offer", "at_s": k, "segment": segs.index(cur),
+                         "text": t["offer"].format(offer=offer)})
+            k += o.offer_every * 60
+    cues.sort(key=lambda c: (c["at_s"], c["kind"]))
+    return segs, cues, dropped
+
+
+def _round_unit(s: int) -> int:
+    return max(UNIT, round(s / UNIT) * UNIT)
+
+
+def _apportion(units: int, weights: list[float]) -> list[int]:
+    """Largest-remainder apportionment of whole units by weight (at least one each)."""
+    n = len(weights)
+    if units < n:
+        return [1] * n
+    base = [1] * n
+    units -= n
+    s = sum(weights)
+    raw = [units * w / s for w in weights]
+    out = [int(x) for x in raw]
+    rem = units - sum(out)
+    for i in sorted(range(n), key=lambda i: (-(raw[i] - out[i]), i))[:rem]:
+        out[i] += 1
+    return [b + o for b, o in zip(base, out)]
+
+
+def _spread(n_content: int, n_moments: int) -> list[int]:
+    """After which content segment each moment goes: spaced evenly through the show."""
+    if n_content == 0:
+        return [0] * n_moments
+    return sorted(min(n_content - 1, max(0, round((k + 1) * n_content / (n_moments + 1)) - 1))
+                  for k in range(n_moments))
+
+
+def show_json(story: Story, o: LiveOptions, segs: list[Segment], cues: list[dict], dropped: list[dict]) -> dict:
+    return {
+        "schema": SCHEMA,
+        "title": story.title,
+        "language": story.a.language,
+        "host": {"author": story.meta.author, "persona": story.meta.persona},
+        "minutes": o.minutes,
+        "start": o.start,
+        "total_s": o.minutes * 60,
+        "segments": [{
+            "index": i + 1,
+            "kind": s.kind,
+            "title": s.title,
+            "start_s": s.start_s,
+            "duration_s": s.seconds,
+            "clock": _clock(o.start, s.start_s),
+            "points": s.points,
+            "story": s.story,
+            "transition": s.transition,
+            "prompts": s.prompts,
+            "qa": s.qa,
+            "section": s.section,
+            "source": s.source,
+        } for i, s in enumerate(segs)],
+        "cues": [{**c, "clock": _clock(o.start, c["at_s"]), "segment": c["segment"] + 1} for c in cues],
+        "dropped": dropped,
+    }
+
+
+def show_markdown(data: dict, cjk: bool) -> str:
+    cell = lambda x: str(x).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    h = ("时间", "时长", "环节", "要点") if cjk else ("Clock", "Length", "Segment", "Key line")
+    lines = [f"# {data['title']}", "",
+             (f"直播流程 · {data['minutes']} 分钟 · {data['start']} 开播") if cjk else
+             (f"Run-of-show · {data['minutes']} minutes · starts {data['start']}"), "",
+             "| " + " | ".join(h) + " |", "|---|---|---|---|"]
+    for s in data["segments"]:
+        key = (s["points"] or s["prompts"] or [q["q"] for q in s["qa"]] or [""])[0]
+        lines.append(f"| {s['clock']} | {_mmss(s['duration_s'])} | {cell(s['title'])} | {cell(key)} |")
+    if data["cues"]:
+        lines += ["", "## " + ("定时提醒" if cjk else "Timed cues"), ""]
+        for c in data["cues"]:
+            lines.append(f"- **{c['clock'][:5]}** ({c['kind']}): {c['text']}")
+    lines += ["", "## " + ("分段详情" if cjk else "Segments in detail")]
+    for s in data["segments"]:
+        lines += ["", f"### {s['index']}. {s['title']}  ·  {s['clock'][:5]}  ·  {_mmss(s['duration_s'])}", ""]
+        for p in s["points"]:
+            lines.append(f"- {p}")
+        if s["story"]:
+            lines += ["", ("**故事/例子：** " if cjk else "**Story / example:** ") + s["story"]]
+        for p in s["prompts"]:
+            lines.append(f"- 💬 {p}")
+        for qa in s["qa"]:
+            lines += [f"- **Q:** {qa['q']}", f"  **A:** {qa['a']}"]
+        if s["transition"]:
+            lines += ["", ("**过渡：** " if cjk else "**Transition:** ") + s["transition"]]
+    if data["dropped"]:
+        lines += ["", "## " + ("因时长删去" if cjk else "Left out for time"), ""]
+        lines += [f"- {d['title']}" for d in data["dropped"]]
+    return "\n".join(lines) + "\n"
+
+
+def teleprompter_html(data: dict, accent: str) -> str:
+    """A self-contained page: large type, dark, keyboard scroll speed, segment timer, offline."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("contentkit", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+    # JSON for the timer script: '<', '>' and '&' escaped so no story text can close the tag
+    payload = json.dumps([{"title": s["title"], "start": s["start_s"], "dur": s["duration_s"]}
+                          for s in data["segments"]], ensure_ascii=False, sort_keys=True)
+    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return env.get_template("teleprompter.html.j2").render(data=data, payload=payload, accent=accent,
+                                                           cjk=data["language"].startswith("zh"))
+
+
+class LiveFormat:
+    name = "live"
+    description = "Live-stream run-of-show: timed segments, talking points, interaction, Q&A, teleprompter, cue cards"
+    options_model = LiveOptions
+
+    def render(self, story: Story, options: LiveOptions, out: Output) -> list[Artifact]:
+        warnings: list[str] = []
+        segs, cues, dropped = plan_show(story, options, warnings)
+        data = show_json(story, options, segs, cues, dropped)
+        cjk = story.a.is_cjk
+        from contentkit.themes import load_theme
+
+        # the brand colour, lightened until it reads on the teleprompter's black
+        accent = load_theme("dark").with_accent(story.meta.brand.color).colors.accent
+        arts = [
+            out.write_json("live/run-of-show.json", data, format=self.name, duration_s=float(data["total_s"])),
+            out.write("live/run-of-show.md", show_markdown(data, cjk), format=self.name,
+                      duration_s=float(data["total_s"])),
+            out.write("live/teleprompter.html", teleprompter_html(data, accent), format=self.name),
+        ]
+        if options.cue_cards:
+            arts.extend(self._cue_cards(story, data, options, out, warnings))
+        for w in dict.fromkeys(warnings):
+            out.warn(f"live: {w}")
+        return arts
+
+    def _cue_cards(self, story: Story, data: dict, o: LiveOptions, out: Output, warnings: list[str]):
+        import io
+
+        from contentkit.formats.cards import Designer, Fonts, Spec, draw, png_bytes
+        from contentkit.layout import clean_for_font, pick_font
+        from contentkit.themes import load_theme
+
+        theme = load_theme(o.theme)
+        if story.meta.brand.color:
+            theme = theme.with_accent(story.meta.brand.color)
+        lang = story.a.language
+        text = json.dumps(data, ensure_ascii=False)
+        fonts = Fonts(pick_font("sans", lang, text, None, warnings), pick_font("sans", lang, text, None, warnings))
+
+        class _Print:
+            def get(self, key, default=None):
+                return default
+
+        W, H = 1240, 1754  # A5-ish portrait at 150 dpi
+        designer = Designer(W, H, theme, fonts, _Print(), lang, clean_for_font(story.meta.brand.name, fonts.body),
+                            warnings)
+        arts = []
+        images = []
+        n = len(data["segments"])
+        for s in data["segments"]:
+            items = list(s["points"]) + list(s["prompts"]) + [f"Q: {q['q']}" for q in s["qa"][:3]]
+            items = [clean_for_font(x, fonts.body, warnings) for x in items if x][:7]
+            if s["story"] and len(items) < 7:
+                items.append(clean_for_font(s["story"], fonts.body, warnings))
+            spec = Spec("point", heading=clean_for_font(s["title"], fonts.title, warnings),
+                        items=tuple(items), label=s["clock"])
+            lay = designer.layout(spec, f"{s['index']}/{n} · {_mmss(s['duration_s'])}")
+            while lay is None and spec.items:
+                spec = Spec("point", heading=spec.heading, items=spec.items[:-1], label=spec.label)
+                lay = designer.layout(spec, f"{s['index']}/{n} · {_mmss(s['duration_s'])}")
+            if lay is None:
+                raise ContentkitError(f"cannot lay out the cue card for segment {s['index']}")
+            if len(spec.items) < len(items):
+                warnings.append(f"cue card {s['index']}: {len(items) - len(spec.items)} line(s) moved to the "
+                                "run-of-show only (too long for the card)")
+            img = draw(lay, theme, None)
+            images.append(img)
+            arts.append(out.write(f"live/cue-cards/{s['index']:02d}.png", png_bytes(img), format=self.name,
+                                  width=W, height=H))
+        buf = io.BytesIO()
+        rgb = [im.convert("RGB") for im in images]
+        epoch = __import__("time").gmtime(0)
+        rgb[0].save(buf, "PDF", save_all=True, append_images=rgb[1:], resolution=150.0,
+                    title=story.title, author=story.meta.author or "", creationDate=epoch, modDate=epoch)
+        arts.append(out.write("live/cue-cards.pdf", buf.getvalue(), format=self.name))
+        return arts
+
+
+plugin = LiveFormat()
