@@ -102,16 +102,13 @@ class ArticleFormat:
         arts = [out.write("article/longform.md", "\n".join(md).rstrip() + "\n", format=self.name,
                           platform="longform", warnings=list(warnings))]
 
-        from jinja2 import Environment, PackageLoader, select_autoescape
-
-        env = Environment(loader=PackageLoader("contentkit", "templates"),
-                          autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+        from contentkit.templating import env
         html_warnings: list[str] = []
         sections = [{"heading": s.heading, "level": max(2, min(s.level, 6)),
                      "html": blocks_html(s.blocks, cjk=a.is_cjk, embed_images=o.embed_images,
                                          warnings=html_warnings)}
                     for s in story.sections]
-        page = env.get_template("longform.html.j2").render(
+        page = env().get_template("longform.html.j2").render(
             lang=a.language, version=__version__, title=title, subtitle=story.meta.subtitle,
             author=story.meta.author, reading=reading, digest=digest, sections=sections,
             cta=cta, hashtags=tags, accent=_accent(story))
@@ -317,11 +314,8 @@ class ArticleFormat:
                         paras.append(t)
             sections.append({"heading": s.heading, "paragraphs": paras})
         footer = " · ".join(x for x in (brand, story.meta.brand.handle) if x)
-        from jinja2 import Environment, PackageLoader, select_autoescape
-
-        env = Environment(loader=PackageLoader("contentkit", "templates"),
-                          autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
-        page = env.get_template("newsletter.html.j2").render(
+        from contentkit.templating import env
+        page = env().get_template("newsletter.html.j2").render(
             lang=a.language, title=title, subtitle=story.meta.subtitle, preheader=preheader,
             sections=sections, cta=cta, cta_url=cta_url, brand=brand, accent=accent, footer=footer,
             width=int(p.get("width", 600)))

@@ -403,15 +403,12 @@ def show_markdown(data: dict, cjk: bool) -> str:
 
 def teleprompter_html(data: dict, accent: str) -> str:
     """A self-contained page: large type, dark, keyboard scroll speed, segment timer, offline."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    env = Environment(loader=PackageLoader("contentkit", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+    from contentkit.templating import env
     # JSON for the timer script: '<', '>' and '&' escaped so no story text can close the tag
     payload = json.dumps([{"title": s["title"], "start": s["start_s"], "dur": s["duration_s"]}
                           for s in data["segments"]], ensure_ascii=False, sort_keys=True)
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return env.get_template("teleprompter.html.j2").render(data=data, payload=payload, accent=accent,
+    return env().get_template("teleprompter.html.j2").render(data=data, payload=payload, accent=accent,
                                                            cjk=data["language"].startswith("zh"))
 
 
