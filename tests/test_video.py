@@ -294,6 +294,19 @@ def test_tts_without_engine_says_so(cli, tmp_path, monkeypatch):
     assert scenes(out)["audio"]["voiceover"] == "none"
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_tts_with_espeak(cli, tmp_path, story_file):
+    path = story_file("---\ntitle: Speech\n---\n\n## One\n\nThe machine reads this line aloud.\n\n"
+                      "## Two\n\nAnd then this one.\n")
+    out = tmp_path / "o"
+    build(cli, path, out, "video.tts=true")
+    data = scenes(out)
+    assert data["audio"]["voiceover"] == "tts"
+    info = probe(out / "video/video.mp4")
+    assert info["audio"] == ["aac"] and abs(info["frames"] - data["frames"]) <= 1
+
+
 def test_ffmpeg_failure_is_one_clear_line_and_no_mp4(cli, tmp_path, monkeypatch):
     from contentkit.formats import video
 

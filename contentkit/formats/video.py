@@ -35,7 +35,7 @@ HOOK_MAX_S = 3.0  # the hook must land in the first 3 seconds
 
 
 class VideoOptions(FormatOptions):
-    duration: Literal[30, 45, 60] = Field(30, description="target length in seconds (a ceiling)")
+    duration: Literal[30, 45, 60] = Field(45, description="target length in seconds (a ceiling)")
     theme: str = Field("wine", description="card theme for the frames")
     font: str | None = Field(None, description="font file for frames and subtitles")
     subtitles: Literal["burn", "soft", "none"] = Field(
@@ -313,7 +313,8 @@ def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, warnings
     clips = []
     for sc in scenes:
         wav = workdir / f"tts-{sc.index:02d}.wav"
-        r = subprocess.run([exe, "-v", voice, "-s", "165", "-w", str(wav), sc.voiceover],
+        r = subprocess.run([exe, "-v", voice, "-s", "230" if lang.startswith("zh") else "165",
+                            "-w", str(wav), sc.voiceover],
                            capture_output=True, text=True, timeout=120)
         if r.returncode != 0 or not wav.is_file():
             raise ContentkitError(f"espeak-ng failed: {(r.stderr or '').strip()[-200:]}", exit_code=EXIT_OUTPUT)
@@ -523,7 +524,12 @@ class VideoFormat:
             work = Path(tmp)
             audio_path: Path | None = None
             if options.tts:
+                planned = sum(s.frames for s in scenes)
                 audio_path = synthesize(scenes, lang, fps, work, warnings)
+                final = sum(s.frames for s in scenes)
+                if final > planned and final > options.duration * fps:
+                    warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
+                                    f"{final / fps:.1f} s (target {options.duration} s)")
             elif options.voiceover:
                 audio_path = Path(options.voiceover).expanduser()
 
