@@ -167,7 +167,8 @@ def hashtagify(tag: str, cjk: bool) -> str:
         return re.sub(r"[\s\W_]+", "", tag)
     parts = re.split(r"[\s\-_]+", tag)
     if len(parts) == 1:
-        return re.sub(r"\W+", "", parts[0])
+        word = re.sub(r"\W+", "", parts[0])
+        return word[:1].upper() + word[1:]  # #Vineyards, like the CamelCase tags
     return "".join(re.sub(r"\W+", "", p[:1].upper() + p[1:]) for p in parts if p)
 
 

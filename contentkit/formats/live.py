@@ -73,7 +73,7 @@ T = {
         "recap": "刚进直播间的朋友：我们在聊「{title}」，已经讲了{covered}；马上进入「{current}」。",
         "offer": "再说一次今天的福利：{offer}", "product_line": "今天给大家准备的是「{name}」。",
         "price": "直播间价格：{price}。", "offer_line": "{offer}。", "link": "链接在购物车第一个。",
-        "qa_q": "关于「{h}」，能再多讲讲吗？", "ask": "大家有什么问题，打在评论区，我挑几个来回答。",
+        "qa_q": ("关于「{h}」，能再多讲讲吗？", "「{h}」里最值得记住的是什么？", "「{h}」和我们今天喝到的酒有什么关系？"), "ask": "大家有什么问题，打在评论区，我挑几个来回答。",
         "thanks": "谢谢大家的陪伴！", "example": "举个例子：",
         "know": "你对「{title}」了解多少？知道一点的扣 1，第一次听说的扣 2。",
     },
@@ -87,7 +87,8 @@ T = {
         "recap": "Just joined? We're talking about \"{title}\"; we've covered {covered}, and now: {current}.",
         "offer": "One more time, today's offer: {offer}", "product_line": "Today I brought \"{name}\" for you.",
         "price": "Live price: {price}.", "offer_line": "{offer}.", "link": "The link is the first item in the cart.",
-        "qa_q": "Can you say more about \"{h}\"?", "ask": "Drop your questions in the chat and I'll pick a few.",
+        "qa_q": ("Can you say more about \"{h}\"?", "What is the one thing to remember from \"{h}\"?",
+                 "How does \"{h}\" show up in the wine we drink today?"), "ask": "Drop your questions in the chat and I'll pick a few.",
         "thanks": "Thank you for spending this time with me!", "example": "For example: ",
         "know": "How much do you know about \"{title}\"? Type 1 if a little, 2 if it's all new.",
     },
@@ -245,14 +246,20 @@ def plan_show(story: Story, o: LiveOptions, warnings: list[str]) -> tuple[list[S
     # Q&A from the text: the story's own questions, then one per content segment
     qa = []
     flat = [s for sec in a.sentences for s in sec]
+    sec_of = [si for si, sec in enumerate(a.sentences) for _ in sec]
     for i, s in enumerate(flat):
-        if s.rstrip("”」\"").endswith(("？", "?")) and i + 1 < len(flat) and s != a.hook:
-            qa.append({"q": s, "a": join_sentences(flat[i + 1:i + 3]), "source": "story question"})
-    for seg in content:
+        if s.rstrip("”」\"").endswith(("？", "?")) and i + 1 < len(flat) and s not in a.hook:
+            q_text = s
+            heading = story.sections[sec_of[i]].heading
+            if heading and (len(s) < 10 if cjk else len(s.split()) < 6):
+                q_text = f"{heading}——{s}" if cjk else f"{heading} — {s[0].lower()}{s[1:]}"
+            qa.append({"q": q_text, "a": join_sentences(flat[i + 1:i + 3]), "source": "story question"})
+    for k, seg in enumerate(content):
         if len(qa) >= 6:
             break
         ans = join_sentences(seg.points[:2])
-        qa.append({"q": t["qa_q"].format(h=seg.title), "a": ans, "source": seg.source})
+        templates = t["qa_q"]
+        qa.append({"q": templates[k % len(templates)].format(h=seg.title), "a": ans, "source": seg.source})
     segs.append(Segment("qa", t["qa"], prompts=[t["ask"]], qa=qa[:6], source="sections and questions"))
     closing = [meta.cta or t["stay"], t["type1"], t["thanks"]]
     if product:
