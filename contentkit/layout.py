@@ -62,7 +62,12 @@ def covers(font: FontRef, text: str) -> list[str]:
 @lru_cache(maxsize=16)
 def _fc_match(pattern: str) -> FontRef | None:
     """The system font fontconfig has for ``pattern``, only if it is that family (fc-match
-    always answers with something, often DejaVu)."""
+    always answers with something, often DejaVu). ``CONTENTKIT_FONTS=bundled`` skips system
+    fonts, so every machine draws with the same pip-installed fonts (identical bytes)."""
+    import os
+
+    if os.environ.get("CONTENTKIT_FONTS", "").lower() == "bundled":
+        return None
     exe = shutil.which("fc-match")
     if not exe:
         return None

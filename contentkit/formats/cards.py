@@ -310,6 +310,7 @@ class Designer:
                         spacing=1.0, max_lines=1)
         if mark is None:
             return False
+        mark = _shift(mark, 0, x0 - mark.boxes[0][0])  # the glyph's ink, not its advance, on the margin
         q_top = mark_top + self.s(170)
         q_bottom = y1 - (self.s(120) if spec.attribution else self.s(20))
         quote = self.fit(spec.body, self.fonts.title, (x0, q_top, x1, q_bottom), 80, 38, spacing=1.5,
@@ -387,13 +388,14 @@ class Designer:
         return "（续）" if self.cjk else " (cont.)"
 
 
-def _shift(block, dy: int):
-    if not dy:
+def _shift(block, dy: int, dx: int = 0):
+    """The same text block moved by (dx, dy); its box moves with it."""
+    if not dy and not dx:
         return block
     x0, y0, x1, y1 = block.box
-    return replace(block, box=(x0, y0 + dy, x1, y1 + dy),
-                   boxes=tuple((a, b + dy, c, d + dy) for a, b, c, d in block.boxes),
-                   origins=tuple((a, b + dy) for a, b in block.origins))
+    return replace(block, box=(x0 + dx, y0 + dy, x1 + dx, y1 + dy),
+                   boxes=tuple((a + dx, b + dy, c + dx, d + dy) for a, b, c, d in block.boxes),
+                   origins=tuple((a + dx, b + dy) for a, b in block.origins))
 
 
 def split_spec(spec: Spec, cjk: bool) -> list[Spec] | None:
