@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from contentkit.text import is_cjk, is_cjk_text, split_sentences
+from contentkit.text import is_cjk, split_sentences
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,6 @@ class ArticleFormat:
         tags = list(over.get("hashtags") or a.hashtags)[: p.get("hashtags_max", 10)]
         tag_line = " ".join(f"#{t.lstrip('#')}" for t in tags)
         cta = str(over.get("cta") or story.meta.cta)
-        cjk = a.is_cjk
 
         intro = a.hook
         limit = p.get("body_max", 1000)
@@ -389,7 +388,7 @@ def _units(section, cjk: bool) -> list[str]:
 
     for b in section.blocks:
         if isinstance(b, Paragraph):
-            for k, sent in enumerate(split_sentences(b.text.plain)):
+            for sent in split_sentences(b.text.plain):
                 add(sent)
         elif isinstance(b, Quote):
             q = " ".join(p.plain for p in b.paragraphs)

@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 from contentkit.errors import ContentkitError
 from contentkit.output import Artifact, Output
 from contentkit.plugins import FormatOptions
-from contentkit.story import ListBlock, Paragraph, Quote, Story
+from contentkit.story import ListBlock, Quote, Story
 
 SCHEMA = "contentkit.live/1"
 UNIT = 15  # seconds: segment lengths are multiples of this, so the clock reads cleanly

@@ -327,7 +327,7 @@ def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, warnings
     rate, width, ch = clips[0][2], clips[0][3], clips[0][4]
     total = sum(s.frames for s in scenes)
     out = bytearray(b"\x00" * (math.ceil(total / fps * rate) * width * ch))
-    for sc, (data, n, r_, w_, c_) in zip(scenes, clips):
+    for sc, (data, *_fmt) in zip(scenes, clips):
         off = round(sc.start_f / fps * rate) * width * ch
         out[off:off + len(data)] = data[: max(0, len(out) - off)]
     path = workdir / "voice.wav"
