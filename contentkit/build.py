@@ -133,7 +133,14 @@ def build_one(path: str, jobs, rates, req: BuildRequest,
         formats_json: dict[str, Any] = {}
         for plugin, options in jobs:
             say(f"render {plugin.name}")
-            plugin.render(story, options, output)
+            try:
+                plugin.render(story, options, output)
+            except ContentkitError as exc:
+                if not exc.path:  # name the story and the format the error came from
+                    exc = type(exc)(f"{plugin.name}: {exc.message}", path=story.source, key=exc.key,
+                                    exit_code=exc.exit_code)
+                    raise exc from None
+                raise
             formats_json[plugin.name] = options.model_dump(mode="json")
         images = [a for a in output.artifacts if a.media_type == "image/png"]
         if images:

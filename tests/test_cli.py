@@ -130,6 +130,27 @@ def test_recipe_runs(cli, tmp_path, monkeypatch):
     assert (tmp_path / "built/manifest.json").exists()
 
 
+def test_recipe_jobs(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.toml").write_text(
+        f'formats = ["article"]\n[options.article]\nemoji = true\n'
+        f'[[jobs]]\nstories = ["{ZH}"]\nout = "a"\nplatforms = ["x"]\n'
+        f'[[jobs]]\nstories = ["{EN}"]\nout = "b"\n[jobs.options.article]\nemoji = false\n', "utf-8")
+    r = cli("run", "r.toml", "--json")
+    assert r.exit_code == 0, r.output
+    a, b = json.loads(r.stdout)
+    assert {x["platform"] for x in a["artifacts"]} == {"x"} and a["formats"]["article"]["emoji"] is True
+    assert b["formats"]["article"]["emoji"] is False and (tmp_path / "b/manifest.json").exists()
+
+
+def test_format_errors_name_the_story(cli, tmp_path, story_file):
+    path = story_file("# Wine\n\nWine is old. النبيذ قديم جدا. It began in Georgia.\n")
+    r = cli("build", path, "-f", "cards", "-o", tmp_path / "o")
+    assert r.exit_code == 1
+    one_line_error(r, str(path), "cards: no font covers the text")
+    assert not (tmp_path / "o").exists()
+
+
 def test_shipped_recipe_is_valid():
     from contentkit.recipe import load_recipe
 
