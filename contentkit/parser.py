@@ -525,10 +525,6 @@ def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
                  sha256=digest, base_dir=base, warnings=tuple(warnings))
 
 
-def block_has_text(section: Section) -> bool:
-    return bool(section.plain.strip())
-
-
 def parse_file(path: str) -> Story:
     """Read and parse a story file (``-`` reads standard input)."""
     text, raw, warnings = _read(path)
