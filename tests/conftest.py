@@ -55,3 +55,13 @@ def read_manifest(folder: Path) -> dict:
 
 def files_under(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def build_format(cli, fmt: str, story, out: Path, *opts: str) -> dict:
+    """Build one format with ``-O`` options; assert success; return the manifest."""
+    args = ["build", story, "-f", fmt, "-o", out, "-q"]
+    for o in opts:
+        args += ["-O", o]
+    r = cli(*args)
+    assert r.exit_code == 0, r.output
+    return read_manifest(out)

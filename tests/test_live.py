@@ -12,7 +12,7 @@ from contentkit.analysis import analyze
 from contentkit.formats.live import LiveOptions, plan_show
 from contentkit.parser import parse_file
 
-from .conftest import EN, ZH, read_manifest
+from .conftest import EN, ZH, build_format, read_manifest
 
 SEGMENT_KEYS = {"index", "kind", "title", "start_s", "duration_s", "clock", "points", "story", "transition",
                 "prompts", "qa", "section", "source"}
@@ -20,11 +20,7 @@ TOP_KEYS = {"schema", "title", "language", "host", "minutes", "start", "total_s"
 
 
 def build(cli, story, out, *opts):
-    args = ["build", story, "-f", "live", "-o", out, "-q"]
-    for o in opts:
-        args += ["-O", o]
-    r = cli(*args)
-    assert r.exit_code == 0, r.output
+    build_format(cli, "live", story, out, *opts)
     return json.loads((out / "live/run-of-show.json").read_text("utf-8"))
 
 

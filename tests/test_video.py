@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EN, ZH, read_manifest
+from .conftest import EN, ZH, build_format, read_manifest
 
 FPS = 30
 
@@ -43,12 +43,7 @@ def probe(path: Path) -> dict:
 
 
 def build(cli, story, out, *opts):
-    args = ["build", story, "-f", "video", "-o", out, "-q"]
-    for o in opts:
-        args += ["-O", o]
-    r = cli(*args)
-    assert r.exit_code == 0, r.output
-    return read_manifest(out)
+    return build_format(cli, "video", story, out, *opts)
 
 
 @pytest.fixture(scope="module")
