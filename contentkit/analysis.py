@@ -8,8 +8,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from contentkit.story import Analysis, Callout, KeyPoint, ListBlock, Paragraph, Quote, Story, block_text
-from contentkit.text import cjk_count, en_words, is_cjk_text, split_sentences
+from contentkit.story import Analysis, Callout, KeyPoint, Story, block_text
+from contentkit.text import cjk_count, en_words, is_cjk_text, join_sentences
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Rates:
 _LANG_ALIASES = {
     "zh": "zh-Hans", "zh-cn": "zh-Hans", "zh-hans": "zh-Hans", "zh-sg": "zh-Hans", "cn": "zh-Hans",
     "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-hant": "zh-Hant", "zh-mo": "zh-Hant",
+    "zh-hant-tw": "zh-Hant", "zh-hant-hk": "zh-Hant", "zh-hans-cn": "zh-Hans",
     "en": "en", "en-us": "en", "en-gb": "en", "english": "en",
 }
 
@@ -50,19 +51,30 @@ _SUPERLATIVES_EN = ("first", "oldest", "only", "never", "almost", "most", "best"
 
 
 def detect_language(text: str, declared: str = "") -> str:
-    """zh-Hans, zh-Hant or en. A valid declared language wins; mixed text counts by weight."""
+    """zh-Hans, zh-Hant or en. A valid declared language wins; otherwise scripts are counted:
+    Chinese when Han characters outweigh Latin words, Traditional when characters that exist
+    only in Traditional outnumber those that exist only in Simplified."""
     d = _LANG_ALIASES.get(declared.strip().lower()) if declared else None
-    if d and d != "zh-Hans":
+    if d:
         return d
     if not is_cjk_text(text):
-        return d or "en"
+        return "en"
     import hanzidentifier
 
-    han = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
-    kind = hanzidentifier.identify(han)
-    if d == "zh-Hans":
-        return "zh-Hans"
-    return "zh-Hant" if kind == hanzidentifier.TRADITIONAL else "zh-Hans"
+    trad = simp = 0
+    for ch in set(text):
+        if "\u4e00" <= ch <= "\u9fff":
+            kind = hanzidentifier.identify(ch)
+            trad += kind == hanzidentifier.TRADITIONAL
+            simp += kind == hanzidentifier.SIMPLIFIED
+    return "zh-Hant" if trad > simp else "zh-Hans"
+
+
+def detect_locale(language: str, declared: str = "") -> str:
+    """The zh-Hant variant for built-in messages: zh-HK for Hong Kong and Macau, else zh-TW."""
+    if language != "zh-Hant":
+        return ""
+    return "zh-HK" if declared.strip().lower() in ("zh-hk", "zh-mo", "zh-hant-hk") else "zh-TW"
 
 
 def _jieba():
@@ -173,95 +185,36 @@ def hashtagify(tag: str, cjk: bool) -> str:
 
 
 def analyze(story: Story, rates: Rates | None = None) -> Story:
-    """Return the story with its Analysis attached (the story itself is immutable)."""
+    """Return the edited story with its Analysis attached (the parsed story is immutable).
+
+    The editorial layer runs first (clean, structure, units), so every format reads sections
+    without boilerplate and sentences that stand on their own."""
+    from contentkit.editorial import edit, section_units
+
     rates = rates or Rates()
     meta = story.meta
     all_text = "\n".join([meta.title, meta.subtitle] + [s.heading + "\n" + s.plain for s in story.sections])
     language = detect_language(all_text, meta.language)
     cjk = language.startswith("zh")
+    story, set_aside = edit(story, cjk)
 
-    sentences: list[tuple[str, ...]] = []
-    bold: set[str] = set()
-    for sec in story.sections:
-        sec_sentences: list[str] = []
-        for block in sec.blocks:
-            rt = block_text(block)
-            if not rt:
-                continue
-            bold.update(p for p in rt.strong_parts if len(p) >= 4)
-            if isinstance(block, ListBlock):
-                for _, item in block.flat():
-                    sec_sentences.extend(split_sentences(item.text.plain))
-            else:
-                sec_sentences.extend(split_sentences(rt.plain))
-        sentences.append(tuple(sec_sentences))
-
+    units = tuple(section_units(sec, cjk) for sec in story.sections)
+    sentences = tuple(tuple(u.text for u in us) for us in units)
+    bold: set[str] = {p for sec in story.sections for block in sec.blocks
+                      for p in block_text(block).strong_parts if len(p) >= 4}
     body = "\n".join(s for sec in sentences for s in sec)
     keywords = extract_keywords((meta.title + "\n" if cjk else "") + body, language)
 
-    # ----- key points: the author's first, then the best sentence of each section
-    points: list[KeyPoint] = [KeyPoint(text=t, section=-1, score=100.0 - i, explicit=True)
-                              for i, t in enumerate(meta.key_points)]
-    for si, sec in enumerate(story.sections):
-        for block in sec.blocks:
-            if isinstance(block, Callout) and block.role == "keypoint" and block.text:
-                points.append(KeyPoint(text=block.text.plain.strip(), section=si, score=50.0, explicit=True))
-    explicit_sections = {p.section for p in points if p.explicit}
-    for si, sec in enumerate(story.sections):
-        if si in explicit_sections:
-            continue
-        quote_texts = {b.text.plain.strip() for b in sec.blocks if isinstance(b, Quote)}
-        candidates = [s for s in sentences[si] if s not in quote_texts]
-        para_sents: list[str] = []
-        for block in sec.blocks:
-            if isinstance(block, Paragraph):
-                para_sents.extend(split_sentences(block.text.plain))
-        pool = [s for s in candidates if s in para_sents] or candidates
-        if not pool:
-            continue
-        scored = [(_sentence_score(s, keywords, cjk, bold, k == 0), -k, s) for k, s in enumerate(pool)]
-        best = max(scored)
-        points.append(KeyPoint(text=best[2], section=si, score=best[0]))
-
-    # ----- hook
-    hook = meta.hook
-    if not hook:
-        hooks = story.callouts("hook")
-        hook = hooks[0].text.plain.strip() if hooks else ""
-    if not hook:
-        flat = [s for sec in sentences for s in sec]
-        if flat:
-            lo = 8 if cjk else 5
-            cands = []
-            for k, s in enumerate(flat[:40]):
-                n = len(s) if cjk else len(s.split())
-                if n < lo and k + 1 < len(flat):  # "你知道吗？" reads as a hook with what follows
-                    s = (s + flat[k + 1]) if cjk else f"{s} {flat[k + 1]}"
-                cands.append((_hook_score(s, cjk, k, bold), -k, s))
-            hook = max(cands)[2]
-        else:
-            hook = meta.title
-
-    # ----- hashtags
-    if meta.hashtags:
-        raw_tags = list(meta.hashtags)
-    else:
-        raw_tags = list(meta.tags) + [k for k, _ in keywords[:8]]
-    tags: list[str] = []
-    seen: set[str] = set()
-    for t in raw_tags:
-        h = hashtagify(t, cjk)
-        if h and h.lower() not in seen and not h.isdigit() and not any(
-                h.lower() in x or x in h.lower() for x in seen):
-            seen.add(h.lower())
-            tags.append(h)
+    points = _key_points(story, units, keywords, cjk, bold)
+    hook = _hook(story, units, cjk, bold)
+    tags = _hashtags(story, keywords, body, cjk)
 
     readable = "\n".join([meta.title] + [s.heading + "\n" + s.plain for s in story.sections])
     char_count = cjk_count(readable)
     word_count = len(en_words(re.sub(r"[\u4e00-\u9fff]", " ", readable)))
     analysis = Analysis(
         language=language,
-        sentences=tuple(sentences),
+        sentences=sentences,
         keywords=tuple(k for k, _ in keywords),
         key_points=tuple(points),
         hook=hook,
@@ -271,8 +224,98 @@ def analyze(story: Story, rates: Rates | None = None) -> Story:
         reading_time_s=round(rates.read_seconds(readable), 1),
         speaking_time_s=round(rates.speak_seconds(readable), 1),
         speaking_rate=rates.zh_chars_per_s if cjk else rates.en_words_per_min / 60.0,
+        units=units,
+        set_aside=set_aside,
+        locale=detect_locale(language, meta.language),
     )
     return dataclasses.replace(story, analysis=analysis)
+
+
+def _key_points(story: Story, units, keywords, cjk: bool, bold: set[str]) -> list[KeyPoint]:
+    """The author's key points first, then the best standalone unit of each section."""
+    meta = story.meta
+    points: list[KeyPoint] = [KeyPoint(text=t, section=-1, score=100.0 - i, explicit=True)
+                              for i, t in enumerate(meta.key_points)]
+    for si, sec in enumerate(story.sections):
+        for block in sec.blocks:
+            if isinstance(block, Callout) and block.role == "keypoint" and block.text:
+                points.append(KeyPoint(text=block.text.plain.strip(), section=si, score=50.0, explicit=True))
+    explicit_sections = {p.section for p in points if p.explicit}
+    for si, _sec in enumerate(story.sections):
+        if si in explicit_sections:
+            continue
+        ok = [u for u in units[si] if u.standalone]
+        pool = [u.text for u in ok if u.kind != "quote"] or [u.text for u in ok]
+        if not pool:
+            continue
+        scored = [(_sentence_score(s, keywords, cjk, bold, k == 0), -k, s) for k, s in enumerate(pool)]
+        best = max(scored)
+        points.append(KeyPoint(text=best[2], section=si, score=best[0]))
+    return points
+
+
+def _hook(story: Story, units, cjk: bool, bold: set[str]) -> str:
+    """The author's hook, else the standalone sentence that opens best (a question, a number, a
+    superlative, early in the story); never one that leans on what came before."""
+    meta = story.meta
+    if meta.hook:
+        return meta.hook
+    hooks = story.callouts("hook")
+    if hooks:
+        return hooks[0].text.plain.strip()
+    flat = [u for sec in units for u in sec]
+    cands = []
+    lo = 8 if cjk else 5
+    for k, u in enumerate(flat[:40]):
+        if not u.standalone or u.kind == "table":
+            continue
+        s = u.text
+        n = len(s) if cjk else len(s.split())
+        if n < lo and k + 1 < len(flat) and flat[k + 1].standalone:
+            s = join_sentences([s, flat[k + 1].text])  # "你知道吗？" reads as a hook with what follows
+        cands.append((_hook_score(s, cjk, k, bold), -k, s))
+    return max(cands)[2] if cands else meta.title
+
+
+_ZH_TAG_STOP = set("年代 时候 時候 时间 時間 东西 東西 问题 問題 方面 地方 感觉 感覺 事情 情况 情況 部分 样子 樣子 "
+                   "原因 结果 結果 方法 办法 辦法 程度 过程 過程 作用 影响 影響 意思 左右 以上 以下 之一 大家 朋友 "
+                   "记得 記得 产于 產於 甚麼 什么 什麼 十大 一下 一点 一點 小时 小時 分钟 分鐘".split())
+
+
+def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
+    """Hashtags in the story's language: the author's, else tags and the story's nouns/names."""
+    meta = story.meta
+    if meta.hashtags:
+        raw = list(meta.hashtags)
+    else:
+        raw = [t for t in meta.tags if not cjk or re.search(r"[\u4e00-\u9fff]", t)
+               or (re.search(r"[A-Z\d]", t) or t in body)]
+        if cjk:
+            from contentkit.editorial.lexicon import tagged
+
+            noun_flags = ("n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "nw", "eng")
+            tag_of: dict[str, str] = {}
+            for w, f in tagged(meta.title + "\n" + body[:20000]):
+                tag_of.setdefault(w, f)
+            for k, _ in keywords[:16]:
+                f = tag_of.get(k, "")
+                if k in _ZH_TAG_STOP or not (f in noun_flags or f.startswith("n")):
+                    continue
+                if f == "eng" and not re.search(r"[A-Z\d]", k):
+                    continue  # a lowercase English word is not a hashtag on a Chinese note
+                raw.append(k)
+        else:
+            raw += [k for k, _ in keywords[:10]
+                    if not all(w.lower() in _EN_GENERIC or len(w) < 3 for w in k.split())]
+    tags: list[str] = []
+    seen: set[str] = set()
+    for t in raw:
+        h = hashtagify(t, cjk)
+        if h and h.lower() not in seen and not h.isdigit() and not any(
+                h.lower() in x or x in h.lower() for x in seen):
+            seen.add(h.lower())
+            tags.append(h)
+    return tags
 
 
 def top_key_points(story: Story, n: int) -> list[KeyPoint]:

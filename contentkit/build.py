@@ -157,6 +157,11 @@ def build_one(path: str, jobs, rates, req: BuildRequest,
                 "language": story.a.language,
             },
             "formats": formats_json,
+            "editorial": {
+                "sections": [{"heading": s.heading, "found": s.inferred, "line": s.line} for s in story.sections],
+                "set_aside": [{"line": x.line, "reason": x.reason, "text": x.text} for x in story.a.set_aside],
+                "units_needing_context": sum(1 for us in story.a.units for u in us if not u.standalone),
+            },
             "artifacts": [a.to_json() for a in sorted(output.artifacts, key=lambda a: a.path)],
             "warnings": warnings,
         }

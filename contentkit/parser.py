@@ -29,10 +29,10 @@ from contentkit.story import (
     Table,
 )
 
-CONTAINER_ROLES = ("keypoint", "hook", "cta", "note", "tip")
+CONTAINER_ROLES = ("keypoint", "hook", "cta", "note", "tip", "keep", "aside")
 KNOWN_KEYS = (
     "title", "subtitle", "author", "persona", "language", "lang", "tags", "brand", "product",
-    "cta", "hook", "key_points", "hashtags", "slug", "platforms", "date", "description",
+    "cta", "hook", "key_points", "hashtags", "slug", "platforms", "date", "description", "editorial",
 )
 MAX_BYTES = 5_000_000
 
@@ -185,6 +185,14 @@ def build_metadata(fm: dict[str, Any], path: str, text: str) -> tuple[dict[str, 
         "hashtags": tuple(h.lstrip("#") for h in _as_list(fm.get("hashtags"), "hashtags", path, text)),
         "slug": s("slug"),
     }
+    editorial = fm.get("editorial")
+    if editorial is not None:
+        if not isinstance(editorial, dict) or any(k not in ("clean", "structure") for k in editorial) \
+                or not all(isinstance(v, bool) for v in editorial.values()):
+            raise ContentkitError("expected a mapping like {clean: false, structure: true}", path=path,
+                                  line=_key_line(text, "editorial"), key="editorial")
+        kw["editorial_clean"] = editorial.get("clean", True)
+        kw["editorial_structure"] = editorial.get("structure", True)
     brand = fm.get("brand")
     if isinstance(brand, dict):
         color = _as_str(brand.get("color"), "brand.color", path, text)

@@ -12,10 +12,6 @@ from pathlib import Path
 
 from contentkit.story import Block, Callout, Code, Html, Image, ListBlock, Paragraph, Quote, Story, Table
 
-CALLOUT_LABELS = {
-    "keypoint": ("Key point", "重点"), "hook": ("", ""), "cta": ("", ""),
-    "note": ("Note", "注"), "tip": ("Tip", "提示"),
-}
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".webp": "image/webp", ".svg": "image/svg+xml"}
 
@@ -97,11 +93,12 @@ def data_uri(path: Path) -> str | None:
     return f"data:{mt};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def blocks_html(blocks, *, cjk: bool, embed_images: bool = True, warnings: list[str] | None = None) -> str:
-    return "\n".join(x for x in (block_html(b, cjk, embed_images, warnings) for b in blocks) if x)
+def blocks_html(blocks, *, cjk: bool, embed_images: bool = True, warnings: list[str] | None = None,
+                locale: str = "") -> str:
+    return "\n".join(x for x in (block_html(b, cjk, embed_images, warnings, locale) for b in blocks) if x)
 
 
-def block_html(b: Block, cjk: bool, embed: bool, warnings: list[str] | None) -> str:
+def block_html(b: Block, cjk: bool, embed: bool, warnings: list[str] | None, locale: str = "") -> str:
     esc = lambda s: html.escape(s, quote=True)  # noqa: E731
     if isinstance(b, Paragraph):
         return f"<p>{b.text.html()}</p>"
@@ -134,11 +131,12 @@ def block_html(b: Block, cjk: bool, embed: bool, warnings: list[str] | None) -> 
             warnings.append(f"raw HTML at line {b.line} shown as text")
         return f"<p>{esc(text)}</p>" if text else ""
     if isinstance(b, Callout):
-        label_en, label_zh = CALLOUT_LABELS.get(b.role, ("", ""))
-        label = label_zh if cjk else label_en
+        from contentkit.messages import catalogue
+
+        label = catalogue(locale or ("zh-Hans" if cjk else "en")).get(f"callout.{b.role}", "")
         lab = f'<strong class="callout-label">{esc(label)}</strong>' if label else ""
         return (f'<aside class="callout callout-{esc(b.role)}">{lab}'
-                f"{blocks_html(b.blocks, cjk=cjk, embed_images=embed, warnings=warnings)}</aside>")
+                f"{blocks_html(b.blocks, cjk=cjk, embed_images=embed, warnings=warnings, locale=locale)}</aside>")
     return ""
 
 

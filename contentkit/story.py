@@ -199,6 +199,7 @@ class Section:
     level: int
     blocks: tuple[Block, ...]
     line: int = 0
+    inferred: bool = False  # the heading was found by the editorial layer, not written by the author
 
     @property
     def text_blocks(self) -> tuple[Block, ...]:
@@ -240,6 +241,8 @@ class Metadata:
     hashtags: tuple[str, ...] = ()
     slug: str = ""
     platforms: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    editorial_clean: bool = True  # front matter ``editorial: {clean: false}`` turns cleaning off
+    editorial_structure: bool = True  # ``editorial: {structure: false}``: keep the author's sections
 
     def platform_override(self, platform: str) -> dict[str, Any]:
         for name, items in self.platforms:
@@ -257,9 +260,31 @@ class KeyPoint:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A piece of text a format may show: one sentence, or a sentence with what it depends on.
+
+    ``standalone`` is False when the unit still needs context (an opener with no sentence
+    before it to carry, an announcement whose items could not travel with it)."""
+
+    text: str
+    kind: str = "sentence"  # sentence, list, table, quote
+    standalone: bool = True
+    note: str = ""  # carried, rewritten, compressed, announce
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """Text the editorial layer recognised as not the story (boilerplate, navigation...)."""
+
+    line: int
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Analysis:
     language: str  # zh-Hans, zh-Hant or en
-    sentences: tuple[tuple[str, ...], ...]  # per section
+    sentences: tuple[tuple[str, ...], ...]  # per section: the texts of ``units``
     keywords: tuple[str, ...]
     key_points: tuple[KeyPoint, ...]
     hook: str
@@ -269,6 +294,16 @@ class Analysis:
     reading_time_s: float
     speaking_time_s: float
     speaking_rate: float  # units per second: characters (zh) or words (en)
+    units: tuple[tuple[Unit, ...], ...] = ()  # per section
+    set_aside: tuple[SetAside, ...] = ()
+    locale: str = ""  # zh-Hant variant for messages: zh-TW or zh-HK
+
+    @property
+    def messages_locale(self) -> str:
+        return self.locale or self.language
+
+    def standalone(self, section: int) -> list[str]:
+        return [u.text for u in self.units[section] if u.standalone] if self.units else list(self.sentences[section])
 
     @property
     def is_cjk(self) -> bool:

@@ -54,8 +54,8 @@ def test_samples_analysis_is_sensible():
     assert zh.hook.startswith("你知道吗？")  # a short question joins the sentence after it
     assert zh.hashtags[:3] == ("红酒", "葡萄酒历史", "品酒入门")
     texts = [k.text for k in zh.key_points]
-    # bold key sentences are the key points of their sections
-    assert "同一个品种，种在相隔几百米的两块地里，味道可以完全不同。" in texts
+    # bold key sentences are the key points of their sections, with the sentence that leans on them
+    assert "同一个品种，种在相隔几百米的两块地里，味道可以完全不同。这就是勃艮第至今按地块分级的原因。" in texts
     assert "一张按价格排出的名单，至今仍在影响全世界的酒价。" in texts
     en = analyze(parse_file(str(EN))).a
     assert en.language == "en"

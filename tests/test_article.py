@@ -133,7 +133,7 @@ def test_html_escapes_story_text(cli, tmp_path, story_file):
         assert "<script" not in page.lower()
         assert "<img src=x" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
-    assert any("raw HTML" in w for w in m["warnings"])
+    assert any(a["reason"] == "raw HTML" for a in m["editorial"]["set_aside"])
 
 
 def test_emoji_bullets_only_when_enabled(cli, tmp_path):

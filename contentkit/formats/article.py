@@ -90,7 +90,7 @@ class ArticleFormat:
         byline = " · ".join(x for x in (story.meta.author, reading) if x)
         md += [f"> {byline}", ""]
         for sec in story.sections:
-            if sec.heading:
+            if sec.heading and not sec.inferred:  # found headings steer social formats only
                 md += ["#" * max(2, min(sec.level, 6)) + " " + sec.heading, ""]
             body = blocks_markdown(sec.blocks)
             if body:
@@ -104,9 +104,9 @@ class ArticleFormat:
 
         from contentkit.templating import env
         html_warnings: list[str] = []
-        sections = [{"heading": s.heading, "level": max(2, min(s.level, 6)),
+        sections = [{"heading": "" if s.inferred else s.heading, "level": max(2, min(s.level, 6)),
                      "html": blocks_html(s.blocks, cjk=a.is_cjk, embed_images=o.embed_images,
-                                         warnings=html_warnings)}
+                                         warnings=html_warnings, locale=a.messages_locale)}
                     for s in story.sections]
         page = env().get_template("longform.html.j2").render(
             lang=a.language, version=__version__, title=title, subtitle=story.meta.subtitle,
@@ -305,13 +305,15 @@ class ArticleFormat:
                         paras.append(f'<a href="{html.escape(b.src)}" style="color:{accent};">'
                                      f'{html.escape(b.alt or b.src)}</a>')
                 elif isinstance(b, Callout):
-                    inner = blocks_html(b.blocks, cjk=a.is_cjk, embed_images=False, warnings=warnings)
+                    inner = blocks_html(b.blocks, cjk=a.is_cjk, embed_images=False, warnings=warnings,
+                                        locale=a.messages_locale)
                     paras.append(f'<div style="background-color:#fbf4ee;padding:10px 14px;">{inner}</div>')
                 else:
-                    t = blocks_html([b], cjk=a.is_cjk, embed_images=False, warnings=warnings)
+                    t = blocks_html([b], cjk=a.is_cjk, embed_images=False, warnings=warnings,
+                                    locale=a.messages_locale)
                     if t:
                         paras.append(t)
-            sections.append({"heading": s.heading, "paragraphs": paras})
+            sections.append({"heading": "" if s.inferred else s.heading, "paragraphs": paras})
         footer = " · ".join(x for x in (brand, story.meta.brand.handle) if x)
         from contentkit.templating import env
         page = env().get_template("newsletter.html.j2").render(
@@ -323,7 +325,7 @@ class ArticleFormat:
         if story.meta.subtitle:
             text += [story.meta.subtitle, ""]
         for s in story.sections:
-            if s.heading:
+            if s.heading and not s.inferred:
                 text += [s.heading, "-" * min(72, display_width(s.heading)), ""]
             body = blocks_text(s.blocks, o.newsletter_wrap)
             if body:
@@ -357,7 +359,9 @@ def _digest(story: Story, limit: int | None) -> str:
 
 def _reading(story: Story) -> str:
     minutes = max(1, round(story.a.reading_time_s / 60))
-    return f"阅读约 {minutes} 分钟" if story.a.is_cjk else f"{minutes} min read"
+    from contentkit.messages import msg
+
+    return msg(story.a.messages_locale, "reading", minutes=minutes)
 
 
 def _hashtag_line(tags, n: int) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import Field
 
 from contentkit.output import Artifact, Output
+from contentkit.messages import msg
 from contentkit.platforms import get_platform
 from contentkit.plugins import FormatOptions
 from contentkit.story import ListBlock, Paragraph, Quote, Story
@@ -128,7 +129,7 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
         specs.append(Spec("point", heading=sec.heading, body=join_sentences(body),
                           section=si, score=score, order=si + 0.5))
     tags = " ".join(f"#{t}" for t in a.hashtags[:6])
-    cta = meta.cta or ("关注我，看更多故事" if a.is_cjk else "Follow for more stories")
+    cta = meta.cta or msg(a.messages_locale, "follow")
     specs.append(Spec("cta", heading=cta, body=meta.brand.handle or meta.brand.name or meta.author,
                       attribution=tags, order=1e9, score=99))
     return specs
@@ -169,6 +170,7 @@ class Designer:
         self.fonts = fonts
         self.lang = lang
         self.cjk = lang.startswith("zh")
+        self.lang = lang
         self.brand = brand
         self.warnings = warnings
         u = width / 1080.0
@@ -385,7 +387,7 @@ class Designer:
     def _cont_mark(self, spec: Spec) -> str:
         if not spec.cont:
             return ""
-        return "（续）" if self.cjk else " (cont.)"
+        return msg(self.lang, "continued")
 
 
 def _shift(block, dy: int, dx: int = 0):
@@ -564,7 +566,7 @@ class CardsFormat:
         warnings: list[str] = []
         specs = plan(story, warnings)
         all_text = "".join(s.heading + s.body + "".join(s.items) + s.attribution + s.label for s in specs)
-        all_text += story.meta.brand.name + "0123456789/" + ("（续）“—•" if story.a.is_cjk else "")
+        all_text += story.meta.brand.name + "0123456789/" + (msg(story.a.messages_locale, "continued") + "“—•" if story.a.is_cjk else "")
 
         def role_font(role_name: str):
             value = getattr(theme.fonts, role_name)

@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from contentkit.errors import ContentkitError
+from contentkit.messages import msg
 from contentkit.output import Artifact, Output
 from contentkit.plugins import FormatOptions
 from contentkit.story import ListBlock, Quote, Story
@@ -40,6 +41,36 @@ class LiveOptions(FormatOptions):
     @field_validator("start")
     @classmethod
     def _clock(cls, v: str) -> str:
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise ValueError("must be a clock time like 20:00")
+        return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+@dataclass
+class Segment:
+    kind: str  # opening, warmup, content, product, interaction, qa, closing
+    title: str
+    points: list[str] = field(default_factory=list)
+    story: str = ""
+    transition: str = ""
+    prompts: list[str] = field(default_factory=list)
+    qa: list[dict] = field(default_factory=list)
+    section: int = -1
+    source: str = ""  # what in the story it comes from
+    weight: float = 1.0
+    seconds: int = 0
+    start_s: int = 0
+
+
+def phrases(story: Story) -> dict:
+    """The live phrases of the story's language (``live.*`` in the message catalogue)."""
+    from contentkit.messages import for_story
+
+    return {k[5:]: v for k, v in for_story(story).items() if k.startswith("live.")}
+
+
+def _clock(cls, v: str) -> str:
         m = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
         if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
             raise ValueError("must be a clock time like 20:00")
@@ -112,17 +143,17 @@ def plan_show(story: Story, o: LiveOptions, warnings: list[str]) -> tuple[list[S
 
     a = story.a
     cjk = a.is_cjk
-    t = T["zh" if cjk else "en"]
+    t = phrases(story)
     meta = story.meta
     total = o.minutes * 60
     persona = (("，" if cjk else ", ") + meta.persona) if meta.persona else ""
-    author = meta.author or meta.brand.name or ("主播" if cjk else "your host")
+    author = meta.author or meta.brand.name or msg(a.messages_locale, "host")
 
     # ----- content segments from sections (or key points when the story has no sections)
     points_by_section = {kp.section: kp for kp in a.key_points if kp.section >= 0}
     content: list[Segment] = []
     for si, sec in enumerate(story.sections):
-        sents = list(a.sentences[si])
+        sents = a.standalone(si)
         if not sents:
             continue
         title = sec.heading
@@ -147,10 +178,6 @@ def plan_show(story: Story, o: LiveOptions, warnings: list[str]) -> tuple[list[S
                 if re.search(r"\d|[A-Z][a-z]+|[一二三四五六七八九十百千万]{2,}", s) and s not in talking[:3]:
                     example = s
                     break
-        lists = [b for b in sec.blocks if isinstance(b, ListBlock)]
-        if lists and len(talking) < 5:
-            items = [it.text.plain for _, it in lists[0].flat()][:4]
-            talking.append(("、" if cjk else ", ").join(items))
         talking = talking[:5]
         while len(talking) < 3 and len(sents) > len(talking):
             talking.append(sents[len(talking)])
@@ -261,7 +288,7 @@ def plan_show(story: Story, o: LiveOptions, warnings: list[str]) -> tuple[list[S
         templates = t["qa_q"]
         qa.append({"q": templates[k % len(templates)].format(h=seg.title), "a": ans, "source": seg.source})
     segs.append(Segment("qa", t["qa"], prompts=[t["ask"]], qa=qa[:6], source="sections and questions"))
-    closing = [meta.cta or t["stay"], t["type1"], t["thanks"]]
+    closing = [meta.cta or t["follow"], t["type1"], t["thanks"]]
     if product:
         closing.insert(1, t["product_line"].format(name=product.name) + " " + t["link"])
     segs.append(Segment("closing", t["closing"], points=closing, source="front matter: cta"))
@@ -300,10 +327,10 @@ def plan_show(story: Story, o: LiveOptions, warnings: list[str]) -> tuple[list[S
         while k < total - 60:
             cur = next(s for s in segs if s.start_s <= k < s.start_s + s.seconds)
             covered = [s.title for s in segs if s.kind == "content" and s.start_s + s.seconds <= k]
-            cov = ("、".join(covered[-3:]) if cjk else ", ".join(covered[-3:])) or (
-                "开场" if cjk else "the opening")
-            cues.append({"kind": "recap", "at_s": k, "segment": segs.index(cur),
-                         "text": t["recap"].format(title=meta.title, covered=cov, current=cur.title)})
+            cov = "、".join(covered[-3:]) if cjk else ", ".join(covered[-3:])
+            line = (t["recap"].format(title=meta.title, covered=cov, current=cur.title) if cov else
+                    t["recap_start"].format(title=meta.title, current=cur.title))
+            cues.append({"kind": "recap", "at_s": k, "segment": segs.index(cur), "text": line})
             k += o.recap_every * 60
     if o.offer_every and product and (product.offer or product.price):
         k = o.offer_every * 60
@@ -375,48 +402,50 @@ def show_json(story: Story, o: LiveOptions, segs: list[Segment], cues: list[dict
     }
 
 
-def show_markdown(data: dict, cjk: bool) -> str:
+def show_markdown(data: dict, locale: str) -> str:
+    from contentkit.messages import catalogue
+
+    t = catalogue(locale)
     cell = lambda x: str(x).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    h = ("时间", "时长", "环节", "要点") if cjk else ("Clock", "Length", "Segment", "Key line")
-    lines = [f"# {data['title']}", "",
-             (f"直播流程 · {data['minutes']} 分钟 · {data['start']} 开播") if cjk else
-             (f"Run-of-show · {data['minutes']} minutes · starts {data['start']}"), "",
-             "| " + " | ".join(h) + " |", "|---|---|---|---|"]
+    lines = [f"# {data['title']}", "", t["live.md.header"].format(minutes=data["minutes"], start=data["start"]), "",
+             "| " + " | ".join(t["live.md.columns"]) + " |", "|---|---|---|---|"]
     for s in data["segments"]:
         key = (s["points"] or s["prompts"] or [q["q"] for q in s["qa"]] or [""])[0]
         lines.append(f"| {s['clock']} | {_mmss(s['duration_s'])} | {cell(s['title'])} | {cell(key)} |")
     if data["cues"]:
-        lines += ["", "## " + ("定时提醒" if cjk else "Timed cues"), ""]
+        lines += ["", "## " + t["live.md.cues"], ""]
         for c in data["cues"]:
-            lines.append(f"- **{c['clock'][:5]}** ({c['kind']}): {c['text']}")
-    lines += ["", "## " + ("分段详情" if cjk else "Segments in detail")]
+            lines.append(f"- **{c['clock'][:5]}** ({t['live.cue.' + c['kind']]}): {c['text']}")
+    lines += ["", "## " + t["live.md.detail"]]
     for s in data["segments"]:
         lines += ["", f"### {s['index']}. {s['title']}  ·  {s['clock'][:5]}  ·  {_mmss(s['duration_s'])}", ""]
         for p in s["points"]:
             lines.append(f"- {p}")
         if s["story"]:
-            lines += ["", ("**故事/例子：** " if cjk else "**Story / example:** ") + s["story"]]
+            lines += ["", f"**{t['live.md.story']}** " + s["story"]]
         for p in s["prompts"]:
             lines.append(f"- 💬 {p}")
         for qa in s["qa"]:
             lines += [f"- **Q:** {qa['q']}", f"  **A:** {qa['a']}"]
         if s["transition"]:
-            lines += ["", ("**过渡：** " if cjk else "**Transition:** ") + s["transition"]]
+            lines += ["", f"**{t['live.md.transition']}** " + s["transition"]]
     if data["dropped"]:
-        lines += ["", "## " + ("因时长删去" if cjk else "Left out for time"), ""]
+        lines += ["", "## " + t["live.md.dropped"], ""]
         lines += [f"- {d['title']}" for d in data["dropped"]]
     return "\n".join(lines) + "\n"
 
 
-def teleprompter_html(data: dict, accent: str) -> str:
+def teleprompter_html(data: dict, accent: str, locale: str = "") -> str:
     """A self-contained page: large type, dark, keyboard scroll speed, segment timer, offline."""
+    from contentkit.messages import catalogue
     from contentkit.templating import env
     # JSON for the timer script: '<', '>' and '&' escaped so no story text can close the tag
     payload = json.dumps([{"title": s["title"], "start": s["start_s"], "dur": s["duration_s"]}
                           for s in data["segments"]], ensure_ascii=False, sort_keys=True)
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return env().get_template("teleprompter.html.j2").render(data=data, payload=payload, accent=accent,
-                                                           cjk=data["language"].startswith("zh"))
+                                                           cjk=data["language"].startswith("zh"),
+                                                           t=catalogue(locale or data["language"]))
 
 
 class LiveFormat:
@@ -428,16 +457,15 @@ class LiveFormat:
         warnings: list[str] = []
         segs, cues, dropped = plan_show(story, options, warnings)
         data = show_json(story, options, segs, cues, dropped)
-        cjk = story.a.is_cjk
         from contentkit.themes import load_theme
 
         # the brand colour, lightened until it reads on the teleprompter's black
         accent = load_theme("dark").with_accent(story.meta.brand.color).colors.accent
         arts = [
             out.write_json("live/run-of-show.json", data, format=self.name, duration_s=float(data["total_s"])),
-            out.write("live/run-of-show.md", show_markdown(data, cjk), format=self.name,
+            out.write("live/run-of-show.md", show_markdown(data, story.a.messages_locale), format=self.name,
                       duration_s=float(data["total_s"])),
-            out.write("live/teleprompter.html", teleprompter_html(data, accent), format=self.name),
+            out.write("live/teleprompter.html", teleprompter_html(data, accent, story.a.messages_locale), format=self.name),
         ]
         if options.cue_cards:
             arts.extend(self._cue_cards(story, data, options, out, warnings))

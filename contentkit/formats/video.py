@@ -25,6 +25,7 @@ from typing import Literal
 from pydantic import Field
 
 from contentkit.errors import EXIT_OUTPUT, ContentkitError
+from contentkit.messages import msg
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import FormatOptions
@@ -69,22 +70,34 @@ class Scene:
 
 
 # ------------------------------------------------------------------------------ script
-def _shot(kind: str, keywords: list[str], image: Path | None, cjk: bool) -> str:
-    kws = [k for k in keywords if k][:2]
-    if kind == "hook":
-        return ("开场：主持人近景直视镜头，快速推近；叠标题大字" if cjk else
-                "Open: host close-up looking into the lens, quick push-in; big title text")
-    if kind == "cta":
-        return ("结尾：主持人举杯，画面定格在关注引导卡" if cjk else
-                "Close: host raises a glass; freeze on the follow card")
+def _shot(kind: str, subjects: list[str], image: Path | None, locale: str) -> str:
+    """A shot note from the beat's own subject (its nouns), never from a fixed domain."""
+    from contentkit.messages import catalogue
+
+    t = catalogue(locale)
+    if kind in ("hook", "cta"):
+        return t[f"video.shot.{kind}"].format(who=t["video.who"])
     if image is not None:
-        return (f"使用文中配图 {image.name}，缓慢推进" if cjk else
-                f"Use the story's image {image.name} with a slow push-in")
-    if not kws:
-        return "B-roll：相关空镜" if cjk else "B-roll: related cutaways"
-    if cjk:
-        return f"特写：{kws[0]}" + (f"；空镜：{kws[1]}" if len(kws) > 1 else "")
-    return f"Close-up: {kws[0]}" + (f"; B-roll: {kws[1]}" if len(kws) > 1 else "")
+        return t["video.shot.image"].format(name=image.name)
+    subs = list(dict.fromkeys(x for x in subjects if x))[:2]
+    if not subs:
+        return t["video.shot.none"]
+    if len(subs) == 1:
+        return t["video.shot.subject"].format(a=subs[0])
+    return t["video.shot.subject2"].format(a=subs[0], b=subs[1])
+
+
+def _subjects(text: str, story: Story) -> list[str]:
+    """The nouns and names a beat talks about, most specific first (not the story's overall topic)."""
+    from contentkit.editorial.lexicon import nouns
+
+    a = story.a
+    common = {k.lower() for k in a.keywords[:2]}
+    found = [w for w in nouns(text, a.is_cjk) if w.lower() not in common]
+    if not a.is_cjk:
+        found = [w for w in found if w[:1].isupper() or len(w) >= 5]
+    counts = {w: found.count(w) for w in found}
+    return sorted(dict.fromkeys(found), key=lambda w: (-counts[w], -len(w), found.index(w)))
 
 
 def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> tuple[list[Scene], list[dict]]:
@@ -94,6 +107,7 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
 
     a = story.a
     cjk = a.is_cjk
+    locale = a.messages_locale
     rules = Rules.for_language(a.language)
     rate = _rates(story)
 
@@ -123,9 +137,9 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
     if len(hs) > 1 and rate.speak_seconds(hook_vo) > 8:
         hook_vo = hs[0] if rate.speak_seconds(hs[0]) >= 2.5 else join_sentences(hs[:2])
     hook = Scene(0, "hook", hook_vo, on_screen(story.title, 16, 48),
-                 _shot("hook", [], None, cjk), -1, 99)
-    cta_text = story.meta.cta or ("关注我，看更多故事" if cjk else "Follow for more stories")
-    cta = Scene(0, "cta", cta_text, cta_text, _shot("cta", [], None, cjk), -1, 99)
+                 _shot("hook", [], None, locale), -1, 99)
+    cta_text = story.meta.cta or msg(locale, "follow")
+    cta = Scene(0, "cta", cta_text, cta_text, _shot("cta", [], None, locale), -1, 99)
 
     images = {}
     for si, sec in enumerate(story.sections):
@@ -136,8 +150,16 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
                 if usable_image(b.local_path):
                     images[si] = b.local_path
     beats: list[Scene] = []
+    any_heading = any(sec.heading for sec in story.sections)
+    used: set[str] = {a.hook}
+
+    def beat(text: str, si: int, score: float, title: str) -> Scene:
+        img = images.get(si)
+        return Scene(0, "beat", text, on_screen(title), _shot("beat", _subjects(text, story), img, locale),
+                     si, score, image=img)
+
     for kp in a.key_points:
-        if kp.section < 0 or not story.sections[kp.section].heading:
+        if kp.section < 0 or (any_heading and not story.sections[kp.section].heading):
             continue
         sec = story.sections[kp.section]
         sents = list(a.sentences[kp.section])
@@ -146,13 +168,17 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
             i = sents.index(kp.text)
             if i + 1 < len(sents) and rate.speak_seconds(join_sentences(vo + [sents[i + 1]])) <= 9:
                 vo.append(sents[i + 1])
-        text = join_sentences(vo)
-        from contentkit.analysis import extract_keywords
-
-        common = {k.lower() for k in a.keywords[:2]}
-        kws = [k for k, _ in extract_keywords(text, a.language, top=6) if k.lower() not in common]
-        beats.append(Scene(0, "beat", text, on_screen(sec.heading), _shot("beat", kws, images.get(kp.section), cjk),
-                           kp.section, kp.score, image=images.get(kp.section)))
+        used.update(vo)
+        beats.append(beat(join_sentences(vo), kp.section, kp.score, sec.heading or _clause(kp.text)))
+    if len(beats) < 4:
+        # a short or single-section story: its other standalone sentences become beats too
+        extra = []
+        for si, sec in enumerate(story.sections):
+            for k, u in enumerate(a.units[si] if a.units else ()):
+                if u.standalone and u.text not in used and not any(u.text in b.voiceover for b in beats) \
+                        and u.text not in a.hook and rate.speak_seconds(u.text) <= 10:
+                    extra.append(beat(u.text, si, -1.0 - 0.01 * k, sec.heading or _clause(u.text)))
+        beats.extend(extra[: 8 - len(beats)])
 
     for sc in [hook, cta] + beats:
         sc.frames = frames_for(sc.voiceover)
@@ -172,6 +198,14 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
     scenes = [hook] + chosen + [cta]
     _retime(scenes)
     return scenes, dropped
+
+
+def _clause(text: str) -> str:
+    """A short on-screen line from a sentence: its first clause."""
+    import re
+
+    first = re.split(r"[，,;；:：—]|\s[-–]\s", text.strip(), maxsplit=1)[0]
+    return first.strip().rstrip("。.!！?？")
 
 
 def choose_beats(beats: list[Scene], budget: int, lo: int = 4, hi: int = 8) -> list[Scene]:
@@ -239,26 +273,26 @@ def script_json(story: Story, scenes: list[Scene], dropped: list[dict], fps: int
     }
 
 
-def script_markdown(data: dict, cjk: bool) -> str:
+def script_markdown(data: dict, locale: str) -> str:
+    from contentkit.messages import catalogue
+
+    t = catalogue(locale)
+
     def clock(t: float) -> str:
         return f"{int(t // 60)}:{t % 60:05.2f}"
 
-    h = ("场景", "时间", "口播", "画面文字", "镜头") if cjk else ("Scene", "Time", "Voice-over", "On screen", "Shot")
-    kind_label = {"hook": "开场钩子" if cjk else "Hook", "beat": "要点" if cjk else "Beat",
-                  "cta": "行动号召" if cjk else "Call to action"}
+    kind_label = {k: t[f"video.kind.{k}"] for k in ("hook", "beat", "cta")}
     lines = [f"# {data['title']}", "",
-             (f"短视频脚本 · {data['duration_s']:.1f} 秒（目标 ≤ {data['target_s']} 秒）· {data['fps']} fps · "
-              f"{data['width']}x{data['height']}") if cjk else
-             (f"Short-video script · {data['duration_s']:.1f} s (target ≤ {data['target_s']} s) · "
-              f"{data['fps']} fps · {data['width']}x{data['height']}"), "",
-             "| " + " | ".join(h) + " |", "|---|---|---|---|---|"]
+             t["video.md.header"].format(duration=data["duration_s"], target=data["target_s"], fps=data["fps"],
+                                         size=f"{data['width']}x{data['height']}"), "",
+             "| " + " | ".join(t["video.md.columns"]) + " |", "|---|---|---|---|---|"]
     for s in data["scenes"]:
         t0, t1 = s["start_s"], s["start_s"] + s["duration_s"]
         cell = lambda x: str(x).replace("|", "\\|").replace("\n", " ")  # noqa: E731
         lines.append(f"| {s['index']}. {kind_label[s['kind']]} | {clock(t0)}–{clock(t1)} | "
                      f"{cell(s['voiceover'])} | {cell(s['on_screen'])} | {cell(s['shot'])} |")
     if data["dropped_beats"]:
-        lines += ["", "## " + ("为控制时长删去的要点" if cjk else "Beats dropped to fit the length"), ""]
+        lines += ["", "## " + t["video.md.dropped"], ""]
         for d in data["dropped_beats"]:
             lines.append(f"- {d['on_screen']} ({d['seconds']} s): {d['voiceover']}")
     return "\n".join(lines) + "\n"
@@ -555,7 +589,7 @@ class VideoFormat:
             data = script_json(story, scenes, dropped, fps, options.duration, (W, H), audio_info)
             arts.append(out.write_json("video/script.json", data, format=self.name, platform=pname,
                                        duration_s=data["duration_s"]))
-            arts.append(out.write("video/script.md", script_markdown(data, cjk), format=self.name,
+            arts.append(out.write("video/script.md", script_markdown(data, story.a.messages_locale), format=self.name,
                                   platform=pname, duration_s=data["duration_s"]))
 
             # scene frames from the cards' layout engine

@@ -1,0 +1,200 @@
+"""Clean: set aside what is not the story (boilerplate, navigation, credits, markup debris).
+
+Pure stage: sections in, (sections, set-aside records) out. Authors steer it with
+``::: keep`` (never set aside) and ``::: aside`` (always set aside) containers, or turn it off
+with ``editorial: {clean: false}`` in the front matter.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from pathlib import Path
+
+from contentkit.editorial.data import patterns
+from contentkit.story import (
+    Block,
+    Callout,
+    Html,
+    Image,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    RichText,
+    Section,
+    SetAside,
+    Span,
+    block_text,
+)
+
+_INLINE_DEBRIS = re.compile(
+    r"\[\^[^\]\s]{1,40}\]"          # footnote references [^1]
+    r"|\^\[[^\]]{0,400}\]"          # Pandoc inline footnotes ^[...]
+    r"|\\\*|\*{2,}"                 # escaped or empty bold markers (WeChat exports)
+    r"|\{\{[<%].*?[%>]\}\}"         # Hugo shortcodes
+    r"|&nbsp;"
+)
+_FOOTNOTE_DEF = re.compile(r"^\s*\[\^[^\]]+\]\s*:")
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_ATTR = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {m.group(1).lower(): html_lib.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+            for m in _ATTR.finditer(tag)}
+
+
+def clean_text(rt: RichText) -> RichText:
+    """Remove markup debris (footnote marks, stray bold markers) from inline text."""
+    spans = []
+    for sp in rt.spans:
+        t = _INLINE_DEBRIS.sub("", sp.text)
+        t = re.sub(r"[ \t]{2,}", " ", t)
+        if t:
+            spans.append(Span(t, sp.strong, sp.em, sp.code, sp.href))
+    if spans:
+        first = spans[0]
+        spans[0] = Span(first.text.lstrip(), first.strong, first.em, first.code, first.href)
+        last = spans[-1]
+        spans[-1] = Span(last.text.rstrip(), last.strong, last.em, last.code, last.href)
+    return RichText(tuple(s for s in spans if s.text))
+
+
+def _link_only(rt: RichText) -> bool:
+    """A paragraph that is only links (a reference list, 'TL;DR: [product page]')."""
+    linked = sum(len(s.text.strip()) for s in rt.spans if s.href)
+    rest = re.sub(r"[\s\W_]+", "", "".join(s.text for s in rt.spans if not s.href))
+    return linked > 0 and len(rest) <= 6
+
+
+def _boilerplate(text: str) -> str | None:
+    for rx in patterns("boilerplate", "patterns"):
+        if rx.search(text):
+            return "boilerplate"
+    return None
+
+
+def html_images(block: Html, base_dir: Path) -> list[Image]:
+    """``<figure>``/``<img>`` in raw HTML become Image blocks with their captions."""
+    out = []
+    caption = ""
+    m = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", block.html, re.S | re.I)
+    if m:
+        caption = " ".join(re.sub(r"<[^>]+>", " ", html_lib.unescape(m.group(1))).split())
+    for tag in _IMG_TAG.findall(block.html):
+        a = _attrs(tag)
+        src = a.get("src", "")
+        if not src:
+            continue
+        remote = bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src) or src.startswith("//"))
+        local = None
+        if not remote and not src.startswith(("/", "data:")):
+            cand = (base_dir / src.split("?", 1)[0].split("#", 1)[0]).resolve()
+            if cand.is_file() and cand.is_relative_to(base_dir.resolve()):
+                local = cand
+        out.append(Image(src=src, alt=caption or a.get("alt", ""), title=a.get("title", ""),
+                         local_path=local, remote=remote, line=block.line))
+    return out
+
+
+def _clean_block(b: Block, base_dir: Path, aside: list[SetAside]) -> list[Block]:
+    """The block with debris removed, [] when it is set aside."""
+    text = block_text(b).plain.strip()
+    if isinstance(b, Html):
+        images = html_images(b, base_dir)
+        if not images:
+            visible = " ".join(re.sub(r"<!--.*?-->|<[^>]+>", " ", b.html, flags=re.S).split())
+            if b.html.strip():
+                aside.append(SetAside(b.line, "raw HTML" if visible else "HTML markup",
+                                      (visible or b.html.strip())[:80]))
+        return list(images)
+    if isinstance(b, Paragraph):
+        if _FOOTNOTE_DEF.match(b.text.plain):
+            aside.append(SetAside(b.line, "footnote", text[:80]))
+            return []
+        if _link_only(b.text):
+            aside.append(SetAside(b.line, "link-only paragraph", text[:80]))
+            return []
+        reason = _boilerplate(text)
+        if reason:
+            aside.append(SetAside(b.line, reason, text[:80]))
+            return []
+        rt = clean_text(b.text)
+        return [Paragraph(text=rt, line=b.line)] if rt else []
+    if isinstance(b, ListBlock):
+        if all(_link_only(it.text) for _, it in b.flat()):
+            aside.append(SetAside(b.line, "list of links (contents or references)", text[:80]))
+            return []
+        if _boilerplate(text):
+            aside.append(SetAside(b.line, "boilerplate", text[:80]))
+            return []
+        return [_clean_list(b)]
+    if isinstance(b, Quote):
+        if _boilerplate(text) or (b.paragraphs and all(_link_only(p) for p in b.paragraphs)):
+            aside.append(SetAside(b.line, "boilerplate in a quote", text[:80]))
+            return []
+        paras = tuple(p for p in (clean_text(p) for p in b.paragraphs) if p)
+        return [Quote(paragraphs=paras, attribution=b.attribution, line=b.line)] if paras else []
+    return [b]
+
+
+def _clean_list(b: ListBlock) -> ListBlock:
+    items = tuple(ListItem(text=clean_text(it.text), children=tuple(_clean_list(c) for c in it.children))
+                  for it in b.items)
+    return ListBlock(items=tuple(it for it in items if it.text or it.children), ordered=b.ordered,
+                     start=b.start, line=b.line)
+
+
+def _byline(b: Block) -> bool:
+    if not isinstance(b, Paragraph):
+        return False
+    t = b.text.plain.strip()
+    return len(t) <= 60 and any(rx.search(t) for rx in patterns("boilerplate", "byline"))
+
+
+def clean_sections(sections: tuple[Section, ...], base_dir: Path,
+                   enabled: bool = True) -> tuple[tuple[Section, ...], tuple[SetAside, ...]]:
+    aside: list[SetAside] = []
+    out: list[Section] = []
+    heading_rx = patterns("boilerplate", "headings")
+    n = len(sections)
+    for si, sec in enumerate(sections):
+        heading = sec.heading.strip().strip(":：").strip()
+        if enabled and heading and any(rx.search(heading) for rx in heading_rx) and not _kept(sec):
+            aside.append(SetAside(sec.line, "section of contents, references or links", heading))
+            continue
+        blocks: list[Block] = []
+        for bi, b in enumerate(sec.blocks):
+            if isinstance(b, Callout) and b.role == "keep":
+                blocks.extend(b.blocks)  # the author vouches for it
+                continue
+            if isinstance(b, Callout) and b.role == "aside":
+                aside.append(SetAside(b.line, "author: ::: aside", block_text(b).plain[:80]))
+                continue
+            if not enabled:
+                blocks.append(b)
+                continue
+            edge = (si == 0 and bi < 2) or (si == n - 1 and bi >= len(sec.blocks) - 2)
+            if edge and _byline(b):
+                aside.append(SetAside(getattr(b, "line", 0), "byline or dateline", block_text(b).plain[:80]))
+                continue
+            if isinstance(b, Callout):
+                inner: list[Block] = []
+                for c in b.blocks:
+                    inner.extend(_clean_block(c, base_dir, aside))
+                if inner:
+                    blocks.append(Callout(role=b.role, blocks=tuple(inner), line=b.line))
+                continue
+            blocks.extend(_clean_block(b, base_dir, aside))
+        if blocks or sec.heading:
+            out.append(Section(sec.heading, sec.level, tuple(blocks), sec.line, sec.inferred))
+    # a trailing heading-only section (e.g. "参考资料" whose list was set aside) says nothing
+    while out and not out[-1].blocks and len(out) > 1:
+        aside.append(SetAside(out[-1].line, "empty section", out[-1].heading))
+        out.pop()
+    return tuple(out), tuple(aside)
+
+
+def _kept(sec: Section) -> bool:
+    return any(isinstance(b, Callout) and b.role == "keep" for b in sec.blocks)

@@ -1,0 +1,201 @@
+"""Structure: find the sections of a story that has no usable headings.
+
+1. Lead lines become headings: a short paragraph that is all bold, or that reads like
+   ``Day 1`` / ``第二天`` / a date, followed by text (when a story has at least two of them).
+2. A section far longer than a section usually is (a headingless column, a long intro) is cut
+   at its topic shifts by lexical cohesion between neighbouring paragraphs (the TextTiling
+   family: similarity of word vectors left and right of each gap, cut where the valley is
+   deepest), with a minimum length per part.
+3. Each new section gets a short title drawn from its own text: a clause that carries its most
+   distinctive words, or those words themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from contentkit.editorial.data import patterns
+from contentkit.editorial.lexicon import content_words, nouns
+from contentkit.story import Block, Paragraph, Section, block_text
+from contentkit.text import cjk_count, is_cjk_text, split_sentences
+
+# Target section length: about what a card, a video beat or a 3-5 minute live segment holds.
+TARGET = {True: 450, False: 190}   # CJK characters / English words
+LONG = {True: 900, False: 380}
+
+
+def size(text: str, cjk: bool) -> int:
+    return cjk_count(text) if cjk else len(text.split())
+
+
+# ----------------------------------------------------------------------------- lead lines
+def _lead_line(b: Block, cjk: bool) -> bool:
+    if not isinstance(b, Paragraph):
+        return False
+    t = b.text.plain.strip()
+    if not t or "\n" in t:
+        return False
+    short = (cjk_count(t) <= 24 and len(t) <= 40) if cjk else len(t.split()) <= 10
+    if not short or t[-1] in "。．.!！?？，,;；…":
+        return False
+    all_bold = all(s.strong for s in b.text.spans if s.text.strip())
+    return all_bold or any(rx.search(t) for rx in patterns("structure", "markers"))
+
+
+def promote_lead_lines(sections: list[Section], cjk: bool) -> list[Section]:
+    leads = sum(1 for s in sections for i, b in enumerate(s.blocks)
+                if _lead_line(b, cjk) and i + 1 < len(s.blocks))
+    if leads < 2:
+        return sections
+    out: list[Section] = []
+    for sec in sections:
+        cur_head, cur_level, cur_line, cur_blocks, inferred = sec.heading, sec.level, sec.line, [], sec.inferred
+        for i, b in enumerate(sec.blocks):
+            if _lead_line(b, cjk) and i + 1 < len(sec.blocks):
+                if cur_blocks or cur_head:
+                    out.append(Section(cur_head, cur_level, tuple(cur_blocks), cur_line, inferred))
+                cur_head = b.text.plain.strip().rstrip(":：")
+                cur_level, cur_line, cur_blocks, inferred = max(2, sec.level + 1), b.line, [], False
+                continue
+            cur_blocks.append(b)
+        if cur_blocks or cur_head:
+            out.append(Section(cur_head, cur_level, tuple(cur_blocks), cur_line, inferred))
+    return out
+
+
+# ----------------------------------------------------------------------------- tiling
+def _cosine(a: Counter, b: Counter) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _depths(sims: list[float]) -> list[float]:
+    out = []
+    for g, s in enumerate(sims):
+        left = s
+        i = g
+        while i > 0 and sims[i - 1] >= left:
+            i -= 1
+            left = sims[i]
+        right = s
+        j = g
+        while j + 1 < len(sims) and sims[j + 1] >= right:
+            j += 1
+            right = sims[j]
+        out.append((left - s) + (right - s))
+    return out
+
+
+def _pieces(sec: Section, cjk: bool) -> list[tuple[list[Block], str]]:
+    """The section as tiling units: each text block with the non-text blocks after it. A very
+    long paragraph is not split: paragraphs are the author's own units."""
+    units: list[tuple[list[Block], str]] = []
+    for b in sec.blocks:
+        text = block_text(b).plain
+        if units and not text.strip():
+            units[-1][0].append(b)
+        elif not units and not text.strip():
+            units.append(([b], ""))
+        else:
+            if units and not units[-1][1].strip():
+                units[-1] = (units[-1][0] + [b], text)
+            else:
+                units.append(([b], text))
+    return units
+
+
+def tile(sec: Section, cjk: bool) -> list[Section]:
+    """Cut a long section at its deepest topic shifts."""
+    text = sec.plain
+    total = size(text, cjk)
+    if total <= LONG[cjk]:
+        return [sec]
+    units = _pieces(sec, cjk)
+    k = max(2, min(8, round(total / TARGET[cjk]), len(units)))
+    if len(units) < 2 or k < 2:
+        return [sec]
+    bags = [Counter(content_words(t, cjk)) for _, t in units]
+    w = 2
+    sims = []
+    for g in range(len(units) - 1):
+        left = sum((bags[i] for i in range(max(0, g - w + 1), g + 1)), Counter())
+        right = sum((bags[i] for i in range(g + 1, min(len(units), g + 1 + w))), Counter())
+        sims.append(_cosine(left, right))
+    depths = _depths(sims)
+    sizes = [size(t, cjk) for _, t in units]
+    min_len = TARGET[cjk] * 0.4
+    cuts: list[int] = []
+    for g in sorted(range(len(sims)), key=lambda g: (-round(depths[g], 6), sims[g], g)):
+        if len(cuts) >= k - 1:
+            break
+        trial = sorted(cuts + [g])
+        bounds = [0] + [c + 1 for c in trial] + [len(units)]
+        if all(sum(sizes[a:b]) >= min_len for a, b in zip(bounds, bounds[1:])):
+            cuts = trial
+    if not cuts:
+        return [sec]
+    bounds = [0] + [c + 1 for c in cuts] + [len(units)]
+    parts = [[b for u in units[a:b] for b in u[0]] for a, b in zip(bounds, bounds[1:])]
+    texts = ["\n".join(t for _, t in units[a:b]) for a, b in zip(bounds, bounds[1:])]
+    out = []
+    for i, (blocks, ptext) in enumerate(zip(parts, texts)):
+        if i == 0 and sec.heading:
+            out.append(Section(sec.heading, sec.level, tuple(blocks), sec.line, sec.inferred))
+            continue
+        others = [t for j, t in enumerate(texts) if j != i]
+        title = title_for(ptext, others, cjk)
+        line = next((getattr(b, "line", 0) for b in blocks if getattr(b, "line", 0)), sec.line)
+        out.append(Section(title, max(2, sec.level + (1 if sec.heading else 0)), tuple(blocks), line, True))
+    return out
+
+
+# ----------------------------------------------------------------------------- titles
+def distinctive(text: str, others: list[str], cjk: bool, n: int = 4) -> list[str]:
+    """Nouns frequent in ``text`` and rare in ``others`` (tf * idf over the sections)."""
+    tf = Counter(nouns(text, cjk))
+    if not cjk:
+        tf = Counter({w: c for w, c in tf.items() if w[:1].isupper() or c > 1 or len(w) >= 6})
+    docs = [set(nouns(t, cjk)) for t in others]
+    scored = []
+    for w, c in tf.items():
+        df = sum(1 for d in docs if w in d)
+        idf = math.log((1 + len(docs)) / (1 + df)) + 1
+        scored.append((-(c * idf * (1 + 0.1 * min(len(w), 6))), text.find(w), w))
+    return [w for *_, w in sorted(scored)[:n]]
+
+
+def title_for(text: str, others: list[str], cjk: bool) -> str:
+    from contentkit.editorial.units import opener_kind
+
+    kws = distinctive(text, others, cjk)
+    clauses: list[str] = []
+    for s in split_sentences(text)[:5]:
+        clauses.extend(c.strip(" \"'“”「」『』（）()《》") for c in re.split(r"[，,;；:：—]|\s[-–]\s", s))
+    good = []
+    for i, c in enumerate(clauses):
+        c = c.rstrip("。．.!！?？…")
+        n = cjk_count(c) if cjk else len(c.split())
+        lo, hi = (4, 14) if cjk else (2, 7)
+        if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None:
+            hits = sum(1 for k in kws[:3] if k in c)
+            if hits:
+                good.append((-hits, i, c))
+    if good:
+        t = min(good)[2]
+    elif kws:
+        t = " · ".join(kws[:2])
+    else:
+        t = (split_sentences(text) or [text])[0][:14]
+    return t[:1].upper() + t[1:] if not cjk else t
+
+
+def structure(sections: tuple[Section, ...], cjk: bool) -> tuple[Section, ...]:
+    promoted = promote_lead_lines(list(sections), cjk)
+    out: list[Section] = []
+    for sec in promoted:
+        out.extend(tile(sec, cjk))
+    return tuple(out)

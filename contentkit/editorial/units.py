@@ -1,0 +1,190 @@
+"""Self-contained units: what a format may show on its own.
+
+* A sentence that opens with an anaphor (他们, 这, They, This...) is carried with the sentence
+  before it; with nothing before it, it is marked not standalone.
+* A sentence that opens with a droppable connective (但是，/ However, / Also,) is rewritten
+  without it.
+* An announcement ("当年的一级庄只有四家：", "try three things:") travels with every item of
+  the list or table that follows, compressed into one line when the items are short.
+* A table becomes facts: one statement per row.
+"""
+
+from __future__ import annotations
+
+import re
+
+from contentkit.editorial.data import pattern, words
+from contentkit.story import Callout, ListBlock, Paragraph, Quote, Section, Table, Unit
+from contentkit.text import cjk_count, is_cjk_text, join_sentences, split_sentences
+
+CARRY_MAX = {True: 110, False: 55}   # CJK characters / English words of a carried unit
+SHORT_ITEM = {True: 24, False: 10}
+
+
+def _n(text: str, cjk: bool) -> int:
+    return cjk_count(text) if cjk else len(text.split())
+
+
+def opener_kind(text: str, cjk: bool) -> str | None:
+    """'anaphor', 'connective' or None for the first words of a sentence."""
+    t = re.sub(r"^[\s\"'“”‘’「『（(【\[—–\-•*]+", "", text)
+    if not t:
+        return None
+    if is_cjk_text(t[:6]) or (cjk and not re.match(r"[A-Za-z]", t)):
+        for w in words("openers", "zh_connectives"):
+            if t.startswith(w) and len(t) > len(w) + 1 and t[len(w)] in "，,、 ":
+                return "connective"
+        if any(t.startswith(w) for w in words("openers", "zh_not_anaphors")):
+            return None
+        for w in words("openers", "zh_anaphors"):
+            if t.startswith(w):
+                return "anaphor"
+        for w in ("但", "而", "可是", "然而", "不过", "所以", "因此", "于是", "但是"):
+            if t.startswith(w):
+                return "anaphor"  # a connective glued to its clause cannot simply be dropped
+        return None
+    m = re.match(r"([A-Za-z]+)(\W?)", t)
+    if not m:
+        return None
+    w, punct = m.group(1).lower(), m.group(2)
+    if w in words("openers", "en_connectives"):
+        return "connective" if punct == "," or w in ("also", "and", "but", "so", "plus", "yet") else "anaphor"
+    if w in words("openers", "en_anaphors"):
+        return "anaphor"
+    return None
+
+
+def drop_connective(text: str, cjk: bool) -> str:
+    """The sentence without its leading connective ('However, X' -> 'X')."""
+    t = text.lstrip()
+    if cjk and not re.match(r"[A-Za-z]", t):
+        for w in words("openers", "zh_connectives"):
+            if t.startswith(w):
+                return t[len(w):].lstrip("，,、 ")
+        return t
+    m = re.match(r"[A-Za-z]+,?\s+", t)
+    if not m:
+        return t
+    rest = t[m.end():]
+    if opener_kind(rest, cjk) == "connective":
+        return drop_connective(rest, cjk)
+    return rest[:1].upper() + rest[1:]
+
+
+def announces(text: str, cjk: bool) -> bool:
+    """A sentence that ends on a colon: it announces what follows."""
+    return text.rstrip().endswith((":", "：")) and len(text.strip()) > 2
+
+
+def _join_items(items: list[str], cjk: bool) -> str:
+    items = [i.strip().rstrip("。.;；，,") for i in items if i.strip()]
+    short = all(_n(i, cjk) <= SHORT_ITEM[cjk] and not re.search(r"[。！？.!?]\s*\S", i) for i in items)
+    if cjk:
+        return ("、" if short and all("、" not in i for i in items) else "；").join(items) + "。"
+    return ("; " if not short or any("," in i for i in items) else ", ").join(items) + "."
+
+
+def table_facts(table: Table, cjk: bool) -> list[str]:
+    """One statement per row: 'row label: header value, header value'."""
+    facts = []
+    header = list(table.header)
+    for row in table.rows:
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        label, rest = cells[0], cells[1:]
+        pairs = []
+        for j, v in enumerate(rest, start=1):
+            if not v:
+                continue
+            h = header[j].strip() if j < len(header) else ""
+            pairs.append((f"{h}：{v}" if cjk else f"{h}: {v}") if h else v)
+        if not label and not pairs:
+            continue
+        body = ("；" if cjk else "; ").join(pairs)
+        if cjk:
+            facts.append(f"{label}——{body}。" if label and body else f"{label or body}。")
+        else:
+            facts.append(f"{label}: {body}." if label and body else f"{label or body}.")
+    return facts
+
+
+def table_names(table: Table) -> list[str]:
+    return [r[0].strip() for r in table.rows if r and r[0].strip()]
+
+
+class _Builder:
+    def __init__(self, cjk: bool) -> None:
+        self.cjk = cjk
+        self.units: list[Unit] = []
+
+    def add_sentence(self, s: str, kind: str = "sentence") -> None:
+        s = s.strip()
+        if not s:
+            return
+        cjk = self.cjk
+        ok = opener_kind(s, cjk)
+        if ok == "connective":
+            s2 = drop_connective(s, cjk)
+            if opener_kind(s2, cjk) is None and _n(s2, cjk) >= 3:
+                self.units.append(Unit(s2, kind, not announces(s2, cjk), "rewritten"))
+                return
+            ok = "anaphor"
+        if ok == "anaphor":
+            prev = self.units[-1] if self.units else None
+            if prev is not None and prev.kind == kind and _n(prev.text, cjk) + _n(s, cjk) <= CARRY_MAX[cjk] \
+                    and not announces(prev.text, cjk):
+                self.units[-1] = Unit(join_sentences([prev.text, s]), kind, prev.standalone, "carried")
+                return
+            self.units.append(Unit(s, kind, False, "needs context"))
+            return
+        self.units.append(Unit(s, kind, not announces(s, cjk), "announce" if announces(s, cjk) else ""))
+
+    def add_items(self, items: list[str], kind: str) -> None:
+        """A list or table's items: with the announcement before them, or as one line, or one
+        unit per long item."""
+        cjk = self.cjk
+        items = [i for i in items if i.strip()]
+        if not items:
+            return
+        prev = self.units[-1] if self.units else None
+        if prev is not None and announces(prev.text, cjk):
+            line = prev.text.rstrip() + _join_items(items, cjk)
+            fits = _n(line, cjk) <= (160 if cjk else 80)
+            self.units[-1] = Unit(line, kind, fits, "compressed" if fits else "announce: too long to show whole")
+            return
+        if all(_n(i, cjk) <= SHORT_ITEM[cjk] for i in items) and len(items) >= 2:
+            self.units.append(Unit(_join_items(items, cjk), kind, True, "compressed"))
+            return
+        for it in items:
+            for s in split_sentences(it):
+                self.add_sentence(s, "sentence")
+
+
+def section_units(sec: Section, cjk: bool) -> tuple[Unit, ...]:
+    b = _Builder(cjk)
+    for block in sec.blocks:
+        if isinstance(block, Paragraph):
+            for s in split_sentences(block.text.plain):
+                b.add_sentence(s)
+        elif isinstance(block, ListBlock):
+            b.add_items([("" if d == 0 else "") + it.text.plain for d, it in block.flat()], "list")
+        elif isinstance(block, Table):
+            names = table_names(block)
+            prev = b.units[-1] if b.units else None
+            if prev is not None and announces(prev.text, cjk) and names:
+                b.add_items(names, "table")
+            for f in table_facts(block, cjk):
+                b.units.append(Unit(f, "table", True, "table row"))
+        elif isinstance(block, Quote):
+            for s in split_sentences(block.text.plain):
+                b.add_sentence(s, "quote")
+        elif isinstance(block, Callout) and block.text:
+            for s in split_sentences(block.text.plain):
+                b.add_sentence(s)
+    return tuple(b.units)
+
+
+def count_announced(text: str, cjk: bool) -> bool:
+    rx = pattern("announce", "zh_count" if cjk else "en_count")
+    return announces(text, cjk) and rx.search(text) is not None
