@@ -248,6 +248,7 @@ def _tokenize(text: str) -> tuple[str, ...]:
         tokens.append(tok)
     if pending_open:
         tokens.append(pending_open)
+    tokens = _glue_single_hanzi(tokens)
     # collapse repeated spaces, trim
     out: list[str] = []
     for t in tokens:
@@ -257,6 +258,33 @@ def _tokenize(text: str) -> tuple[str, ...]:
     while out and out[-1] == " ":
         out.pop()
     return tuple(out)
+
+
+# Particles that end the word before them: a line never starts with one.
+PARTICLES = set("的了着著过過吗嗎呢吧们們地得么麼啊呀嘛")
+GLUE_MAX = 6  # characters: longer glued runs would leave too few places to break
+
+
+def _hanzi(tok: str) -> bool:
+    return bool(tok) and all(is_cjk(ch) for ch in tok)
+
+
+def _glue_single_hanzi(tokens: list[str]) -> list[str]:
+    """A one-character word stays with its neighbour: particles and measure words with the word
+    before them (红酒里的, 八千年, 公众号), a lone first character with the word after it (阮一峰)."""
+    out: list[str] = []
+    for tok in tokens:
+        prev = out[-1] if out else ""
+        core = tok.rstrip("".join(NO_START))
+        single = len(core) == 1 and _hanzi(core)
+        if single and _hanzi(prev[-1:]) and (core in PARTICLES or len(prev) + len(tok) <= GLUE_MAX):
+            out[-1] = prev + tok
+        elif len(prev) == 1 and _hanzi(prev) and _hanzi(tok[:1]) and len(prev) + len(tok) <= GLUE_MAX \
+                and (len(out) < 2 or not _hanzi(out[-2][-1:])):
+            out[-1] = prev + tok
+        else:
+            out.append(tok)
+    return out
 
 
 def _split_latin_spaces(piece: str) -> list[str]:

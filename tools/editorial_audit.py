@@ -38,12 +38,12 @@ KINDS = ("dangling", "cut_list", "boilerplate", "domain", "script_mix", "hashtag
 
 ZH_OPENERS = ("他们", "她们", "它们", "他", "她", "它", "这", "那", "此外", "另外", "从此", "但是", "但",
               "然而", "而且", "所以", "因此", "于是", "同时", "其中", "此", "该", "其", "并且", "不过", "可是",
-              "后来", "之后", "接着", "然后", "也", "还", "要知道", "而", "因为", "這", "那", "從此", "但是",
+              "后来", "之后", "接着", "然后", "也", "还", "要知道", "而", "這", "那", "從此", "但是",
               "於是", "因此", "其中", "後來", "之後", "接著", "然後", "另外", "此外", "還", "並且", "不過")
 EN_OPENERS = ("they", "them", "this", "these", "those", "that", "it", "its", "he", "she", "his", "her",
               "however", "also", "but", "and", "so", "then", "therefore", "thus", "moreover",
               "furthermore", "besides", "meanwhile", "instead", "still", "yet", "which", "such",
-              "afterwards", "later", "there")
+              "afterwards", "later")
 BOILER = re.compile(
     r"\[TOC\]|订阅|訂閱|subscribe|打赏|赞赏|贊賞|donat|copyright|版权所有|版權所有|转载|轉載|reprint|"
     r"下一集|上一集|下一篇|上一篇|相关文章|相關文章|related posts?|原文链接|原文連結|本文由|荣誉推出|"

@@ -22,8 +22,8 @@ from contentkit.story import Block, Paragraph, Section, block_text
 from contentkit.text import cjk_count, is_cjk_text, split_sentences
 
 # Target section length: about what a card, a video beat or a 3-5 minute live segment holds.
-TARGET = {True: 450, False: 190}   # CJK characters / English words
-LONG = {True: 900, False: 380}
+TARGET = {True: 450, False: 160}   # CJK characters / English words
+LONG = {True: 720, False: 260}
 
 
 def size(text: str, cjk: bool) -> int:
@@ -186,6 +186,8 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
                 good.append((-hits, i, c))
     if good:
         t = min(good)[2]
+    elif not cjk and _en_phrase(text, others):
+        t = _en_phrase(text, others)
     elif kws:
         t = " · ".join(kws[:2])
     else:
@@ -193,9 +195,30 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
     return t[:1].upper() + t[1:] if not cjk else t
 
 
+def _en_phrase(text: str, others: list[str]) -> str:
+    """The section's strongest key phrase (YAKE, up to 3 words) that the other sections lack."""
+    import yake
+
+    from contentkit.editorial.lexicon import EN_STOP
+
+    other = " ".join(others).lower()
+    pairs = yake.KeywordExtractor(lan="en", n=3, top=8, dedupLim=0.7).extract_keywords(text)
+    for phrase, _score in sorted(pairs, key=lambda p: (round(float(p[1]), 12), p[0])):
+        ws = phrase.split()
+        if len(ws) >= 2 and ws[0].lower() not in EN_STOP and ws[-1].lower() not in EN_STOP \
+                and phrase.lower() not in other:
+            return phrase
+    return ""
+
+
 def structure(sections: tuple[Section, ...], cjk: bool) -> tuple[Section, ...]:
     promoted = promote_lead_lines(list(sections), cjk)
     out: list[Section] = []
     for sec in promoted:
         out.extend(tile(sec, cjk))
+    # a long untitled opening before titled sections is content too, not only an intro
+    if len(out) > 1 and not out[0].heading and size(out[0].plain, cjk) >= TARGET[cjk]:
+        first = out[0]
+        title = title_for(first.plain, [s.plain for s in out[1:]], cjk)
+        out[0] = Section(title, 2, first.blocks, first.line, True)
     return tuple(out)

@@ -140,6 +140,22 @@ class _Builder:
             return
         self.units.append(Unit(s, kind, not announces(s, cjk), "announce" if announces(s, cjk) else ""))
 
+    def add_steps(self, items: list[str]) -> None:
+        """An ordered list (steps of a procedure) travels whole when it is short enough."""
+        cjk = self.cjk
+        items = [i.strip() for i in items if i.strip()]
+        prev = self.units[-1] if self.units else None
+        if prev is not None and announces(prev.text, cjk):
+            self.add_items(items, "list")
+            return
+        numbered = [f"{i}. {t}" if not cjk else f"{'①②③④⑤⑥⑦⑧⑨⑩'[i - 1] if i <= 10 else str(i) + '.'}{t}"
+                    for i, t in enumerate(items, start=1)]
+        whole = (" " if not cjk else "").join(numbered)
+        if len(items) >= 2 and _n(whole, cjk) <= (220 if cjk else 100):
+            self.units.append(Unit(whole, "list", True, "steps"))
+            return
+        self.add_items(items, "list")
+
     def add_items(self, items: list[str], kind: str) -> None:
         """A list or table's items: with the announcement before them, or as one line, or one
         unit per long item."""
@@ -167,8 +183,10 @@ def section_units(sec: Section, cjk: bool) -> tuple[Unit, ...]:
         if isinstance(block, Paragraph):
             for s in split_sentences(block.text.plain):
                 b.add_sentence(s)
+        elif isinstance(block, ListBlock) and block.ordered:
+            b.add_steps([it.text.plain for _, it in block.flat()])
         elif isinstance(block, ListBlock):
-            b.add_items([("" if d == 0 else "") + it.text.plain for d, it in block.flat()], "list")
+            b.add_items([it.text.plain for _, it in block.flat()], "list")
         elif isinstance(block, Table):
             names = table_names(block)
             prev = b.units[-1] if b.units else None

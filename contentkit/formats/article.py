@@ -243,6 +243,9 @@ class ArticleFormat:
             posts = posts[:max_posts]
         if cut:
             warnings.append(f"{cut} sentence(s) longer than one post were split at a clause or word boundary")
+        if omitted:
+            warnings.append(f"summary thread: {omitted} sentence(s) left out, one post per section "
+                            "(article.thread_mode=full keeps every sentence)")
         n = len(posts)
         numbered = [f"{t}\n\n{i}/{n}" for i, t in enumerate(posts, start=1)]
         for t in numbered:
@@ -400,9 +403,14 @@ def _units(section, cjk: bool) -> list[str]:
             add(q + (f"——{b.attribution}" if cjk and b.attribution else
                      f" — {b.attribution}" if b.attribution else ""), own_line=True)
         elif isinstance(b, ListBlock):
-            for depth, item in b.flat():
-                if item.text:
-                    add("  " * depth + "• " + item.text.plain, own_line=True)
+            lines = ["  " * depth + "• " + item.text.plain for depth, item in b.flat() if item.text]
+            if units and units[-1].rstrip().endswith((":", "：")):
+                # an announced list travels with its announcement: all of it or none of it
+                units[-1] = units[-1] + "".join("\n" + ln for ln in lines)
+                line_next = True
+                continue
+            for ln in lines:
+                add(ln, own_line=True)
         elif isinstance(b, Callout) and b.text:
             for sent in split_sentences(b.text.plain):
                 add(sent)

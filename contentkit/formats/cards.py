@@ -18,7 +18,9 @@ from pathlib import Path
 from pydantic import Field
 
 from contentkit.output import Artifact, Output
+from contentkit.editorial import opener_kind
 from contentkit.messages import msg
+from contentkit.text import join_sentences
 from contentkit.platforms import get_platform
 from contentkit.plugins import FormatOptions
 from contentkit.story import ListBlock, Paragraph, Quote, Story
@@ -107,7 +109,13 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
                 if isinstance(b, Paragraph):
                     from contentkit.text import split_sentences
 
-                    intro = split_sentences(b.text.plain)[-1]
+                    sents_b = split_sentences(b.text.plain)
+                    intro = sents_b[-1]
+                    if opener_kind(intro, a.is_cjk) is not None:
+                        # "这家大概就是：" needs the sentence before it, or it is left out
+                        both = join_sentences(sents_b[-2:]) if len(sents_b) > 1 else ""
+                        fits = both and (len(both) <= 80 if a.is_cjk else len(both.split()) <= 40)
+                        intro = both if fits and opener_kind(both, a.is_cjk) is None else ""
                     break
             specs.append(Spec("point", heading=sec.heading, body=intro,
                               items=tuple(it.text.plain for it in short_list.items),
