@@ -141,13 +141,15 @@ def tile(sec: Section, cjk: bool) -> list[Section]:
     bounds = [0] + [c + 1 for c in cuts] + [len(units)]
     parts = [[b for u in units[a:b] for b in u[0]] for a, b in zip(bounds, bounds[1:])]
     texts = ["\n".join(t for _, t in units[a:b]) for a, b in zip(bounds, bounds[1:])]
-    out = []
+    out: list[Section] = []
     for i, (blocks, ptext) in enumerate(zip(parts, texts)):
         if i == 0 and sec.heading:
             out.append(Section(sec.heading, sec.level, tuple(blocks), sec.line, sec.inferred))
             continue
         others = [t for j, t in enumerate(texts) if j != i]
         title = title_for(ptext, others, cjk)
+        if any(title == o.heading for o in out):  # two parts on one topic: name each by its own words
+            title = " · ".join(distinctive(ptext, others, cjk)[:2]) or title
         line = next((getattr(b, "line", 0) for b in blocks if getattr(b, "line", 0)), sec.line)
         out.append(Section(title, max(2, sec.level + (1 if sec.heading else 0)), tuple(blocks), line, True))
     return out

@@ -165,7 +165,7 @@ class _Builder:
             return
         prev = self.units[-1] if self.units else None
         if prev is not None and announces(prev.text, cjk):
-            line = prev.text.rstrip() + _join_items(items, cjk)
+            line = prev.text.rstrip() + ("" if cjk else " ") + _join_items(items, cjk)
             fits = _n(line, cjk) <= (160 if cjk else 80)
             self.units[-1] = Unit(line, kind, fits, "compressed" if fits else "announce: too long to show whole")
             return

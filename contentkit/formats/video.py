@@ -162,6 +162,8 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
         if kp.section < 0 or (any_heading and not story.sections[kp.section].heading):
             continue
         sec = story.sections[kp.section]
+        if kp.text in used:
+            continue
         sents = list(a.sentences[kp.section])
         vo = [kp.text]
         if kp.text in sents:
