@@ -88,8 +88,13 @@ def _jieba():
 def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str, float]]:
     """Keywords with weights in [0, 1], highest first, deterministic."""
     if language.startswith("zh"):
+        from contentkit.editorial.lexicon import simplified
+
         jieba = _jieba()
-        pairs = jieba.analyse.extract_tags(text, topK=top * 3, withWeight=True)
+        simple = simplified(text)
+        pairs = jieba.analyse.extract_tags(simple, topK=top * 3, withWeight=True)
+        if simple != text:  # back to the story's own characters, at the first place each word stands
+            pairs = [(text[simple.index(w):simple.index(w) + len(w)] if w in simple else w, v) for w, v in pairs]
         out = []
         for word, weight in pairs:
             w = word.strip()
@@ -161,6 +166,8 @@ def _hook_score(sentence: str, cjk: bool, index: int, bold: set[str]) -> float:
     if any(b and b in sentence for b in bold):
         s += 0.3
     s += max(0.0, 0.8 - 0.15 * index)  # earlier is better: it opens the story
+    if sentence.count("（") != sentence.count("）") or sentence.count("(") != sentence.count(")"):
+        s -= 1.0  # an unclosed bracket reads as a fragment
     n = len(sentence) if cjk else len(sentence.split())
     lo, hi = (8, 40) if cjk else (5, 24)
     if n < lo:
@@ -282,6 +289,51 @@ _ZH_TAG_STOP = set("年代 时候 時候 时间 時間 东西 東西 问题 問�
                    "记得 記得 产于 產於 甚麼 什么 什麼 十大 一下 一点 一點 小时 小時 分钟 分鐘".split())
 
 
+_ZH_TAG_FLAGS = ("n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "nw", "eng")
+_ZH_TAG_STOP |= set("金额 金額 区别 區別 电子 電子 原料 姐姐 群里 群裡 东西 東西 人们 人們 大家 自己 "
+                    "之后 之後 以后 以後 今天 明天 昨天 当时 當時 现在 現在 里面 裡面 时代 時代 方式 内容 內容".split())
+_DETERMINERS = r"(?:the|a|an|this|that|these|those|our|your|their|its|his|her|my|of|and)"
+
+
+def _zh_tag_words(text: str, keywords) -> list[str]:
+    """Keywords that jieba tags as nouns or names (not verbs, places-of-speech or adverbs)."""
+    from contentkit.editorial.lexicon import tagged
+
+    flag: dict[str, str] = {}
+    for w, f in tagged(text[:20000]):
+        flag.setdefault(w, f)
+    out = []
+    for k, _ in keywords[:20]:
+        f = flag.get(k, "")
+        if k in _ZH_TAG_STOP or f not in _ZH_TAG_FLAGS:
+            continue
+        if f == "eng" and not re.search(r"[A-Z\d]", k):
+            continue  # a lowercase English word is not a hashtag on a Chinese note
+        out.append(k)
+    return out
+
+
+def _en_tag_phrases(body: str, keywords) -> list[str]:
+    """Names first (capitalised runs inside sentences), then key phrases that end in a noun: a
+    word the text puts after a determiner ("the tea", "our hardware"), never an adverb."""
+    names: dict[str, int] = {}
+    for m in re.finditer(r"(?<=[a-z,;:] )((?:[A-Z][\w'’]+)(?: (?:[A-Z][\w'’]+|of|de|du))*)", body):
+        name = m.group(1).strip()
+        if name.split()[-1] in ("of", "de", "du") or name.lower() in _EN_GENERIC or len(name) < 3:
+            continue
+        names[name] = names.get(name, 0) + 1
+    out = [n for n, c in sorted(names.items(), key=lambda kv: (-kv[1], body.find(kv[0]))) if c >= 2][:4]
+    low = body.lower()
+    for k, _ in keywords[:12]:
+        ws = k.split()
+        if any(w.lower() in _EN_GENERIC or w.lower().endswith("ly") or len(w) < 3 for w in ws):
+            continue
+        last = re.escape(ws[-1].lower())
+        if re.search(rf"\b{_DETERMINERS}\s+(?:\w+\s+)?{last}\b", low) or ws[-1][:1].isupper():
+            out.append(k)
+    return out
+
+
 def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
     """Hashtags in the story's language: the author's, else tags and the story's nouns/names."""
     meta = story.meta
@@ -290,23 +342,7 @@ def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
     else:
         raw = [t for t in meta.tags if not cjk or re.search(r"[\u4e00-\u9fff]", t)
                or (re.search(r"[A-Z\d]", t) or t in body)]
-        if cjk:
-            from contentkit.editorial.lexicon import tagged
-
-            noun_flags = ("n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "nw", "eng")
-            tag_of: dict[str, str] = {}
-            for w, f in tagged(meta.title + "\n" + body[:20000]):
-                tag_of.setdefault(w, f)
-            for k, _ in keywords[:16]:
-                f = tag_of.get(k, "")
-                if k in _ZH_TAG_STOP or not (f in noun_flags or f.startswith("n")):
-                    continue
-                if f == "eng" and not re.search(r"[A-Z\d]", k):
-                    continue  # a lowercase English word is not a hashtag on a Chinese note
-                raw.append(k)
-        else:
-            raw += [k for k, _ in keywords[:10]
-                    if not all(w.lower() in _EN_GENERIC or len(w) < 3 for w in k.split())]
+        raw += _zh_tag_words(meta.title + "\n" + body, keywords) if cjk else _en_tag_phrases(body, keywords)
     tags: list[str] = []
     seen: set[str] = set()
     for t in raw:

@@ -223,7 +223,9 @@ def _tokenize(text: str) -> tuple[str, ...]:
             if k % 2:
                 raw.append(run)
             else:
-                for piece in jieba.cut(run, HMM=True):
+                from contentkit.editorial.lexicon import remap, simplified
+
+                for piece in remap(run, list(jieba.cut(simplified(run), HMM=True))):
                     raw.extend(_split_latin_spaces(piece))
     else:
         raw = _split_latin_spaces(text)

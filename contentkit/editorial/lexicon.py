@@ -36,10 +36,41 @@ def _posseg():
     return jieba.posseg
 
 
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s.json")
+
+
+@lru_cache(maxsize=65536)
+def _char_t2s(ch: str) -> str:
+    out = _t2s().convert(ch)
+    return out if len(out) == 1 else ch
+
+
+def simplified(text: str) -> str:
+    """The same text in Simplified characters, one character for one, so that positions map
+    back: jieba's dictionary and part-of-speech model are Simplified, and segment Traditional
+    text badly (大約 read as a noun)."""
+    return "".join(_char_t2s(ch) if "\u3400" <= ch <= "\u9fff" else ch for ch in text)
+
+
+def remap(original: str, pieces) -> list[str]:
+    """Pieces of ``simplified(original)`` as the same spans of ``original``."""
+    out, pos = [], 0
+    for p in pieces:
+        out.append(original[pos:pos + len(p)])
+        pos += len(p)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def tagged(text: str) -> tuple[tuple[str, str], ...]:
-    """(word, flag) pairs of a Chinese text (jieba.posseg, deterministic)."""
-    return tuple((p.word, p.flag) for p in _posseg().cut(text))
+    """(word, flag) pairs of a Chinese text (jieba.posseg on its Simplified form, deterministic)."""
+    pairs = [(p.word, p.flag) for p in _posseg().cut(simplified(text))]
+    words = remap(text, [w for w, _ in pairs])
+    return tuple((w, f) for w, (_, f) in zip(words, pairs))
 
 
 def content_words(text: str, cjk: bool) -> list[str]:

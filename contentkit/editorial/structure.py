@@ -175,13 +175,15 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
 
     kws = distinctive(text, others, cjk)
     clauses: list[str] = []
-    for s in split_sentences(text)[:5]:
+    # not the opening sentence: formats show it right under the title, and a title that
+    # repeats it reads twice
+    for s in split_sentences(text)[1:6]:
         clauses.extend(c.strip(" \"'“”「」『』（）()《》") for c in re.split(r"[，,;；:：—]|\s[-–]\s", s))
     good = []
     for i, c in enumerate(clauses):
         c = c.rstrip("。．.!！?？…")
         n = cjk_count(c) if cjk else len(c.split())
-        lo, hi = (4, 14) if cjk else (2, 7)
+        lo, hi = (4, 16) if cjk else (2, 7)
         if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None:
             hits = sum(1 for k in kws[:3] if k in c)
             if hits:
