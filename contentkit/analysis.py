@@ -205,7 +205,7 @@ def analyze(story: Story, rates: Rates | None = None) -> Story:
     cjk = language.startswith("zh")
     story, set_aside = edit(story, cjk)
 
-    units = tuple(section_units(sec, cjk) for sec in story.sections)
+    units = tuple(section_units(sec, cjk, story_start=(i == 0)) for i, sec in enumerate(story.sections))
     sentences = tuple(tuple(u.text for u in us) for us in units)
     bold: set[str] = {p for sec in story.sections for block in sec.blocks
                       for p in block_text(block).strong_parts if len(p) >= 4}

@@ -56,12 +56,13 @@ def test_samples_analysis_is_sensible():
     texts = [k.text for k in zh.key_points]
     # bold key sentences are the key points of their sections, with the sentence that leans on them
     assert "同一个品种，种在相隔几百米的两块地里，味道可以完全不同。这就是勃艮第至今按地块分级的原因。" in texts
-    assert "一张按价格排出的名单，至今仍在影响全世界的酒价。" in texts
+    assert any(t.startswith("一张按价格排出的名单，至今仍在影响全世界的酒价。有趣的是，它") for t in texts)
     en = analyze(parse_file(str(EN))).a
     assert en.language == "en"
     assert en.hook.startswith("Did you know")
     assert "RedWine" in en.hashtags and all(" " not in h for h in en.hashtags)
-    assert "A list drawn up from prices still shapes what the world pays for wine." in [k.text for k in en.key_points]
+    assert any(k.text.startswith("A list drawn up from prices still shapes what the world pays for wine.")
+               for k in en.key_points)
 
 
 def test_timing_uses_configurable_rates():

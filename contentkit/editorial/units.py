@@ -25,9 +25,16 @@ def _n(text: str, cjk: bool) -> int:
     return cjk_count(text) if cjk else len(text.split())
 
 
+_PRONOUN_AFTER_FRAME = re.compile(
+    r"^[^，,。！？!?]{1,12}[，,]\s*(他们|她们|它们|他們|她們|它們|他|她|它|這些|这些|这|這|they|he|she|it|this|these)(?![A-Za-z乡鄉])", re.I)
+
+
 def opener_kind(text: str, cjk: bool) -> str | None:
-    """'anaphor', 'connective' or None for the first words of a sentence."""
+    """'anaphor', 'connective' or None for the first words of a sentence. A pronoun right after a
+    short opening frame ("在最近的公告中，他们…", "In 1773, they…") counts too."""
     t = re.sub(r"^[\s\"'“”‘’「『（(【\[—–\-•*]+", "", text)
+    if _PRONOUN_AFTER_FRAME.match(t):
+        return "anaphor"
     if not t:
         return None
     if is_cjk_text(t[:6]) or (cjk and not re.match(r"[A-Za-z]", t)):
@@ -113,10 +120,15 @@ def table_names(table: Table) -> list[str]:
     return [r[0].strip() for r in table.rows if r and r[0].strip()]
 
 
+# "这款笔记本电脑…", "This laptop…" as a story's first words point at the title, not back.
+_DEICTIC_START = re.compile(r"^(这|這)(款|个|個|家|位|本|部|篇|台|座|次|道|种|種|件|套|些)|^(this|these)\s+(?!is\b|was\b|are\b|were\b)\w", re.I)
+
+
 class _Builder:
-    def __init__(self, cjk: bool) -> None:
+    def __init__(self, cjk: bool, story_start: bool = False) -> None:
         self.cjk = cjk
         self.units: list[Unit] = []
+        self.story_start = story_start
 
     def add_sentence(self, s: str, kind: str = "sentence") -> None:
         s = s.strip()
@@ -124,6 +136,8 @@ class _Builder:
             return
         cjk = self.cjk
         ok = opener_kind(s, cjk)
+        if ok == "anaphor" and self.story_start and not self.units and _DEICTIC_START.match(s.lstrip("“\"「")):
+            ok = None
         if ok == "connective":
             s2 = drop_connective(s, cjk)
             if opener_kind(s2, cjk) is None and _n(s2, cjk) >= 3:
@@ -177,8 +191,8 @@ class _Builder:
                 self.add_sentence(s, "sentence")
 
 
-def section_units(sec: Section, cjk: bool) -> tuple[Unit, ...]:
-    b = _Builder(cjk)
+def section_units(sec: Section, cjk: bool, story_start: bool = False) -> tuple[Unit, ...]:
+    b = _Builder(cjk, story_start)
     for block in sec.blocks:
         if isinstance(block, Paragraph):
             for s in split_sentences(block.text.plain):

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import Field
 
 from contentkit import __version__
+from contentkit.editorial import opener_kind
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import FormatOptions
@@ -216,6 +217,15 @@ class ArticleFormat:
         posts: list[str] = []
         cut = 0
         for lead, sents in chunks:
+            if o.thread_mode == "summary":
+                # a section's one post must not open on a sentence that leans on one it leaves out
+                skip = 0
+                while skip + 1 < len(sents) and opener_kind(sents[skip].lstrip("\n"), cjk) is not None:
+                    skip += 1
+                omitted += skip
+                sents = sents[skip:]
+                if sents:
+                    sents[0] = sents[0].lstrip("\n")
             prefix = f"{lead}\n\n" if lead else ""
             pieces = [x for s in sents for x in _split_long(s, room - weighted_length(prefix))]
             cut += sum(1 for s in sents if weighted_length(s) > room - weighted_length(prefix))
