@@ -10,7 +10,7 @@ from typing import Any
 
 from contentkit import __version__
 from contentkit.errors import EXIT_STRICT, ContentkitError, UsageError, closest
-from contentkit.output import Output, dumps, safe_name, write_atomic
+from contentkit.output import Output, dumps, safe_name
 
 Progress = Callable[[str], None]
 
@@ -24,6 +24,7 @@ class BuildRequest:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # {"article": {...}, "analysis": {...}}
     strict: bool = False
     where: str = ""  # recipe path, for error messages
+    allow_outside: list[Path] = field(default_factory=list)  # folders local media may also come from
 
 
 def split_option(item: str) -> tuple[str, str, Any]:
@@ -122,7 +123,7 @@ def build_one(path: str, jobs, rates, req: BuildRequest,
 
     say = progress or (lambda _msg: None)
     say(f"parse {path}")
-    story = analyze(parse_file(path), rates)
+    story = analyze(parse_file(path, tuple(req.allow_outside)), rates)
     out_dir = req.out if (req.out and len(req.stories) == 1) else (
         (req.out / default_out(story).name) if req.out else default_out(story))
     output = Output(out_dir)
@@ -168,8 +169,7 @@ def build_one(path: str, jobs, rates, req: BuildRequest,
         if req.strict and warnings:
             raise ContentkitError(f"--strict: {len(warnings)} warning(s), first: {warnings[0]}",
                                   exit_code=EXIT_STRICT)
-        output.commit()
-        write_atomic(out_dir / "manifest.json", dumps(manifest).encode("utf-8"))
+        output.commit(dumps(manifest).encode("utf-8"))
     except BaseException:
         output.abort()
         raise

@@ -116,6 +116,7 @@ def build(
     json_out: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress or summary.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 3, nothing written).")] = False,
+    allow_outside: Annotated[Optional[list[Path]], typer.Option("--allow-outside", help="Also allow local images from this folder (repeatable); by default only the story's folder.")] = None,
 ) -> None:
     """Render STORY into formats; writes files and manifest.json to the output folder."""
 
@@ -129,7 +130,8 @@ def build(
         from contentkit.bundled import default_story
 
         req = BuildRequest(stories=list(stories or [default_story()]), formats=list(format or []), out=out,
-                           platforms=list(platform or []), options=opts, strict=strict)
+                           platforms=list(platform or []), options=opts, strict=strict,
+                           allow_outside=list(allow_outside or []))
         say, status = _reporter(quiet, json_out)
         try:
             results = run_build(req, say)

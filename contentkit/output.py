@@ -59,6 +59,9 @@ def safe_relpath(rel: str) -> PurePosixPath:
     return p
 
 
+MANIFEST = "manifest.json"
+
+
 class Output:
     """Files of one build go to a hidden staging folder, then move into place together.
 
@@ -81,13 +84,40 @@ class Output:
                 self._created_root = True
             elif not self.root.is_dir():
                 raise OutputError("output path exists and is not a folder", path=str(self.root))
+            self._lock()
+            # we hold the lock: any staging folder left here is from a build that was killed
+            for old in self.root.glob(".contentkit-*"):
+                if old.is_dir() and not old.is_symlink():
+                    shutil.rmtree(old, ignore_errors=True)
             self._staging = Path(tempfile.mkdtemp(prefix=".contentkit-", dir=self.root))
         except OutputError:
+            self._unlock()
             raise
         except OSError as exc:
+            self._unlock()
             raise OutputError(f"output folder is not writable: {exc.strerror}",
                               path=str(self.root)) from None
         return self
+
+    # -- one build at a time per folder
+    def _lock(self) -> None:
+        import fcntl
+
+        # the folder itself is locked (flock works on a directory's descriptor): no lock file
+        self._lock_fd = os.open(self.root, os.O_RDONLY)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            raise OutputError("another contentkit build is writing to this folder; try again when it "
+                              "has finished", path=str(self.root)) from None
+
+    def _unlock(self) -> None:
+        fd = getattr(self, "_lock_fd", None)
+        if fd is not None:
+            os.close(fd)  # closing releases the flock
+            self._lock_fd = None
 
     def __enter__(self) -> "Output":
         return self.open()
@@ -102,6 +132,7 @@ class Output:
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None
+        self._unlock()
         if self._created_root:
             try:
                 self.root.rmdir()  # only if empty
@@ -111,20 +142,70 @@ class Output:
             except OSError:
                 pass
 
-    def commit(self) -> None:
+    def commit(self, manifest: bytes | None = None) -> None:
+        """Move the staged files into place, manifest last.
+
+        The old manifest goes first and the new one comes last, so a reader that finds a
+        manifest can trust every file it lists; files of the previous build that this one did
+        not write again are removed. Nothing is written through a symlink."""
         if self._staging is None:
             return
         try:
+            real_root = Path(os.path.realpath(self.root))
+            for art in self.artifacts:
+                self._check_inside(real_root, self.root / art.path)
+            previous = self._previous_files()
+            try:
+                (self.root / MANIFEST).unlink()
+            except FileNotFoundError:
+                pass
             for art in self.artifacts:
                 src = self._staging / art.path
                 dst = self.root / art.path
                 dst.parent.mkdir(parents=True, exist_ok=True)
+                self._check_inside(real_root, dst)
                 os.replace(src, dst)
+            now = {a.path for a in self.artifacts}
+            for rel in sorted(previous - now):
+                stale = self.root / rel
+                if stale.is_file() and not stale.is_symlink() and \
+                        Path(os.path.realpath(stale)).is_relative_to(real_root):
+                    stale.unlink()
+            if manifest is not None:
+                write_atomic(self.root / MANIFEST, manifest)
         except OSError as exc:
             raise OutputError(f"cannot write output: {exc.strerror}", path=str(self.root)) from None
         finally:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None
+            self._unlock()
+
+    def _check_inside(self, real_root: Path, dst: Path) -> None:
+        """Every folder between the output folder and ``dst`` is a real folder inside it."""
+        rel = dst.relative_to(self.root)
+        cur = self.root
+        for part in rel.parts:
+            cur = cur / part
+            if cur.is_symlink():
+                raise OutputError(f"refusing to write through a symlink in the output folder: {rel}",
+                                  path=str(self.root))
+        if not Path(os.path.realpath(dst.parent)).is_relative_to(real_root):
+            raise OutputError(f"refusing to write outside the output folder: {rel}", path=str(self.root))
+
+    def _previous_files(self) -> set[str]:
+        """The files the previous build's manifest lists (safe relative paths only)."""
+        try:
+            data = json.loads((self.root / MANIFEST).read_text("utf-8"))
+            paths = [a["path"] for a in data.get("artifacts", [])]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return set()
+        out = set()
+        for p in paths:
+            try:
+                out.add(str(safe_relpath(str(p))))
+            except ContentkitError:
+                continue
+        return out
 
     # -- writing
     def staged_path(self, rel: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -41,7 +42,7 @@ MAX_BYTES = 5_000_000
 def decode(raw: bytes, path: str) -> tuple[str, list[str]]:
     """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 when that is certain."""
     if len(raw) > MAX_BYTES:
-        raise ContentkitError(f"file is {len(raw)} bytes; the limit is {MAX_BYTES}", path=path)
+        raise ContentkitError(f"file is larger than the limit of {MAX_BYTES} bytes", path=path)
     if not raw.strip():
         raise ContentkitError("file is empty", path=path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -211,6 +212,13 @@ def build_metadata(fm: dict[str, Any], path: str, text: str) -> tuple[dict[str, 
     if isinstance(product, dict):
         kw["product"] = Product(**{k: _as_str(product.get(k), f"product.{k}", path, text)
                                    for k in ("name", "price", "offer", "url")})
+        from contentkit.safety import safe_url
+
+        if kw["product"].url and safe_url(kw["product"].url) is None:
+            warnings.append(f"{path}:{_key_line(text, '  url') or _key_line(text, 'product') or 1}: "
+                            "product.url dropped: only http, https and mailto links reach an output")
+            kw["product"] = Product(name=kw["product"].name, price=kw["product"].price,
+                                    offer=kw["product"].offer, url="")
         if not kw["product"].name:
             raise ContentkitError("a product needs a name", path=path,
                                   line=_key_line(text, "product"), key="product.name")
@@ -249,9 +257,9 @@ def _inline(token, images: list[tuple[str, str, str]]) -> RichText:
     for child in token.children or []:
         t = child.type
         if t == "text":
-            spans.append(Span(child.content, bool(strong), bool(em), False, href[-1] if href else None))
+            spans.append(Span(child.content, bool(strong), bool(em), False, (href[-1] or None) if href else None))
         elif t == "code_inline":
-            spans.append(Span(child.content, bool(strong), bool(em), True, href[-1] if href else None))
+            spans.append(Span(child.content, bool(strong), bool(em), True, (href[-1] or None) if href else None))
         elif t == "strong_open":
             strong += 1
         elif t == "strong_close":
@@ -261,7 +269,9 @@ def _inline(token, images: list[tuple[str, str, str]]) -> RichText:
         elif t == "em_close":
             em -= 1
         elif t == "link_open":
-            href.append(str(child.attrs.get("href", "")))
+            from contentkit.safety import safe_url
+
+            href.append(safe_url(str(child.attrs.get("href", ""))) or "")
         elif t == "link_close":
             if href:
                 href.pop()
@@ -298,11 +308,12 @@ def _needs_space(spans: list[Span]) -> bool:
 
 
 class _Walker:
-    def __init__(self, tokens, path: str, base_dir: Path) -> None:
+    def __init__(self, tokens, path: str, base_dir: Path, allowed: tuple[Path, ...] = ()) -> None:
         self.tokens = tokens
         self.i = 0
         self.path = path
         self.base_dir = base_dir
+        self.allowed = allowed
         self.warnings: list[str] = []
         self.remote_reported: set[str] = set()
 
@@ -310,6 +321,10 @@ class _Walker:
         return (tok.map[0] + 1) if tok.map else 0
 
     def image_block(self, src: str, alt: str, title: str, line: int) -> Image:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src.strip()) and not src.strip().lower().startswith(
+                ("http://", "https://", "data:")):
+            self.warnings.append(f"{self.path}:{line}: image '{src[:80]}' refused: only http(s) and local images")
+            return Image(src="", alt=alt, title=title, line=line)
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src) or src.startswith("//"):
             if src not in self.remote_reported:
                 self.remote_reported.add(src)
@@ -317,12 +332,13 @@ class _Walker:
             return Image(src=src, alt=alt, title=title, remote=True, line=line)
         if src.startswith("data:"):
             return Image(src="", alt=alt, title=title, line=line)
-        from urllib.parse import unquote
+        from contentkit.safety import resolve_media
 
-        rel = unquote(src.split("#", 1)[0].split("?", 1)[0])
-        local = (self.base_dir / rel) if self.base_dir else Path(rel)
-        return Image(src=src, alt=alt, title=title,
-                     local_path=local.resolve() if local.is_file() else None, line=line)
+        local, why = resolve_media(src, self.base_dir, self.allowed)
+        if local is None and why != "not found":
+            self.warnings.append(f"{self.path}:{line}: image '{src[:80]}' refused: {why}")
+            return Image(src="", alt=alt, title=title, line=line)
+        return Image(src=src, alt=alt, title=title, local_path=local, line=line)
 
     def blocks(self, stop: str | None) -> list[Block]:
         """Parse block tokens until a closing token of type ``stop`` (consumed)."""
@@ -462,7 +478,8 @@ def _truncate_rich(text: RichText, n: int) -> RichText:
 
 # ---------------------------------------------------------------------------- entry point
 def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
-               raw: bytes | None = None, warnings: list[str] | None = None) -> Story:
+               raw: bytes | None = None, warnings: list[str] | None = None,
+               allowed: tuple[Path, ...] = ()) -> Story:
     """Parse decoded Markdown text into a Story (no analysis yet)."""
     path = source
     warnings = list(warnings or [])
@@ -477,7 +494,7 @@ def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
     for tok in tokens:
         if tok.map:
             tok.map = [tok.map[0] + fm_lines, tok.map[1] + fm_lines]
-    walker = _Walker(tokens, path, base)
+    walker = _Walker(tokens, path, base, allowed)
 
     sections: list[Section] = []
     title = meta_kw["title"]
@@ -533,18 +550,21 @@ def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
                  sha256=digest, base_dir=base, warnings=tuple(warnings))
 
 
-def parse_file(path: str) -> Story:
-    """Read and parse a story file (``-`` reads standard input)."""
+def parse_file(path: str, allowed: tuple[Path, ...] = ()) -> Story:
+    """Read and parse a story file (``-`` reads standard input). Local media must lie inside
+    the story's folder or one of ``allowed``."""
     text, raw, warnings = _read(path)
     base = Path.cwd() if path == "-" else Path(path).resolve().parent
-    return parse_text(text, source=path, base_dir=base, raw=raw, warnings=warnings)
+    return parse_text(text, source=path, base_dir=base, raw=raw, warnings=warnings, allowed=allowed)
 
 
 def _read(path: str) -> tuple[str, bytes, list[str]]:
     if path == "-":
-        raw = sys.stdin.buffer.read()
+        raw = sys.stdin.buffer.read(MAX_BYTES + 1)
         label = "<stdin>"
     else:
+        import stat
+
         p = Path(path)
         label = path
         if not p.exists():
@@ -552,7 +572,15 @@ def _read(path: str) -> tuple[str, bytes, list[str]]:
         if p.is_dir():
             raise ContentkitError("is a folder, not a Markdown file", path=path)
         try:
-            raw = p.read_bytes()
+            # never block on a FIFO or read a device: open without waiting, check, then read
+            fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise ContentkitError("not a regular file (a device, pipe or socket)", path=path)
+                with os.fdopen(fd, "rb", closefd=False) as f:
+                    raw = f.read(MAX_BYTES + 1)
+            finally:
+                os.close(fd)
         except OSError as exc:
             raise ContentkitError(f"cannot read: {exc.strerror}", path=path) from None
     text, warnings = decode(raw, label)

@@ -21,6 +21,7 @@ class Job(BaseModel):
     out: str | None = None
     options: dict[str, dict[str, Any]] = {}
     strict: bool = False
+    allow_outside: list[str] = []  # folders (relative to the recipe) local images may also come from
 
     @field_validator("out")
     @classmethod
@@ -67,6 +68,15 @@ def load_recipe(path: Path, strict: bool = False) -> list[BuildRequest]:
     if not recipe.jobs and not recipe.stories:
         raise ContentkitError("a recipe needs 'stories' (or [[jobs]] with stories)", path=where, key="stories")
     base = path.resolve().parent
+    import os
+
+    cwd = Path(os.path.realpath(Path.cwd()))
+    for j in jobs + [recipe]:
+        if j.out:
+            real = Path(os.path.realpath(j.out))  # symlinks resolved: the check is on the real place
+            if not (real == cwd or real.is_relative_to(cwd)):
+                raise ContentkitError("out leads outside the working directory (through a symlink)",
+                                      path=where, line=_line_of(text, "out"), key="out")
     out: list[BuildRequest] = []
     for job in jobs:
         merged_opts = {k: dict(v) for k, v in recipe.options.items()}
@@ -88,5 +98,6 @@ def load_recipe(path: Path, strict: bool = False) -> list[BuildRequest]:
             options=merged_opts,
             strict=strict or job.strict or recipe.strict,
             where=where,
+            allow_outside=[base / a for a in (job.allow_outside or recipe.allow_outside)],
         ))
     return out

@@ -108,7 +108,7 @@ def test_tables_code_and_containers():
 
 
 def test_images_local_remote_missing(tmp_path):
-    (tmp_path / "a.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 8)
     s = p("# T\n\n![ok](a.png)\n\n![web](https://example.com/x.png)\n\n![web again](https://example.com/x.png)\n\n"
           "![gone](nope.png)\n", base_dir=tmp_path)
     imgs = [b for b in s.sections[0].blocks if isinstance(b, Image)]

@@ -87,12 +87,14 @@ def html_images(block: Html, base_dir: Path) -> list[Image]:
         src = a.get("src", "")
         if not src:
             continue
-        remote = bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src) or src.startswith("//"))
+        remote = bool(re.match(r"^https?://", src, re.I) or src.startswith("//"))
         local = None
-        if not remote and not src.startswith(("/", "data:")):
-            cand = (base_dir / src.split("?", 1)[0].split("#", 1)[0]).resolve()
-            if cand.is_file() and cand.is_relative_to(base_dir.resolve()):
-                local = cand
+        if not remote and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):
+            from contentkit.safety import resolve_media
+
+            local, _why = resolve_media(src, base_dir)  # the story's folder only, real images only
+        elif not remote:
+            continue  # javascript:, file:, data: ... never reach an output
         out.append(Image(src=src, alt=caption or a.get("alt", ""), title=a.get("title", ""),
                          local_path=local, remote=remote, line=block.line))
     return out
