@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,13 @@ def split_option(item: str) -> tuple[str, str, Any]:
     return fmt, opt.strip(), parsed
 
 
+# What people actually speak and read: outside these a plan is nonsense (a 50-hour video).
+RATE_RANGES = {
+    "zh_chars_per_s": (1.0, 12.0), "en_words_per_min": (60.0, 400.0),
+    "zh_read_chars_per_min": (100.0, 3000.0), "en_read_words_per_min": (60.0, 1500.0),
+}
+
+
 def rates_from(options: dict[str, Any], where: str = ""):
     from contentkit.analysis import Rates
 
@@ -56,8 +64,10 @@ def rates_from(options: dict[str, Any], where: str = ""):
         except (TypeError, ValueError):
             raise ContentkitError(f"expected a number, got {value!r}", path=where or None,
                                   key=f"analysis.{key}") from None
-        if v <= 0:
-            raise ContentkitError("must be greater than 0", path=where or None, key=f"analysis.{key}")
+        lo, hi = RATE_RANGES[key]
+        if not math.isfinite(v) or not lo <= v <= hi:
+            raise ContentkitError(f"must be a number from {lo:g} to {hi:g} (got {value!r})",
+                                  path=where or None, key=f"analysis.{key}")
         values[key] = v
     return Rates(**values)
 

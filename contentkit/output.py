@@ -89,7 +89,8 @@ class Output:
             for old in self.root.glob(".contentkit-*"):
                 if old.is_dir() and not old.is_symlink():
                     shutil.rmtree(old, ignore_errors=True)
-            self._staging = Path(tempfile.mkdtemp(prefix=".contentkit-", dir=self.root))
+            # absolute: tools such as ffmpeg must never read "a:b/..." or "-x/..." as a protocol or flag
+            self._staging = Path(tempfile.mkdtemp(prefix=".contentkit-", dir=self.root)).absolute()
         except OutputError:
             self._unlock()
             raise

@@ -160,6 +160,29 @@ def _as_list(value: Any, key: str, path: str, text: str) -> tuple[str, ...]:
                           line=_key_line(text, key), key=key)
 
 
+OVERRIDE_KEYS = ("title", "hashtags", "cta")
+
+
+def _override_items(name: str, items: dict, path: str, text: str, warnings: list[str]) -> list[tuple[str, Any]]:
+    """Typed per-platform overrides: title and cta are text, hashtags a list of short texts."""
+    from contentkit.errors import closest
+
+    out: list[tuple[str, Any]] = []
+    for k, v in items.items():
+        key = f"platforms.{name}.{k}"
+        if str(k) not in OVERRIDE_KEYS:
+            warnings.append(f"{path}:{_key_line(text, '    ' + str(k)) or _key_line(text, 'platforms') or 1}: "
+                            f"unknown platform override '{key}'{closest(str(k), OVERRIDE_KEYS)}; "
+                            f"overrides: {', '.join(OVERRIDE_KEYS)}")
+            continue
+        if k == "hashtags":
+            tags = _as_list(v, key, path, text)
+            out.append(("hashtags", tuple(t.lstrip("#") for t in tags)))
+        else:
+            out.append((str(k), _as_str(v, key, path, text)))
+    return out
+
+
 _COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
@@ -230,7 +253,7 @@ def build_metadata(fm: dict[str, Any], path: str, text: str) -> tuple[dict[str, 
             raise ContentkitError("expected a mapping of platform name to settings",
                                   path=path, line=_key_line(text, "platforms"), key="platforms")
         kw["platforms"] = tuple(
-            (str(name), tuple(sorted((str(k), v) for k, v in items.items())))
+            (str(name), tuple(sorted(_override_items(str(name), items, path, text, warnings))))
             for name, items in sorted(platforms.items(), key=lambda kv: str(kv[0]))
         )
     return kw, warnings

@@ -40,7 +40,7 @@ _BUILTIN_FALLBACK = {
 class FormatOptions(BaseModel):
     """Base options every format accepts. Subclass it and add fields with defaults."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     platforms: tuple[str, ...] = ()  # empty: every platform the format supports
 

@@ -90,9 +90,10 @@ def chunk_text(text: str, rules: Rules) -> list[str]:
                 buf = clause
             else:
                 buf = cand
-            while length(buf) > cap or not break_lines(buf, rules):
-                head, buf = _split_words(buf, rules)
-                chunks.append(head)
+            if length(buf) > cap or not break_lines(buf, rules):
+                packed = _pack(_tokens(buf), rules)
+                chunks.extend(packed[:-1])
+                buf = packed[-1] if packed else ""
         if buf.strip():
             chunks.append(buf)
     return [c.strip() for c in chunks if c.strip()]
@@ -125,25 +126,45 @@ def _break_penalty(a: str, b: str) -> float:
     return 2.0
 
 
-def _split_words(text: str, rules: Rules) -> tuple[str, str]:
-    """A word-boundary prefix that fits two lines, and the rest: preferably where the rest
-    fits one more event, at a good break point, balanced."""
-    toks = _tokens(text)
+def _pack(toks: list[str], rules: Rules) -> list[str]:
+    """Cut a run of words into chunks that each fit two lines: every cut at a word boundary,
+    preferably where the rest fits one more event, at a good break point, balanced.
+
+    Linear in the run's length: only cuts within one chunk's reach of the start are tried,
+    and lengths come from prefix sums, not from joining the rest."""
     cap = rules.max_line * rules.max_lines
-    cands = []
-    for k in range(1, len(toks)):
-        head = "".join(toks[:k]).strip()
-        rest = "".join(toks[k:]).strip()
-        if not head or not rest or length(head) > cap or not break_lines(head, rules):
-            continue
-        rest_fits = length(rest) <= cap and break_lines(rest, rules) is not None
-        cands.append(((0 if rest_fits else 1), _break_penalty(head, rest),
-                      abs(length(head) - length(rest)) if rest_fits else -length(head), k))
-    if not cands:
-        k = 1
-    else:
-        k = min(cands)[3]
-    return "".join(toks[:k]).strip(), "".join(toks[k:]).strip()
+    n = len(toks)
+    prefix = [0]
+    for t in toks:
+        prefix.append(prefix[-1] + len(t.replace("\n", "")))
+    out: list[str] = []
+    i = 0
+    while i < n:
+        if prefix[n] - prefix[i] <= cap:
+            rest = "".join(toks[i:]).strip()
+            if not rest:
+                break
+            if break_lines(rest, rules):
+                out.append(rest)
+                break
+        cands = []
+        for k in range(i + 1, n):
+            if prefix[k] - prefix[i] > cap + 1:  # +1: a trailing space is stripped
+                break
+            head = "".join(toks[i:k]).strip()
+            if not head or length(head) > cap or not break_lines(head, rules):
+                continue
+            rest_len = prefix[n] - prefix[k]
+            rest_fits = rest_len <= cap + 1 and break_lines("".join(toks[k:]).strip(), rules) is not None
+            nxt = "".join(toks[k:k + 4]).strip()
+            cands.append(((0 if rest_fits else 1), _break_penalty(head, nxt),
+                          abs(length(head) - rest_len) if rest_fits else -length(head), k))
+        k = min(cands)[3] if cands else i + 1
+        head = "".join(toks[i:k]).strip()
+        if head:
+            out.append(head)
+        i = k
+    return out
 
 
 def min_frames(text: str, rules: Rules, fps: int) -> int:
@@ -231,8 +252,14 @@ def to_ssa(events: list[Event], fps: int, *, font: str, size: int, primary: str,
     for e in events:
         start = round(e.start_f * 1000 / fps)
         end = round(e.end_f * 1000 / fps)
-        subs.append(pysubs2.SSAEvent(start=start, end=end, text=r"\N".join(e.lines)))
+        subs.append(pysubs2.SSAEvent(start=start, end=end, text=r"\N".join(ass_safe(x) for x in e.lines)))
     return subs
+
+
+def ass_safe(text: str) -> str:
+    """Story text as literal ASS text: braces cannot open an override block and a backslash
+    cannot start an escape (\\N, \\h): a word joiner (U+2060, invisible) follows it."""
+    return text.replace("\\", "\\\u2060").replace("{", "｛").replace("}", "｝")
 
 
 def _ass_color(hex_color: str, alpha: int = 0):
@@ -242,6 +269,24 @@ def _ass_color(hex_color: str, alpha: int = 0):
     return pysubs2.Color(int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16), alpha)
 
 
+_CUE_ESCAPES = {
+    # WebVTT cue text: the spec's character references; SRT has none, so markup and the
+    # "-->" timing arrow become the full-width signs
+    "vtt": (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")),
+    "srt": (("<", "＜"), (">", "＞")),
+}
+
+
 def write_all(subs) -> dict[str, str]:
-    """Serialise to SRT, WebVTT and ASS strings (pysubs2), keyed by extension."""
-    return {ext: subs.to_string(ext) for ext in ("srt", "vtt", "ass")}
+    """Serialise to SRT, WebVTT and ASS strings (pysubs2), keyed by extension; story text is
+    escaped for each format, so it is shown as text and never read as markup."""
+    import copy
+
+    out = {"ass": subs.to_string("ass")}
+    for ext, pairs in _CUE_ESCAPES.items():
+        c = copy.deepcopy(subs)
+        for ev in c:
+            for a, b in pairs:
+                ev.text = ev.text.replace(a, b)
+        out[ext] = c.to_string(ext)
+    return {k: out[k] for k in ("srt", "vtt", "ass")}

@@ -217,6 +217,10 @@ class ArticleFormat:
         posts: list[str] = []
         cut = 0
         for lead, sents in chunks:
+            if lead and weighted_length(lead) > room // 2:  # a title or heading as long as a post
+                short = shorten(lead, room // 2, weighted_length)
+                warnings.append(f"heading over {room // 2} weighted characters: shortened to '{short}'")
+                lead = short
             if o.thread_mode == "summary":
                 # a section's one post must not open on a sentence that leans on one it leaves out
                 skip = 0
@@ -258,8 +262,10 @@ class ArticleFormat:
                             "(article.thread_mode=full keeps every sentence)")
         n = len(posts)
         numbered = [f"{t}\n\n{i}/{n}" for i, t in enumerate(posts, start=1)]
-        for t in numbered:
-            assert weighted_length(t) <= limit, t
+        for k, t in enumerate(numbered):
+            if weighted_length(t) > limit:  # cannot happen after the splits above; never post one
+                numbered[k] = shorten(posts[k], room, weighted_length) + f"\n\n{k + 1}/{n}"
+                warnings.append(f"post {k + 1} shortened to fit {limit} weighted characters")
         txt = "\n\n---\n\n".join(numbered) + "\n"
         data = {
             "platform": "x",

@@ -70,6 +70,9 @@ class Scene:
 
 
 # ------------------------------------------------------------------------------ script
+HOOK_MAX_S = 10.0  # seconds: the first 3 s decide retention; a hook never runs past 10
+
+
 def _shot(kind: str, subjects: list[str], image: Path | None, locale: str) -> str:
     """A shot note from the beat's own subject (its nouns), never from a fixed domain."""
     from contentkit.messages import catalogue
@@ -136,9 +139,20 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
     hs = split_sentences(hook_vo)
     if len(hs) > 1 and rate.speak_seconds(hook_vo) > 8:
         hook_vo = hs[0] if rate.speak_seconds(hs[0]) >= 2.5 else join_sentences(hs[:2])
+    if rate.speak_seconds(hook_vo) > HOOK_MAX_S:  # one endless sentence: cut at a clause boundary
+        units = rate.zh_chars_per_s if cjk else rate.en_words_per_min / 60.0
+        limit = int(HOOK_MAX_S * units) if cjk else int(HOOK_MAX_S * units * 6)
+        short = shorten(hook_vo, limit)
+        warnings.append(f"hook takes {rate.speak_seconds(hook_vo):.0f} s to say; shortened to "
+                        f"{rate.speak_seconds(short):.0f} s at a clause boundary")
+        hook_vo = short
     hook = Scene(0, "hook", hook_vo, on_screen(story.title, 16, 48),
                  _shot("hook", [], None, locale), -1, 99)
     cta_text = story.meta.cta or msg(locale, "follow")
+    if rate.speak_seconds(cta_text) > HOOK_MAX_S:
+        short = shorten(cta_text, int(HOOK_MAX_S * (rate.zh_chars_per_s if cjk else rate.en_words_per_min / 10)))
+        warnings.append(f"call to action shortened to {rate.speak_seconds(short):.0f} s at a clause boundary")
+        cta_text = short
     cta = Scene(0, "cta", cta_text, cta_text, _shot("cta", [], None, locale), -1, 99)
 
     images = {}
@@ -193,10 +207,11 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
     chosen.sort(key=lambda s: s.section)
     if beats and len(chosen) < 4:
         warnings.append(f"only {len(chosen)} beat(s) fit in {target_s} s (4-8 wanted); "
-                        "try --duration 45 or 60")
+                        "try -O video.duration=60")
     if budget < 0:
-        warnings.append(f"hook and call to action alone take {(hook.frames + cta.frames) / fps:.1f} s, "
-                        f"over the {target_s} s target")
+        raise ContentkitError(f"hook and call to action alone take {(hook.frames + cta.frames) / fps:.1f} s, "
+                              f"over the {target_s} s ceiling; shorten the hook or cta, or raise video.duration",
+                              key="video.duration")
     scenes = [hook] + chosen + [cta]
     _retime(scenes)
     return scenes, dropped
@@ -567,7 +582,7 @@ class VideoFormat:
                     warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
                                     f"{final / fps:.1f} s (target {options.duration} s)")
             elif options.voiceover:
-                audio_path = Path(options.voiceover).expanduser()
+                audio_path = Path(options.voiceover).expanduser().resolve()
 
             # subtitles from the final timings
             rules = Rules.for_language(lang)
@@ -760,7 +775,7 @@ class VideoFormat:
                     "apad").filter("atrim", end=f"{dur:.6f}")
             music = None
             if o.music:
-                music = (ffmpeg.input(str(Path(o.music).expanduser()), stream_loop=-1).audio
+                music = (ffmpeg.input(str(Path(o.music).expanduser().resolve()), stream_loop=-1).audio
                          .filter("aresample", 48000).filter("atrim", end=f"{dur:.6f}")
                          .filter("afade", type="in", duration=1.0)
                          .filter("afade", type="out", start_time=max(0.0, dur - 2.0), duration=2.0)
