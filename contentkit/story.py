@@ -42,6 +42,8 @@ class RichText:
         out = []
         for s in self.spans:
             t = s.text
+            if not s.code:  # story text stays text: no link, image or raw HTML can be formed from it
+                t = t.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("<", "&lt;")
             if s.code:
                 t = f"`{t}`"
             if s.em:
@@ -49,7 +51,7 @@ class RichText:
             if s.strong:
                 t = f"**{t}**"
             if s.href:
-                t = f"[{t}]({s.href})"
+                t = f"[{t}](<{s.href.replace('>', '%3E').replace(' ', '%20')}>)"
             out.append(t)
         return "".join(out)
 
