@@ -294,6 +294,14 @@ def run(
 
 
 def main() -> None:
+    import signal
+
+    def _terminated(signum, frame):  # noqa: ARG001
+        # a SIGTERM (CI cancelling, kill) unwinds like Ctrl-C: the staging folder is removed,
+        # the temporary frames are deleted and ffmpeg is killed by subprocess.run
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminated)
     app()
 
 
