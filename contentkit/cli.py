@@ -302,7 +302,22 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminated)
-    app()
+    try:
+        rv = app(standalone_mode=False)  # returns a command's exit code instead of exiting
+    except typer.Abort:
+        _err("interrupted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors: one line, like every other error
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            print(ctx.get_help())
+            sys.exit(exc.exit_code)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        _err(f"error: {exc.format_message()}{hint}")
+        sys.exit(exc.exit_code)
+    sys.exit(rv if isinstance(rv, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

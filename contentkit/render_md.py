@@ -22,6 +22,22 @@ def strip_tags(raw: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+def md_escape(text: str) -> str:
+    """Story text inside generated Markdown: no link, image or raw HTML can be formed from it."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("<", "&lt;")
+
+
+def md_escape_all(obj):
+    """``md_escape`` over every string of a JSON-like structure (for Markdown reports)."""
+    if isinstance(obj, str):
+        return md_escape(obj)
+    if isinstance(obj, list):
+        return [md_escape_all(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: md_escape_all(v) for k, v in obj.items()}
+    return obj
+
+
 def image_name(img: Image) -> str:
     """A safe file name for a copied local image."""
     from contentkit.output import safe_name

@@ -207,3 +207,22 @@ def test_rebuild_removes_stale_files_and_killed_build_leftovers(cli, tmp_path):
     on_disk = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
     assert on_disk == listed
     assert not (out / ".contentkit-killed").exists()
+
+
+@pytest.mark.parametrize("args", [["build", "--nope"], ["bogus"], ["build", "-O", "x"]])
+def test_usage_errors_are_one_line_exit_2(args):
+    r = _run(args)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("error: "), r.stderr
+    assert "╭" not in r.stderr
+
+
+@pytest.mark.slow
+def test_ffmpeg_never_reads_an_output_path_as_a_protocol(tmp_path):
+    story = tmp_path / "s.md"
+    story.write_text("# T\n\n## A\n\nA short line to say.\n", "utf-8")
+    for name in ("a:b", "pipe:1"):
+        r = subprocess.run([str(Path(sys.executable).with_name("contentkit")), "build", str(story), "-o", name,
+                            "-f", "video", "-q"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert (tmp_path / name / "video" / "video.mp4").stat().st_size > 1000

@@ -405,7 +405,10 @@ def show_json(story: Story, o: LiveOptions, segs: list[Segment], cues: list[dict
 def show_markdown(data: dict, locale: str) -> str:
     from contentkit.messages import catalogue
 
+    from contentkit.render_md import md_escape_all
+
     t = catalogue(locale)
+    data = md_escape_all(data)
     cell = lambda x: str(x).replace("|", "\\|").replace("\n", " ")  # noqa: E731
     lines = [f"# {data['title']}", "", t["live.md.header"].format(minutes=data["minutes"], start=data["start"]), "",
              "| " + " | ".join(t["live.md.columns"]) + " |", "|---|---|---|---|"]

@@ -293,7 +293,10 @@ def script_json(story: Story, scenes: list[Scene], dropped: list[dict], fps: int
 def script_markdown(data: dict, locale: str) -> str:
     from contentkit.messages import catalogue
 
+    from contentkit.render_md import md_escape_all
+
     t = catalogue(locale)
+    data = md_escape_all(data)
 
     def clock(t: float) -> str:
         return f"{int(t // 60)}:{t % 60:05.2f}"
