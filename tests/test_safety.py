@@ -226,3 +226,34 @@ def test_ffmpeg_never_reads_an_output_path_as_a_protocol(tmp_path):
                             "-f", "video", "-q"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         assert (tmp_path / name / "video" / "video.mp4").stat().st_size > 1000
+
+
+def test_html_pages_carry_the_cjk_glyphs_they_show(cli, tmp_path):
+    """No tofu on a machine without a CJK font: the page embeds a WOFF2 subset whose cmap
+    covers every CJK character the page shows."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    out = tmp_path / "o"
+    r = cli("build", ROOT / "samples/red-wine-history.md", "-o", out, "-f", "article", "-f", "live",
+            "-O", "live.cue_cards=false", "-q")
+    assert r.exit_code == 0, r.output
+    from contentkit.webfont import needed
+
+    for rel in ("article/longform.html", "live/teleprompter.html"):
+        page = (out / rel).read_text("utf-8")
+        m = re.search(r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)", page)
+        assert m, rel
+        font = TTFont(io.BytesIO(base64.b64decode(m.group(1))))
+        cmap = font.getBestCmap()
+        shown = needed(re.sub(r"url\(data:[^)]*\)", "", page))
+        missing = [ch for ch in shown if ord(ch) not in cmap]
+        assert not missing, (rel, "".join(missing))
+        assert "ContentkitCJK" in page
+    # English pages carry no font
+    out2 = tmp_path / "en"
+    assert cli("build", ROOT / "samples/red-wine-history.en.md", "-o", out2, "-f", "article", "-q").exit_code == 0
+    assert "@font-face" not in (out2 / "article/longform.html").read_text("utf-8")

@@ -103,13 +103,13 @@ class ArticleFormat:
         arts = [out.write("article/longform.md", "\n".join(md).rstrip() + "\n", format=self.name,
                           platform="longform", warnings=list(warnings))]
 
-        from contentkit.templating import env
+        from contentkit.templating import render_with_font
         html_warnings: list[str] = []
         sections = [{"heading": "" if s.inferred else s.heading, "level": max(2, min(s.level, 6)),
                      "html": blocks_html(s.blocks, cjk=a.is_cjk, embed_images=o.embed_images,
                                          warnings=html_warnings, locale=a.messages_locale)}
                     for s in story.sections]
-        page = env().get_template("longform.html.j2").render(
+        page = render_with_font("longform.html.j2", story=story,
             lang=a.language, version=__version__, title=title, subtitle=story.meta.subtitle,
             author=story.meta.author, reading=reading, digest=digest, sections=sections,
             cta=cta, hashtags=tags, accent=_accent(story))
@@ -335,6 +335,7 @@ class ArticleFormat:
             sections.append({"heading": "" if s.inferred else s.heading, "paragraphs": paras})
         footer = " · ".join(x for x in (brand, story.meta.brand.handle) if x)
         from contentkit.templating import env
+        # email stays email-safe (no <style>): mail apps render with the reader's own fonts
         page = env().get_template("newsletter.html.j2").render(
             lang=a.language, title=title, subtitle=story.meta.subtitle, preheader=preheader,
             sections=sections, cta=cta, cta_url=cta_url, brand=brand, accent=accent, footer=footer,

@@ -438,15 +438,15 @@ def show_markdown(data: dict, locale: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def teleprompter_html(data: dict, accent: str, locale: str = "") -> str:
+def teleprompter_html(data: dict, accent: str, locale: str = "", story=None) -> str:
     """A self-contained page: large type, dark, keyboard scroll speed, segment timer, offline."""
     from contentkit.messages import catalogue
-    from contentkit.templating import env
+    from contentkit.templating import render_with_font
     # JSON for the timer script: '<', '>' and '&' escaped so no story text can close the tag
     payload = json.dumps([{"title": s["title"], "start": s["start_s"], "dur": s["duration_s"]}
                           for s in data["segments"]], ensure_ascii=False, sort_keys=True)
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return env().get_template("teleprompter.html.j2").render(data=data, payload=payload, accent=accent,
+    return render_with_font("teleprompter.html.j2", story=story, data=data, payload=payload, accent=accent,
                                                            cjk=data["language"].startswith("zh"),
                                                            t=catalogue(locale or data["language"]))
 
@@ -468,7 +468,7 @@ class LiveFormat:
             out.write_json("live/run-of-show.json", data, format=self.name, duration_s=float(data["total_s"])),
             out.write("live/run-of-show.md", show_markdown(data, story.a.messages_locale), format=self.name,
                       duration_s=float(data["total_s"])),
-            out.write("live/teleprompter.html", teleprompter_html(data, accent, story.a.messages_locale), format=self.name),
+            out.write("live/teleprompter.html", teleprompter_html(data, accent, story.a.messages_locale, story), format=self.name),
         ]
         if options.cue_cards:
             arts.extend(self._cue_cards(story, data, options, out, warnings))
