@@ -18,7 +18,8 @@ FAMILY = "ContentkitCJK"
 
 def needed(text: str) -> str:
     """The characters of ``text`` that want a CJK font, sorted (a stable cache key)."""
-    return "".join(sorted({ch for ch in text if is_cjk(ch) or is_cjk_punct(ch)}))
+    # quotes, dashes and the middle dot are Western punctuation too: any font has them
+    return "".join(sorted({ch for ch in text if is_cjk(ch) or (is_cjk_punct(ch) and ch not in "“”‘’…—·")}))
 
 
 def cache_dir() -> Path:
