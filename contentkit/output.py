@@ -208,6 +208,15 @@ class Output:
                 continue
         return out
 
+    def scratch_dir(self) -> Path:
+        """A work folder inside the staging folder, never published: what a killed build
+        leaves here is removed by the next build into the same output folder."""
+        if self._staging is None:
+            raise RuntimeError("Output is not open")
+        p = self._staging / "_scratch"
+        p.mkdir(exist_ok=True)
+        return p
+
     # -- writing
     def staged_path(self, rel: str) -> Path:
         """Where a tool (ffmpeg, Pillow) should write ``rel`` before ``register``."""

@@ -277,16 +277,25 @@ _CUE_ESCAPES = {
 }
 
 
-def write_all(subs) -> dict[str, str]:
+def write_all(subs, warnings: list[str] | None = None) -> dict[str, str]:
     """Serialise to SRT, WebVTT and ASS strings (pysubs2), keyed by extension; story text is
-    escaped for each format, so it is shown as text and never read as markup."""
+    escaped for each format, so it is shown as text and never read as markup. What pysubs2
+    warns about goes to ``warnings`` (the manifest), not to stderr."""
     import copy
+    import warnings as py_warnings
 
-    out = {"ass": subs.to_string("ass")}
-    for ext, pairs in _CUE_ESCAPES.items():
-        c = copy.deepcopy(subs)
-        for ev in c:
-            for a, b in pairs:
-                ev.text = ev.text.replace(a, b)
-        out[ext] = c.to_string(ext)
+    with py_warnings.catch_warnings(record=True) as caught:
+        py_warnings.simplefilter("always")
+        out = {"ass": subs.to_string("ass")}
+        for ext, pairs in _CUE_ESCAPES.items():
+            c = copy.deepcopy(subs)
+            for ev in c:
+                for a, b in pairs:
+                    ev.text = ev.text.replace(a, b)
+            out[ext] = c.to_string(ext)
+    if warnings is not None:
+        for w in caught:
+            msg = f"subtitles: {' '.join(str(w.message).split())}"
+            if msg not in warnings:
+                warnings.append(msg)
     return {k: out[k] for k in ("srt", "vtt", "ass")}

@@ -574,7 +574,7 @@ class VideoFormat:
             sc.voiceover = clean_for_font(sc.voiceover, fonts.body, warnings)
 
         arts: list[Artifact] = []
-        with tempfile.TemporaryDirectory(prefix="contentkit-video-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="video-", dir=out.scratch_dir()) as tmp:
             work = Path(tmp)
             audio_path: Path | None = None
             if options.tts:
@@ -599,7 +599,7 @@ class VideoFormat:
             ssa = to_ssa(events, fps, font=font_family(fonts.body), size=round(52 * W / 1080),
                          primary="#FFFFFF", outline="#141012", margin_v=H - sb[3],
                          margin_l=sb[0], margin_r=W - sb[2], width=W, height=H)
-            texts = write_all(ssa)
+            texts = write_all(ssa, warnings)
             for ext, content in texts.items():
                 arts.append(out.write(f"video/subtitles.{ext}", content, format=self.name, platform=pname,
                                       duration_s=round(total / fps, 3)))
