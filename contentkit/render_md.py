@@ -79,9 +79,9 @@ def block_markdown(b: Block, image_dir: str) -> str:
         return "\n".join(lines)
     if isinstance(b, Image):
         if b.remote:
-            return f"[{b.alt or b.src}]({b.src})"
-        if b.local_path is None:
-            return f"*({b.alt or b.src})*"
+            return f"[{md_escape(b.alt or b.src)}](<{b.src.replace('>', '%3E').replace(' ', '%20')}>)"
+        if b.local_path is None:  # missing or refused (a warning says so): its caption, if any
+            return f"*({md_escape(b.alt)})*" if b.alt else ""
         return f"![{b.alt}]({image_dir}/{image_name(b)})"
     if isinstance(b, Code):
         return f"```{b.lang}\n{b.code}\n```"
@@ -129,7 +129,7 @@ def block_html(b: Block, cjk: bool, embed: bool, warnings: list[str] | None, loc
         if b.remote:
             return f'<p class="remote-image"><a href="{esc(b.src)}">{esc(b.alt or b.src)}</a></p>'
         if b.local_path is None:
-            return f'<p class="missing-image">({esc(b.alt or b.src)})</p>'
+            return f'<p class="missing-image">({esc(b.alt)})</p>' if b.alt else ""
         src = data_uri(b.local_path) if embed else f"images/{image_name(b)}"
         if src is None:
             return ""

@@ -160,3 +160,39 @@ def test_teleprompter_in_a_real_browser(cli, tmp_path, story_file):
     with Image.open(shot) as im:
         assert im.size == (1280, 800)
         assert im.convert("L").getextrema()[1] > 200  # bright text on the dark page
+
+
+def _system_cjk_font() -> bool:
+    fc = shutil.which("fc-list")
+    if not fc:
+        return False
+    r = subprocess.run([fc, ":lang=zh"], capture_output=True, text=True)
+    return bool(r.stdout.strip())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+@pytest.mark.skipif(_system_cjk_font(), reason="a system CJK font would hide missing glyphs")
+def test_chinese_teleprompter_shows_glyphs_not_boxes_in_a_real_browser(cli, tmp_path):
+    """On a machine with no CJK font, the page's embedded subset is what draws the Chinese: the
+    same page without it shows boxes (tofu), so the two screenshots must differ a lot."""
+    import re
+
+    from PIL import Image, ImageChops, ImageStat
+
+    out = tmp_path / "o"
+    build(cli, ZH, out)
+    page = out / "live/teleprompter.html"
+    bare = tmp_path / "bare.html"
+    bare.write_text(re.sub(r"@font-face\{[^}]*\}", "", page.read_text("utf-8")), "utf-8")
+    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,800", "--hide-scrollbars"]
+    shots = []
+    for name, src in (("font", page), ("bare", bare)):
+        shot = tmp_path / f"{name}.png"
+        subprocess.run(flags + [f"--screenshot={shot}", src.as_uri()], capture_output=True, timeout=120)
+        assert shot.is_file()
+        shots.append(Image.open(shot).convert("L"))
+    diff = ImageStat.Stat(ImageChops.difference(shots[0], shots[1])).mean[0]
+    assert diff > 5.0, diff  # glyphs where the bare page draws identical boxes
