@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -132,7 +133,8 @@ def pick_font(role: str, lang: str, text: str, explicit: str | None = None,
     """The first candidate that covers ``text`` (ignoring emoji); a clear error otherwise."""
     cands = font_candidates(role, lang, explicit)
     if not cands:
-        raise ContentkitError("no font found: install the 'pylopdf-fonts-zh-cn' package or pass --font")
+        raise ContentkitError("no font found: install the 'pylopdf-fonts-zh-cn' package or pass "
+                              "-O cards.font=PATH")
     probe = strip_unsupported(text)
     best, best_missing = None, None
     for ref in cands:
@@ -147,17 +149,21 @@ def pick_font(role: str, lang: str, text: str, explicit: str | None = None,
     assert best is not None and best_missing is not None
     # Nothing covers everything: use the best, and the uncovered characters are dropped later.
     if len(best_missing) > max(3, len(set(probe)) // 10):
-        raise ContentkitError(f"no font covers the text (missing {''.join(best_missing[:8])}); "
-                              "pass --font with a font that has these characters")
+        shown = ", ".join(f"{ch} U+{ord(ch):04X}" for ch in best_missing[:8])
+        raise ContentkitError(f"no font covers the text (missing {shown}); "
+                              "pass -O cards.font=PATH (or video.font, live.theme) with a font that has them")
     return best
 
 
 def strip_unsupported(text: str) -> str:
-    """Remove emoji (no colour-emoji font is drawn on cards) and variation selectors."""
+    """Remove emoji (no colour-emoji font is drawn on cards), variation selectors and the
+    invisible format characters (zero-width spaces, bidi marks, word joiners, BOM): they draw
+    nothing, so no font needs them."""
     import emoji
 
     out = emoji.replace_emoji(text, replace="")
-    return re.sub(r"[\ufe00-\ufe0f\u200d\u20e3]", "", out)
+    out = re.sub(r"[\ufe00-\ufe0f\u200d\u20e3]", "", out)
+    return "".join(ch for ch in out if unicodedata.category(ch) != "Cf")
 
 
 def clean_for_font(text: str, font: FontRef, warnings: list[str] | None = None) -> str:
@@ -165,7 +171,8 @@ def clean_for_font(text: str, font: FontRef, warnings: list[str] | None = None) 
     missing = covers(font, text)
     if missing:
         if warnings is not None:
-            warnings.append(f"removed {len(missing)} character(s) the font cannot draw: {''.join(missing[:8])}")
+            shown = ", ".join(f"{ch} U+{ord(ch):04X}" for ch in missing[:8])
+            warnings.append(f"removed {len(missing)} character(s) the font cannot draw: {shown}")
         text = "".join(ch for ch in text if ch not in set(missing))
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
