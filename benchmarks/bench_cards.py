@@ -35,7 +35,7 @@ def main() -> None:
     story = analyze(parse_file(args.story))
     theme = load_theme(args.theme).with_accent(story.meta.brand.color)
     platform = get_platform("xiaohongshu")
-    w, h = platform.get("card_size")
+    w, h = platform.card_size
     specs = C.plan(story)
     text = "".join(s.heading + s.body + "".join(s.items) + s.attribution + s.label for s in specs)
     fonts = C.Fonts(pick_font("serif", story.a.language, text), pick_font("sans", story.a.language, text))
@@ -47,7 +47,7 @@ def main() -> None:
 
     def one_build():
         t0 = time.perf_counter()
-        designer = C.Designer(w, h, theme, fonts, platform, story.a.language, story.meta.brand.name, [])
+        designer = C.Designer(w, h, theme, fonts, C.SafeArea.of(platform), story.a.language, story.meta.brand.name, [])
         layouts = fmt._select([C.replace(s) for s in specs], designer, 9, story.a.is_cjk, [], "xiaohongshu")
         t1 = time.perf_counter()
         images = [C.draw(lay, theme, cover_image) for lay in layouts]

@@ -100,7 +100,7 @@ def main() -> None:
     # the floor: the same finished frames, ffmpeg only, same encoder flags
     import ffmpeg
 
-    from contentkit.formats.cards import Designer, Fonts, draw
+    from contentkit.canvas import Designer, Fonts, SafeArea, draw
     from contentkit.layout import pick_font
     from contentkit.subtitles import Rules, events_for_scene
     from contentkit.themes import load_theme
@@ -113,7 +113,7 @@ def main() -> None:
     font_t = pick_font("serif", "en", STORY)
     font_b = pick_font("sans", "en", STORY)
     fonts = Fonts(font_t, font_b)
-    designer = Designer(1080, 1920, theme, fonts, V._VideoPlatform(V.get_platform("douyin")), "en", "Wine Talk", [])
+    designer = Designer(1080, 1920, theme, fonts, SafeArea.of(V.get_platform("douyin"), bottom=0.40), "en", "Wine Talk", [])
     bases = [draw(designer.layout(sp, ""), theme, None) for sp in V.frame_specs(story, scenes)]
     work = tmp / "floor"
     work.mkdir()

@@ -34,7 +34,7 @@ def lint(path: str, only_platforms: list[str] | None = None) -> dict[str, Any]:
 
     chosen = [get_platform(p) for p in only_platforms] if only_platforms else list(platforms().values())
     for p in chosen:
-        limit = p.get("title_max")
+        limit = p.title_max
         title = str(story.meta.platform_override(p.name).get("title") or story.title)
         if limit and len(title) > limit:
             add("warning", f"{path}: title",

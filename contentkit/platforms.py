@@ -1,25 +1,63 @@
-"""The platform profile table (``data/platforms.toml``), loaded once."""
+"""The platform profile table (``data/platforms.toml``) as typed, validated models.
+
+One row per platform; a key the model does not know, or a value of the wrong type, fails when
+the table is loaded, with the row and key named. Defaults live here, once.
+"""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from contentkit.errors import UsageError, closest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from contentkit.errors import ContentkitError, UsageError, closest
 
 
-@dataclass(frozen=True)
-class Platform:
+class Platform(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     name: str
     label: str
     formats: tuple[str, ...]
-    limits: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    source: str = ""  # where the limits were looked up
+    # text
+    title_max: int | None = None
+    body_max: int | None = None
+    digest_max: int | None = None
+    caption_max: int | None = None
+    hashtags_max: int | None = None
+    post_max_weighted: int | None = None
+    url_weight: int | None = None
+    thread_max: int | None = None
+    preheader_max: int | None = None
+    width: int | None = None  # email body width in pixels
+    # images and video
+    cover: tuple[int, int] | None = None
+    card_size: tuple[int, int] | None = None
+    cards_max: int | None = None
+    cards_limit: int | None = None
+    video_size: tuple[int, int] | None = None
+    fps: int = 30
+    max_duration_s: int | None = None
+    # fractions of the frame kept free of text (platform UI)
+    safe_top: float = Field(0.0, ge=0, lt=0.5)
+    safe_bottom: float = Field(0.0, ge=0, lt=0.5)
+    safe_right: float = Field(0.0, ge=0, lt=0.5)
+    safe_left: float = Field(0.0, ge=0, lt=0.5)
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.limits.get(key, default)
+    @property
+    def limits(self) -> dict[str, Any]:
+        """The limits the table sets for this platform (for listings)."""
+        skip = {"name", "label", "formats"}
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.model_dump().items()
+                if k not in skip and k in self.model_fields_set}
+
+    def signature(self) -> tuple:
+        """What a rendered video depends on: platforms with equal signatures share one render."""
+        return (self.video_size, self.fps, self.safe_top, self.safe_bottom, self.safe_right, self.safe_left)
 
 
 @lru_cache(maxsize=1)
@@ -27,9 +65,13 @@ def platforms() -> dict[str, Platform]:
     data = tomllib.loads(resources.files("contentkit").joinpath("data/platforms.toml").read_text("utf-8"))
     out = {}
     for name, row in data.items():
-        row = dict(row)
-        out[name] = Platform(name=name, label=row.pop("label"), formats=tuple(row.pop("formats")),
-                             limits=row)
+        try:
+            out[name] = Platform(name=name, **row)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = ".".join(str(p) for p in err["loc"])
+            raise ContentkitError(f"platform table: {err['msg']}", path="contentkit/data/platforms.toml",
+                                  key=f"{name}.{key}") from None
     return out
 
 

@@ -44,8 +44,8 @@ def test_sizes_counts_and_kinds(built):
     for folder in built.values():
         m = read_manifest(folder)
         for pname, data in card_sets(folder):
-            w, h = get_platform(pname).get("card_size")
-            limit = get_platform(pname).get("cards_max")
+            w, h = get_platform(pname).card_size
+            limit = get_platform(pname).cards_max
             cards = data["cards"]
             assert 5 <= len(cards) <= limit
             assert cards[0]["kind"] == "cover" and cards[-1]["kind"] == "cta"
@@ -94,7 +94,7 @@ def test_story_cards_keep_text_out_of_platform_ui(built):
         for c in data["cards"]:
             for t in c["texts"]:
                 for box in t["line_boxes"]:
-                    assert box[3] <= H * (1 - plat.get("safe_bottom")) + 2
+                    assert box[3] <= H * (1 - plat.safe_bottom) + 2
 
 
 def test_text_is_really_drawn(built):

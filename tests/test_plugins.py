@@ -101,3 +101,25 @@ def test_broken_plugin_is_a_clear_error(cli, tmp_path, monkeypatch):
     r = cli("build", ZH, "-f", "broken", "-o", tmp_path / "o")
     assert r.exit_code == 1
     assert r.stderr.strip() == "error: format plugin 'broken' failed to load: needs libfoo"
+
+
+def test_formats_never_import_each_other():
+    """Formats are clients of the core (canvas, layout, editorial...), never of another format."""
+    import ast
+
+    from .conftest import ROOT
+
+    formats_dir = ROOT / "contentkit" / "formats"
+    names = {p.stem for p in formats_dir.glob("*.py") if p.stem != "__init__"}
+    for path in formats_dir.glob("*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            mods = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                mods = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            for m in mods:
+                parts = m.split(".")
+                if parts[:2] == ["contentkit", "formats"] and len(parts) > 2 and parts[2] in names:
+                    assert parts[2] == path.stem, f"{path.name} imports the {parts[2]} format ({m})"

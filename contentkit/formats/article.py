@@ -79,8 +79,8 @@ class ArticleFormat:
         a = story.a
         over = story.meta.platform_override("longform")
         title = str(over.get("title") or story.title)
-        title = _limit(title, p.get("title_max"), len, "title", warnings)
-        digest = _digest(story, p.get("digest_max"))
+        title = _limit(title, p.title_max, len, "title", warnings)
+        digest = _digest(story, p.digest_max)
         reading = _reading(story)
         tags = _hashtag_line(over.get("hashtags") or a.hashtags, 8)
         cta = str(over.get("cta") or story.meta.cta)
@@ -124,14 +124,14 @@ class ArticleFormat:
         a = story.a
         over = story.meta.platform_override("xiaohongshu")
         title = str(over.get("title") or story.title)
-        title = _limit(title, p.get("title_max"), len, "title", warnings)
+        title = _limit(title, p.title_max, len, "title", warnings)
         bullets = EMOJI_BULLETS if o.emoji else NUM_BULLETS
-        tags = list(over.get("hashtags") or a.hashtags)[: p.get("hashtags_max", 10)]
+        tags = list(over.get("hashtags") or a.hashtags)[: p.hashtags_max or 10]
         tag_line = " ".join(f"#{t.lstrip('#')}" for t in tags)
         cta = str(over.get("cta") or story.meta.cta)
 
         intro = a.hook
-        limit = p.get("body_max", 1000)
+        limit = p.body_max or 1000
         closing = [("👉 " if o.emoji else "") + cta] if cta else []
         n_sections = sum(1 for sec in story.sections if sec.heading) or 1
         fixed = visible_len(intro) + sum(visible_len(c) for c in closing) + visible_len(tag_line)
@@ -188,10 +188,10 @@ class ArticleFormat:
         p = get_platform("x")
         warnings: list[str] = []
         a = story.a
-        limit = int(p.get("post_max_weighted", 280))
-        max_posts = int(p.get("thread_max", 25))
+        limit = p.post_max_weighted or 280
+        max_posts = p.thread_max or 25
         over = story.meta.platform_override("x")
-        tags = list(over.get("hashtags") or a.hashtags)[: p.get("hashtags_max", 2)]
+        tags = list(over.get("hashtags") or a.hashtags)[: p.hashtags_max or 2]
         cta = str(over.get("cta") or story.meta.cta)
         cjk = a.is_cjk
         # numbering " 12/12" is reserved in every post
@@ -286,8 +286,8 @@ class ArticleFormat:
         warnings: list[str] = []
         a = story.a
         over = story.meta.platform_override("newsletter")
-        title = _limit(str(over.get("title") or story.title), p.get("title_max"), len, "title", warnings)
-        preheader = shorten(story.meta.subtitle or a.hook, int(p.get("preheader_max", 90)))
+        title = _limit(str(over.get("title") or story.title), p.title_max, len, "title", warnings)
+        preheader = shorten(story.meta.subtitle or a.hook, p.preheader_max or 90)
         cta = str(over.get("cta") or story.meta.cta)
         product = story.meta.product
         cta_url = product.url if product and product.url else ""
@@ -339,7 +339,7 @@ class ArticleFormat:
         page = env().get_template("newsletter.html.j2").render(
             lang=a.language, title=title, subtitle=story.meta.subtitle, preheader=preheader,
             sections=sections, cta=cta, cta_url=cta_url, brand=brand, accent=accent, footer=footer,
-            width=int(p.get("width", 600)))
+            width=p.width or 600)
 
         text = [title, "=" * min(72, display_width(title)), ""]
         if story.meta.subtitle:

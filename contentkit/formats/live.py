@@ -23,7 +23,7 @@ from contentkit.errors import ContentkitError
 from contentkit.messages import msg
 from contentkit.output import Artifact, Output
 from contentkit.plugins import FormatOptions
-from contentkit.story import ListBlock, Quote, Story
+from contentkit.story import Quote, Story
 
 SCHEMA = "contentkit.live/1"
 UNIT = 15  # seconds: segment lengths are multiples of this, so the clock reads cleanly
@@ -68,62 +68,6 @@ def phrases(story: Story) -> dict:
     from contentkit.messages import for_story
 
     return {k[5:]: v for k, v in for_story(story).items() if k.startswith("live.")}
-
-
-def _clock(cls, v: str) -> str:
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
-        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-            raise ValueError("must be a clock time like 20:00")
-        return f"{int(m.group(1)):02d}:{m.group(2)}"
-
-
-@dataclass
-class Segment:
-    kind: str  # opening, warmup, content, product, interaction, qa, closing
-    title: str
-    points: list[str] = field(default_factory=list)
-    story: str = ""
-    transition: str = ""
-    prompts: list[str] = field(default_factory=list)
-    qa: list[dict] = field(default_factory=list)
-    section: int = -1
-    source: str = ""  # what in the story it comes from
-    weight: float = 1.0
-    seconds: int = 0
-    start_s: int = 0
-
-
-T = {
-    "zh": {
-        "opening": "开场：钩子与自我介绍", "warmup": "暖场互动", "qa": "问答时间", "closing": "收尾与行动号召",
-        "product": "产品时刻", "interaction": "互动", "hello": "大家好，我是{author}{persona}。",
-        "today": "今天这场直播，我们聊「{title}」。", "stay": "先点个关注，别走开，后面还有干货。",
-        "type1": "觉得有收获的，在评论区扣 1！", "where": "你们从哪里来？在评论区打出你的城市。",
-        "poll": "接下来想先听哪个？A「{a}」还是 B「{b}」？在评论区扣 A 或 B。", "giveaway": "福利时间：现在点赞过万，抽三位朋友送出福利！",
-        "next": "接下来，我们聊聊「{next}」。", "last": "讲到这里，我们来回答大家的问题。",
-        "recap": "刚进直播间的朋友：我们在聊「{title}」，已经讲了{covered}；马上进入「{current}」。",
-        "offer": "再说一次今天的福利：{offer}", "product_line": "今天给大家准备的是「{name}」。",
-        "price": "直播间价格：{price}。", "offer_line": "{offer}。", "link": "链接在购物车第一个。",
-        "qa_q": ("关于「{h}」，能再多讲讲吗？", "「{h}」里最值得记住的是什么？", "「{h}」和我们今天喝到的酒有什么关系？"), "ask": "大家有什么问题，打在评论区，我挑几个来回答。",
-        "thanks": "谢谢大家的陪伴！", "example": "举个例子：",
-        "know": "你对「{title}」了解多少？知道一点的扣 1，第一次听说的扣 2。",
-    },
-    "en": {
-        "opening": "Opening: hook and introduction", "warmup": "Warm-up", "qa": "Q&A", "closing": "Close and call to action",
-        "product": "Product moment", "interaction": "Interaction", "hello": "Hi everyone, I'm {author}{persona}.",
-        "today": "Today we're talking about \"{title}\".", "stay": "Hit follow and stay with me; the best part is coming.",
-        "type1": "If you learned something, type 1 in the chat!", "where": "Where are you watching from? Drop your city in the chat.",
-        "poll": "What should we do next: A \"{a}\" or B \"{b}\"? Type A or B.", "giveaway": "Giveaway time: like the stream and three of you win a prize!",
-        "next": "Next up: {next}.", "last": "That's the story. Now your questions.",
-        "recap": "Just joined? We're talking about \"{title}\"; we've covered {covered}, and now: {current}.",
-        "offer": "One more time, today's offer: {offer}", "product_line": "Today I brought \"{name}\" for you.",
-        "price": "Live price: {price}.", "offer_line": "{offer}.", "link": "The link is the first item in the cart.",
-        "qa_q": ("Can you say more about \"{h}\"?", "What is the one thing to remember from \"{h}\"?",
-                 "How does \"{h}\" show up in the wine we drink today?"), "ask": "Drop your questions in the chat and I'll pick a few.",
-        "thanks": "Thank you for spending this time with me!", "example": "For example: ",
-        "know": "How much do you know about \"{title}\"? Type 1 if a little, 2 if it's all new.",
-    },
-}
 
 
 def _clock(start: str, seconds: int) -> str:
@@ -479,7 +423,7 @@ class LiveFormat:
     def _cue_cards(self, story: Story, data: dict, o: LiveOptions, out: Output, warnings: list[str]):
         import io
 
-        from contentkit.formats.cards import Designer, Fonts, Spec, draw, png_bytes
+        from contentkit.canvas import Designer, Fonts, SafeArea, Spec, draw, png_bytes
         from contentkit.layout import clean_for_font, pick_font
         from contentkit.themes import load_theme
 
@@ -490,12 +434,8 @@ class LiveFormat:
         text = json.dumps(data, ensure_ascii=False)
         fonts = Fonts(pick_font("sans", lang, text, None, warnings), pick_font("sans", lang, text, None, warnings))
 
-        class _Print:
-            def get(self, key, default=None):
-                return default
-
         W, H = 1240, 1754  # A5-ish portrait at 150 dpi
-        designer = Designer(W, H, theme, fonts, _Print(), lang, clean_for_font(story.meta.brand.name, fonts.body),
+        designer = Designer(W, H, theme, fonts, SafeArea(), lang, clean_for_font(story.meta.brand.name, fonts.body),
                             warnings)
         arts = []
         images = []

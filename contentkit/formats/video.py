@@ -159,7 +159,7 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
     for si, sec in enumerate(story.sections):
         for b in sec.blocks:
             if b.kind == "image" and b.local_path is not None and si not in images:
-                from contentkit.formats.cards import usable_image
+                from contentkit.canvas import usable_image
 
                 if usable_image(b.local_path):
                     images[si] = b.local_path
@@ -394,20 +394,8 @@ def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, warnings
 
 
 # ------------------------------------------------------------------------------ frames
-class _VideoPlatform:
-    """The frame layout's safe areas: text stays above the subtitle band and out of the UI."""
-
-    def __init__(self, base) -> None:
-        self.base = base
-
-    def get(self, key, default=None):
-        if key == "safe_bottom":
-            return 0.40  # the card text ends at 60 % height; subtitles live in 62-80 %
-        return self.base.get(key, default)
-
-
 def frame_specs(story: Story, scenes: list[Scene]):
-    from contentkit.formats.cards import Spec
+    from contentkit.canvas import Spec
 
     meta = story.meta
     out = []
@@ -444,7 +432,7 @@ def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, 
                     spacing=1.25, align="center")
         warnings.append(f"subtitle '{text[:20]}' drawn small to fit")
     # anchor to the bottom of the band, as a bottom-aligned subtitle style does
-    from contentkit.formats.cards import _shift
+    from contentkit.canvas import shift_block as _shift
 
     block = _shift(block, box[3] - 18 - max(b[3] for b in block.boxes))
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
@@ -513,7 +501,7 @@ class VideoFormat:
     options_model = VideoOptions
 
     def render(self, story: Story, options: VideoOptions, out: Output) -> list[Artifact]:
-        from contentkit.formats.cards import Designer, Fonts, draw, has_photo, png_bytes
+        from contentkit.canvas import Designer, Fonts, SafeArea, draw, has_photo, png_bytes
         from contentkit.layout import clean_for_font, pick_font
         from contentkit.subtitles import Rules, events_for_scene, to_ssa, write_all
         from contentkit.themes import load_theme
@@ -521,8 +509,8 @@ class VideoFormat:
         warnings: list[str] = []
         pname = (options.platforms or ("douyin",))[0]
         platform = get_platform(pname)
-        W, H = platform.get("video_size", [1080, 1920])
-        fps = int(platform.get("fps", 30))
+        W, H = platform.video_size or (1080, 1920)
+        fps = platform.fps
         cjk = story.a.is_cjk
         lang = story.a.language
 
@@ -613,7 +601,8 @@ class VideoFormat:
                                   platform=pname, duration_s=data["duration_s"]))
 
             # scene frames from the cards' layout engine
-            designer = Designer(W, H, theme, fonts, _VideoPlatform(platform), lang,
+            # the card text ends at 60 % height; subtitles live in 62-80 %
+            designer = Designer(W, H, theme, fonts, SafeArea.of(platform, bottom=0.40), lang,
                                 clean_for_font(story.meta.brand.name or story.meta.author, fonts.body), warnings)
             cover_image = next((sc.image for sc in scenes if sc.image is not None), None)
             bases = []
