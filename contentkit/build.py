@@ -95,7 +95,13 @@ def plan(req: BuildRequest):
     jobs = []
     table = platforms()
     for plugin in chosen:
-        supported = [p.name for p in table.values() if plugin.name in p.formats]
+        listed = [p for p in table.values() if plugin.name in p.formats]
+        renders = getattr(plugin, "renders", None)
+        supported = [p.name for p in listed if renders is None or renders(p)]
+        for p in listed:
+            if p.name not in supported and p.name in req.platforms:
+                raise UsageError(f"format '{plugin.name}' has no renderer for platform '{p.name}' "
+                                 f"(listed in the platform table); it renders {', '.join(supported)}")
         values = dict(req.options.get(plugin.name, {}))
         if req.platforms and supported:
             wanted = [p for p in req.platforms if p in supported]

@@ -194,7 +194,7 @@ def platforms(json_out: JsonOpt = False) -> None:
             t.add_column(col)
         for p in table().values():
             limits = ", ".join(f"{k}={'x'.join(map(str, v)) if isinstance(v, list) else v}"
-                               for k, v in p.limits.items())
+                               for k, v in p.limits.items() if k != "source")  # --json has it
             t.add_row(p.name, p.label, ", ".join(p.formats), limits)
         Console().print(t)
 

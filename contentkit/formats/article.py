@@ -59,8 +59,15 @@ class ArticleFormat:
     description = "Platform article text: long-form (MD+HTML), Xiaohongshu note, X thread, newsletter"
     options_model = ArticleOptions
 
+    # the platforms this format has a renderer for; plan() refuses any other up front
+    RENDERERS = {"longform": "_longform", "xiaohongshu": "_xiaohongshu", "x": "_x", "newsletter": "_newsletter"}
+    default_platforms = tuple(RENDERERS)
+
+    def renders(self, platform) -> bool:
+        return platform.name in self.RENDERERS
+
     def render(self, story: Story, options: ArticleOptions, out: Output) -> list[Artifact]:
-        wanted = options.platforms or ("longform", "xiaohongshu", "x", "newsletter")
+        wanted = options.platforms or self.default_platforms
         arts: list[Artifact] = []
         images_copied = False
         for platform in wanted:
@@ -69,7 +76,7 @@ class ArticleFormat:
                     arts.append(out.write(f"article/images/{image_name(img)}", img.local_path.read_bytes(),
                                           format=self.name, platform=platform))
                 images_copied = True
-            arts.extend(getattr(self, "_" + platform.replace("-", "_"))(story, options, out))
+            arts.extend(getattr(self, self.RENDERERS[platform])(story, options, out))
         return arts
 
     # ------------------------------------------------------------------ long-form

@@ -119,6 +119,12 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
 
 
 class CardsFormat:
+    default_platforms = CARD_PLATFORMS
+
+    def renders(self, platform) -> bool:
+        """Any platform the table gives a card size can be rendered."""
+        return platform.card_size is not None
+
     name = "cards"
     description = "Image-card carousel (PNG) per platform size: cover, key points, quotes, image, CTA"
     options_model = CardsOptions
@@ -156,7 +162,7 @@ class CardsFormat:
         brand = clean_for_font(story.meta.brand.name or story.meta.author, fonts.body)
 
         arts: list[Artifact] = []
-        for pname in options.platforms or CARD_PLATFORMS:
+        for pname in options.platforms or self.default_platforms:
             platform = get_platform(pname)
             w, h = platform.card_size
             limit = options.max_cards or (platform.cards_max or 9)

@@ -24,6 +24,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from contentkit.canvas import SafeArea
 from contentkit.errors import EXIT_OUTPUT, ContentkitError
 from contentkit.messages import msg
 from contentkit.output import Artifact, Output
@@ -70,6 +71,8 @@ class Scene:
 
 
 # ------------------------------------------------------------------------------ script
+SUBTITLE_BAND = 0.175  # of the frame height: two lines of subtitles with their plate
+DEFAULT_SAFE = SafeArea(top=0.08, bottom=0.20, right=0.15)
 HOOK_MAX_S = 10.0  # seconds: the first 3 s decide retention; a hook never runs past 10
 
 
@@ -416,14 +419,15 @@ def frame_specs(story: Story, scenes: list[Scene]):
     return out
 
 
-def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, warnings: list[str]):
+def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, warnings: list[str],
+                     safe: SafeArea = DEFAULT_SAFE):
     """A transparent RGBA layer with one subtitle event drawn in the subtitle band."""
     from PIL import Image, ImageDraw
 
     from contentkit.layout import fit, get_font
 
     W, H = size
-    box = subtitle_box(size)
+    box = subtitle_box(size, safe)
     text = "\n".join(event_lines)
     block = fit(text, font, box, max_size=round(58 * W / 1080), min_size=round(36 * W / 1080),
                 spacing=1.32, max_lines=len(event_lines), align="center", bold=0.0)
@@ -450,10 +454,19 @@ def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, 
     return layer, block, (x0, y0, x1, y1)
 
 
-def subtitle_box(size: tuple[int, int]) -> tuple[int, int, int, int]:
+def subtitle_box(size: tuple[int, int], safe: SafeArea = DEFAULT_SAFE) -> tuple[int, int, int, int]:
+    """The subtitle band: right above the platform's bottom UI, clear of its right-hand UI."""
     W, H = size
     m = round(84 * W / 1080)
-    return (m, round(H * 0.62), W - round(W * 0.15), round(H * 0.795))
+    left = max(m, round(W * safe.left))
+    return (left, round(H * (1 - safe.bottom - SUBTITLE_BAND - 0.005)), W - max(m, round(W * safe.right)),
+            round(H * (1 - safe.bottom - 0.005)))
+
+
+def frame_safe(safe: SafeArea, size: tuple[int, int]) -> SafeArea:
+    """The safe area for the frame's own text: everything above the subtitle band."""
+    top = subtitle_box(size, safe)[1] / size[1]
+    return SafeArea(top=safe.top, bottom=1 - top + 0.02, right=safe.right, left=safe.left)
 
 
 # ------------------------------------------------------------------------------ ffmpeg
@@ -500,17 +513,52 @@ class VideoFormat:
     description = "Short-video script (MD+JSON), subtitles (SRT/VTT/ASS) and a 1080x1920 H.264 MP4"
     options_model = VideoOptions
 
+    default_platforms = ("douyin",)
+
+    def renders(self, platform) -> bool:
+        """Any platform the table gives a video size can be rendered."""
+        return platform.video_size is not None
+
     def render(self, story: Story, options: VideoOptions, out: Output) -> list[Artifact]:
-        from contentkit.canvas import Designer, Fonts, SafeArea, draw, has_photo, png_bytes
+        """One video per platform; platforms whose frame and UI-safe areas match share one
+        render (the files are written again, not rendered again)."""
+        warnings: list[str] = []
+        names = list(options.platforms or self.default_platforms)
+        arts: list[Artifact] = []
+        rendered: dict[tuple, tuple[str, list[Artifact]]] = {}
+        for pname in names:
+            platform = get_platform(pname)
+            prefix = "video/" if len(names) == 1 else f"video/{pname}/"
+            if platform.max_duration_s is not None and platform.max_duration_s < options.duration:
+                raise ContentkitError(f"{pname} takes videos up to {platform.max_duration_s} s; "
+                                      f"video.duration is {options.duration}", key="video.duration")
+            key = platform.signature()
+            if key in rendered:
+                first_prefix, first_arts = rendered[key]
+                for a in first_arts:
+                    data = out.staged_path(a.path).read_bytes()
+                    meta = {k: getattr(a, k) for k in ("width", "height", "duration_s") if getattr(a, k) is not None}
+                    arts.append(out.write(prefix + a.path[len(first_prefix):], data, format=self.name,
+                                          platform=pname, **meta))
+                continue
+            made = self._render_platform(story, options, out, platform, prefix, warnings)
+            rendered[key] = (prefix, made)
+            arts.extend(made)
+        for w_ in dict.fromkeys(warnings):
+            out.warn(f"video: {w_}")
+        return arts
+
+    def _render_platform(self, story: Story, options: VideoOptions, out: Output, platform, prefix: str,
+                         warnings: list[str]) -> list[Artifact]:
+        from contentkit.canvas import Designer, Fonts, draw, has_photo, png_bytes
         from contentkit.layout import clean_for_font, pick_font
         from contentkit.subtitles import Rules, events_for_scene, to_ssa, write_all
         from contentkit.themes import load_theme
 
-        warnings: list[str] = []
-        pname = (options.platforms or ("douyin",))[0]
-        platform = get_platform(pname)
+        pname = platform.name
         W, H = platform.video_size or (1080, 1920)
         fps = platform.fps
+        safe = SafeArea.of(platform)
         cjk = story.a.is_cjk
         lang = story.a.language
 
@@ -581,7 +629,7 @@ class VideoFormat:
             for sc in scenes:
                 events.extend(events_for_scene(sc.voiceover, sc.start_f, sc.start_f + sc.frames, fps, rules))
             total = sum(s.frames for s in scenes)
-            sb = subtitle_box((W, H))
+            sb = subtitle_box((W, H), safe)
             from contentkit.layout import font_family
 
             ssa = to_ssa(events, fps, font=font_family(fonts.body), size=round(52 * W / 1080),
@@ -589,20 +637,20 @@ class VideoFormat:
                          margin_l=sb[0], margin_r=W - sb[2], width=W, height=H)
             texts = write_all(ssa, warnings)
             for ext, content in texts.items():
-                arts.append(out.write(f"video/subtitles.{ext}", content, format=self.name, platform=pname,
+                arts.append(out.write(f"{prefix}subtitles.{ext}", content, format=self.name, platform=pname,
                                       duration_s=round(total / fps, 3)))
 
             audio_info = {"voiceover": "recorded" if options.voiceover else ("tts" if audio_path else "none"),
                           "music": bool(options.music)}
             data = script_json(story, scenes, dropped, fps, options.duration, (W, H), audio_info)
-            arts.append(out.write_json("video/script.json", data, format=self.name, platform=pname,
+            arts.append(out.write_json(prefix + "script.json", data, format=self.name, platform=pname,
                                        duration_s=data["duration_s"]))
-            arts.append(out.write("video/script.md", script_markdown(data, story.a.messages_locale), format=self.name,
+            arts.append(out.write(prefix + "script.md", script_markdown(data, story.a.messages_locale), format=self.name,
                                   platform=pname, duration_s=data["duration_s"]))
 
             # scene frames from the cards' layout engine
-            # the card text ends at 60 % height; subtitles live in 62-80 %
-            designer = Designer(W, H, theme, fonts, SafeArea.of(platform, bottom=0.40), lang,
+            # the frame's own text stays above the subtitle band
+            designer = Designer(W, H, theme, fonts, frame_safe(safe, (W, H)), lang,
                                 clean_for_font(story.meta.brand.name or story.meta.author, fonts.body), warnings)
             cover_image = next((sc.image for sc in scenes if sc.image is not None), None)
             bases = []
@@ -624,27 +672,25 @@ class VideoFormat:
             first = next((e for e in events if e.start_f < scenes[0].frames), None)
             poster = bases[0].copy()
             if first is not None:
-                layer, _, _ = subtitle_overlay(first.lines, (W, H), fonts.body, warnings)
+                layer, _, _ = subtitle_overlay(first.lines, (W, H), fonts.body, warnings, safe)
                 poster.paste(layer, (0, 0), layer)
-            arts.append(out.write("video/poster.png", png_bytes(poster, has_photo(layouts[0], theme, cover_image)),
+            arts.append(out.write(prefix + "poster.png", png_bytes(poster, has_photo(layouts[0], theme, cover_image)),
                                   format=self.name, platform=pname, width=W, height=H))
             board = storyboard(bases, scenes, fps, fonts.body, cjk)
-            arts.append(out.write("video/storyboard.png", png_bytes(board, True), format=self.name,
+            arts.append(out.write(prefix + "storyboard.png", png_bytes(board, True), format=self.name,
                                   platform=pname, width=board.width, height=board.height))
             layout_rec = {"width": W, "height": H, "subtitle_box": list(sb), "scenes": [
                 {"index": sc.index, "texts": [{"role": p.role, "line_boxes": [list(b) for b in p.block.boxes]}
                                               for p in lay.texts], "image_box": lay.image_box}
                 for sc, lay in zip(scenes, layouts)]}
-            arts.append(out.write_json("video/frames.json", layout_rec, format=self.name, platform=pname))
+            arts.append(out.write_json(prefix + "frames.json", layout_rec, format=self.name, platform=pname))
 
             if options.render:
-                mp4 = out.staged_path("video/video.mp4")
+                mp4 = out.staged_path(prefix + "video.mp4")
                 self._encode(scenes, events, bases, (W, H), fps, options, fonts, work, mp4, audio_path,
-                             texts["ass"], warnings, cjk)
-                arts.append(out.register("video/video.mp4", format=self.name, platform=pname, width=W, height=H,
+                             texts["ass"], warnings, cjk, safe)
+                arts.append(out.register(prefix + "video.mp4", format=self.name, platform=pname, width=W, height=H,
                                          duration_s=round(total / fps, 3)))
-        for w_ in dict.fromkeys(warnings):
-            out.warn(f"video: {w_}")
         return arts
 
     @staticmethod
@@ -674,7 +720,7 @@ class VideoFormat:
         return cuts, scene_at, event_at
 
     def make_stills(self, scenes, events, bases, size, fps, burn: bool, font, work: Path,
-                    warnings: list[str]) -> Path:
+                    warnings: list[str], safe: SafeArea = DEFAULT_SAFE) -> Path:
         """The finished frames: one still per (scene, subtitle) interval, and an ffconcat list."""
         cuts, scene_at, event_at = self._timeline(scenes, events, burn)
         overlays: dict[tuple, object] = {}
@@ -688,7 +734,7 @@ class VideoFormat:
                 img = bases[si]
                 if e is not None:
                     if e.lines not in overlays:
-                        overlays[e.lines] = subtitle_overlay(e.lines, size, font, warnings)[0]
+                        overlays[e.lines] = subtitle_overlay(e.lines, size, font, warnings, safe)[0]
                     img = img.copy()
                     img.paste(overlays[e.lines], (0, 0), overlays[e.lines])
                 p = work / f"still-{len(cache):03d}.bmp"  # uncompressed: fastest to write and read
@@ -700,7 +746,8 @@ class VideoFormat:
         return lst
 
     def _encode(self, scenes, events, bases, size, fps, o: VideoOptions, fonts, work: Path, mp4: Path,
-                audio_path: Path | None, ass_text: str, warnings, cjk: bool) -> None:
+                audio_path: Path | None, ass_text: str, warnings, cjk: bool,
+                safe: SafeArea = DEFAULT_SAFE) -> None:
         import ffmpeg
 
         W, H = size
@@ -711,11 +758,11 @@ class VideoFormat:
 
         def overlay_for(e):
             if e.lines not in overlays:
-                overlays[e.lines] = subtitle_overlay(e.lines, size, fonts.body, warnings)[0]
+                overlays[e.lines] = subtitle_overlay(e.lines, size, fonts.body, warnings, safe)[0]
             return overlays[e.lines]
 
         if not o.motion:
-            lst = self.make_stills(scenes, events, bases, size, fps, burn, fonts.body, work, warnings)
+            lst = self.make_stills(scenes, events, bases, size, fps, burn, fonts.body, work, warnings, safe)
             video = ffmpeg.input(str(lst), f="concat", safe=0).video.filter("format", "yuv420p").filter("fps", fps)
         else:
             # slow zoom per scene (no subtitles), then the subtitle layer on top
