@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from contentkit import __version__
+from contentkit.errors import ExitStatus
 
 app = typer.Typer(
     name="contentkit",
@@ -38,7 +39,7 @@ def _guard(fn):
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         _err("interrupted")
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitStatus.INTERRUPTED) from None
     except typer.Exit:
         raise
     except Exception as exc:  # an unexpected failure: still one line unless debugging
@@ -47,7 +48,7 @@ def _guard(fn):
         first = str(exc).splitlines()[0] if str(exc) else ""
         _err(f"error: internal error: {type(exc).__name__}: {first} "
              "(set CONTENTKIT_DEBUG=1 for a traceback)")
-        raise typer.Exit(70) from None
+        raise typer.Exit(ExitStatus.INTERNAL) from None
 
 
 def _version(value: bool) -> None:
@@ -306,7 +307,7 @@ def main() -> None:
         rv = app(standalone_mode=False)  # returns a command's exit code instead of exiting
     except typer.Abort:
         _err("interrupted")
-        sys.exit(130)
+        sys.exit(ExitStatus.INTERRUPTED)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:  # usage errors: one line, like every other error

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-# Exit codes are part of the CLI contract (documented in the README).
-EXIT_OK = 0
-EXIT_INPUT = 1  # bad story, recipe, option value or media input
-EXIT_USAGE = 2  # bad command line: unknown format, option or platform
-EXIT_STRICT = 3  # --strict and the build produced warnings / check found problems
-EXIT_OUTPUT = 4  # output folder not writable, encoder failure
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Exit codes: part of the CLI contract (documented in the README, checked by a test)."""
+
+    OK = 0
+    INPUT = 1  # bad story, recipe, option value or media input
+    USAGE = 2  # bad command line: unknown format, option or platform
+    STRICT = 3  # --strict and the build produced warnings / check found problems
+    OUTPUT = 4  # output folder not writable, locked, holds a symlink; encoder failure
+    INTERNAL = 70  # a bug: set CONTENTKIT_DEBUG=1 for a traceback
+    INTERRUPTED = 130  # Ctrl-C or SIGTERM
+
+
+EXIT_OK = ExitStatus.OK
+EXIT_INPUT = ExitStatus.INPUT
+EXIT_USAGE = ExitStatus.USAGE
+EXIT_STRICT = ExitStatus.STRICT
+EXIT_OUTPUT = ExitStatus.OUTPUT
 
 
 class ContentkitError(Exception):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import importlib
 import json
 import sys
@@ -84,8 +86,27 @@ def test_register_api_and_validation(tmp_path, cli):
         out = tmp_path / "o"
         assert cli("build", ZH, "-f", "tiny", "-o", out, "-q").exit_code == 0
         assert (out / "tiny.txt").read_text() == "zh-Hans"
+        r = cli("build", ZH, "-f", "tiny", "-o", out, "-O", "tiny.colour=red")
+        assert r.exit_code == 2 and "unknown option 'tiny.colour'" in r.stderr
     finally:
         plugins.unregister("tiny")
+
+    class NoRender:
+        name, description, options_model = "norender", "x", plugins.FormatOptions
+
+    class BadOptions:
+        name, description, options_model = "badopts", "x", dict
+
+        def render(self, story, options, out):
+            return []
+
+    from contentkit.errors import ContentkitError
+
+    with pytest.raises(ContentkitError, match="has no 'render'"):
+        plugins.register(NoRender())
+    with pytest.raises(ContentkitError, match="options_model must be a pydantic model"):
+        plugins.register(BadOptions())
+    assert "norender" not in plugins.available() and "badopts" not in plugins.available()
 
 
 def test_broken_plugin_is_a_clear_error(cli, tmp_path, monkeypatch):

@@ -238,9 +238,15 @@ def test_frames_show_subtitles_in_their_band_only(zh_video):
             band = img.crop((sx0, sy0, sx1, sy1))
             lo, hi = band.getextrema()
             assert hi - lo > 150  # white subtitle text on its dark plate
-            ui = img.crop((0, int(H * 0.82), W, H))
-            lo2, hi2 = ui.getextrema()
-            assert hi2 - lo2 < 90 or True  # decorative shapes allowed; text is checked by boxes above
+            # the platform UI zone holds no text: its edge density stays far below a subtitle band's
+            # (decorative shapes have few, smooth edges; a line of text has many)
+            from PIL import ImageFilter
+
+            def edges(im):
+                e = im.filter(ImageFilter.FIND_EDGES)
+                return sum(1 for p in e.getdata() if p > 60) / (e.width * e.height)
+
+            assert edges(img.crop((0, int(H * 0.82), W, H))) < 0.02
 
 
 @pytest.mark.slow

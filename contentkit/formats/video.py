@@ -323,31 +323,24 @@ def script_markdown(data: dict, locale: str) -> str:
 
 # ------------------------------------------------------------------------------ audio
 def probe_audio(path_str: str, what: str) -> float:
-    """Duration in seconds of an audio file; clear errors for missing or non-audio files."""
+    """Duration in seconds of an audio file, read by the ffmpeg binary itself (it has no
+    ffprobe): the time of the last packet of its first audio stream. Clear errors for missing,
+    non-audio and empty files."""
+    import re
+
     p = Path(path_str).expanduser()
     if not p.is_file():
         raise ContentkitError(f"{what} file not found", path=path_str, key=f"video.{what}")
-    import av
-
-    try:
-        with av.open(str(p)) as c:
-            streams = [s for s in c.streams if s.type == "audio"]
-            if not streams:
-                raise ContentkitError(f"{what} file has no audio stream", path=path_str, key=f"video.{what}")
-            if c.duration:
-                dur = c.duration / 1_000_000
-            else:
-                st = streams[0]
-                dur = float(st.duration * st.time_base) if st.duration else 0.0
-            if dur <= 0:  # decode to count
-                dur = 0.0
-                for frame in c.decode(streams[0]):
-                    dur = float(frame.pts * frame.time_base) + frame.samples / frame.sample_rate
-    except ContentkitError:
-        raise
-    except Exception as exc:  # av.error.InvalidDataError and friends
-        raise ContentkitError(f"{what} file is not audio ({type(exc).__name__})", path=path_str,
-                              key=f"video.{what}") from None
+    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(p.resolve()), "-map", "0:a:0",
+                        "-c", "copy", "-f", "null", "-"], capture_output=True, text=True)
+    if r.returncode != 0:
+        why = "has no audio stream" if "matches no streams" in r.stderr else "is not audio"
+        raise ContentkitError(f"{what} file {why}", path=path_str, key=f"video.{what}")
+    times = re.findall(r"time=(\d+):(\d{2}):(\d{2}(?:\.\d+)?)", r.stderr)
+    dur = 0.0
+    if times:
+        h, m, sec = times[-1]
+        dur = int(h) * 3600 + int(m) * 60 + float(sec)
     if dur < 0.2:
         raise ContentkitError(f"{what} file is empty ({dur:.2f} s)", path=path_str, key=f"video.{what}")
     return dur
