@@ -77,3 +77,34 @@ def test_a_listed_platform_without_a_renderer_is_a_usage_error(cli, tmp_path, mo
     # a default build skips it instead of crashing
     r = cli("build", EN, "-o", tmp_path / "o2", "-f", "article", "-q")
     assert r.exit_code == 0
+
+
+def test_wechat_article_pastes_into_the_editor(cli, tmp_path, story_file):
+    path = story_file("---\ntitle: 手冲咖啡\ncta: 关注我\n---\n\n## 器具\n\n先看[这篇评测](https://example.com/a)，"
+                      "再读[官方说明](https://example.com/b)，**水温很重要**。\n\n> 慢一点。\n\n- 滤杯\n- 手冲壶\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-o", out, "-f", "article", "-p", "wechat", "-q")
+    assert r.exit_code == 0, r.output
+    page = (out / "article/wechat.html").read_text("utf-8")
+    import re
+
+    assert "<style" not in page and "href=" not in page  # the editor drops both
+    for tag in ("h2", "p", "strong", "blockquote", "li"):
+        for m in re.finditer(rf"<{tag}\b([^>]*)>", page):
+            assert "style=" in m.group(1), (tag, m.group(0))
+    assert "这篇评测<sup" in page and "[1] 这篇评测: https://example.com/a" in page
+    assert "[2] 官方说明: https://example.com/b" in page
+
+
+@pytest.mark.parametrize("platform, fold", [("weibo", 140), ("toutiao", 50)])
+def test_micro_posts_keep_their_limits_and_topic_style(cli, tmp_path, platform, fold):
+    from contentkit.text import visible_len
+
+    out = tmp_path / "o"
+    r = cli("build", ZH, "-o", out, "-f", "article", "-p", platform, "-q")
+    assert r.exit_code == 0, r.output
+    text = (out / f"article/{platform}.txt").read_text("utf-8")
+    assert visible_len(text) <= 2000
+    assert visible_len(text.split("\n\n")[0]) <= fold
+    tags = text.strip().split("\n")[-1].split()
+    assert tags and all(t.startswith("#") and t.endswith("#") for t in tags)

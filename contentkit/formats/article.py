@@ -60,7 +60,8 @@ class ArticleFormat:
     options_model = ArticleOptions
 
     # the platforms this format has a renderer for; plan() refuses any other up front
-    RENDERERS = {"longform": "_longform", "xiaohongshu": "_xiaohongshu", "x": "_x", "newsletter": "_newsletter"}
+    RENDERERS = {"longform": "_longform", "wechat": "_wechat", "xiaohongshu": "_xiaohongshu", "x": "_x",
+                 "newsletter": "_newsletter", "weibo": "_micro", "toutiao": "_micro"}
     default_platforms = tuple(RENDERERS)
 
     def renders(self, platform) -> bool:
@@ -71,12 +72,14 @@ class ArticleFormat:
         arts: list[Artifact] = []
         images_copied = False
         for platform in wanted:
-            if platform in ("longform", "newsletter") and not images_copied:
+            if platform in ("longform", "newsletter") and not images_copied:  # wechat embeds its own
                 for img in local_images(story):
                     arts.append(out.write(f"article/images/{image_name(img)}", img.local_path.read_bytes(),
                                           format=self.name, platform=platform))
                 images_copied = True
-            arts.extend(getattr(self, self.RENDERERS[platform])(story, options, out))
+            renderer = getattr(self, self.RENDERERS[platform])
+            arts.extend(renderer(story, options, out, platform) if renderer.__name__ == "_micro"
+                        else renderer(story, options, out))
         return arts
 
     # ------------------------------------------------------------------ long-form
@@ -123,6 +126,67 @@ class ArticleFormat:
         arts.append(out.write("article/longform.html", page, format=self.name, platform="longform",
                               warnings=warnings + html_warnings))
         return arts
+
+    # ------------------------------------------------------------------ wechat
+    def _wechat(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
+        """An official-account article to paste into the WeChat editor: every style inline (the
+        editor drops <style>), images embedded, and external links (which WeChat does not
+        allow) turned into numbered references at the end, as doocs/md does."""
+        import css_inline
+
+        from contentkit.messages import msg
+        from contentkit.templating import env
+
+        p = get_platform("wechat")
+        warnings: list[str] = []
+        a = story.a
+        over = story.meta.platform_override("wechat")
+        title = _limit(str(over.get("title") or story.title), p.title_max, len, "title", warnings)
+        refs: list[tuple[int, str, str]] = []
+        sections = []
+        for s in story.sections:
+            body = blocks_html(s.blocks, cjk=a.is_cjk, embed_images=True, warnings=warnings,
+                               locale=a.messages_locale)
+            sections.append({"heading": "" if s.inferred else s.heading, "level": max(2, min(s.level, 3)),
+                             "html": _links_to_refs(body, refs)})
+        byline = " · ".join(x for x in (story.meta.author, _reading(story)) if x)
+        page = env().get_template("wechat.html.j2").render(
+            lang=a.language, title=title, byline=byline, sections=sections, accent=_accent(story),
+            cta=str(over.get("cta") or story.meta.cta), refs=refs,
+            refs_label=msg(a.messages_locale, "references"),
+            tags=_hashtag_line(over.get("hashtags") or a.hashtags, 6))
+        page = css_inline.inline(page, keep_style_tags=False)
+        return [out.write("article/wechat.html", page, format=self.name, platform="wechat", warnings=warnings)]
+
+    # ------------------------------------------------------------------ weibo / toutiao
+    def _micro(self, story: Story, o: ArticleOptions, out: Output, platform: str) -> list[Artifact]:
+        """A micro-post (Weibo, Toutiao 微头条): a lead that works within the folded preview, one
+        line per key point, the call to action, and #topic# tags (their double-hash style)."""
+        p = get_platform(platform)
+        warnings: list[str] = []
+        a = story.a
+        over = story.meta.platform_override(platform)
+        limit = p.body_max or 2000
+        fold = p.caption_max or 140
+        title = str(over.get("title") or story.title)
+        tags = [str(t).strip("#") for t in (over.get("hashtags") or a.hashtags)][: p.hashtags_max or 3]
+        tag_line = " ".join(f"#{t}#" for t in tags)
+        lead = f"【{title}】{a.hook}" if a.is_cjk else f"{title}: {a.hook}"
+        if visible_len(lead) > fold:
+            lead = shorten(lead, fold, visible_len)
+            warnings.append(f"lead over the {fold}-character preview: shortened at a boundary")
+        bullets = EMOJI_BULLETS if o.emoji else NUM_BULLETS
+        points = [kp.text for kp in top_points(story, 8) if kp.text not in a.hook]
+        cta = str(over.get("cta") or story.meta.cta)
+        kept: list[str] = []
+        for i, pt in enumerate(points):
+            trial = "\n".join([lead, *kept, f"{bullets[i % len(bullets)]} {pt}", cta, tag_line])
+            if visible_len(trial) > limit:
+                warnings.append(f"post over {limit} characters: left out {len(points) - len(kept)} key point(s)")
+                break
+            kept.append(f"{bullets[i % len(bullets)]} {pt}")
+        text = "\n\n".join(x for x in (lead, "\n".join(kept), cta, tag_line) if x) + "\n"
+        return [out.write(f"article/{platform}.txt", text, format=self.name, platform=platform, warnings=warnings)]
 
     # ------------------------------------------------------------------ xiaohongshu
     def _xiaohongshu(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
@@ -397,6 +461,30 @@ def _hashtag_line(tags, n: int) -> str:
 
 def _accent(story: Story) -> str:
     return story.meta.brand.color or "#8e1b3a"
+
+
+def _links_to_refs(html_text: str, refs: list[tuple[int, str, str]]) -> str:
+    """External links in our own rendered HTML become text with a numbered reference mark."""
+    import re
+
+    def repl(m):
+        url = html.unescape(m.group(1))
+        text = m.group(2)
+        if not url.lower().startswith(("http://", "https://")):
+            return text
+        known = next((n for n, _, u in refs if u == url), None)
+        if known is None:
+            known = len(refs) + 1
+            refs.append((known, html.unescape(re.sub(r"<[^>]+>", "", text)), url))
+        return f"{text}<sup>[{known}]</sup>"
+
+    return re.sub(r'<a href="([^"]*)">(.*?)</a>', repl, html_text, flags=re.S)
+
+
+def top_points(story: Story, n: int):
+    from contentkit.analysis import top_key_points
+
+    return top_key_points(story, n)
 
 
 def _short_heading(heading: str) -> str:
