@@ -81,140 +81,186 @@ def _mmss(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+@dataclass
+class Budget:
+    """How the show's seconds are shared: fixed blocks, product and interaction moments."""
+
+    total: int
+    fixed: dict[str, int]
+    n_product: int
+    product_len: int
+    n_inter: int
+    inter_len: int
+    min_seg: int
+
+    @classmethod
+    def for_show(cls, o: LiveOptions, has_product: bool) -> "Budget":
+        total = o.minutes * 60
+        fixed = {"opening": max(60, round(total * 0.06)), "warmup": max(45, round(total * 0.04)),
+                 "qa": max(90, round(total * 0.12)), "closing": max(45, round(total * 0.04))}
+        return cls(total=total, fixed=fixed,
+                   n_product=max(1, o.minutes // 20) if has_product else 0,
+                   product_len=120 if o.minutes >= 30 else 90,
+                   n_inter=max(1, o.minutes // 20) if o.minutes >= 30 else 0, inter_len=60,
+                   min_seg=120 if o.minutes >= 30 else 90)
+
+    @property
+    def max_segments(self) -> int:
+        reserved = sum(self.fixed.values()) + self.n_product * self.product_len + self.n_inter * self.inter_len
+        return max(1, (self.total - reserved) // self.min_seg)
+
+
 def plan_show(story: Story, o: LiveOptions, warnings: list[str]) -> tuple[list[Segment], list[dict], list[dict]]:
-    """Segments with exact durations, cues (recaps, offers), and the sections left out."""
-    from contentkit.text import join_sentences, split_sentences
+    """Segments with exact durations, cues (recaps, offers), and the sections left out: the
+    stages below, each pure on its inputs."""
+    t = phrases(story)
+    budget = Budget.for_show(o, story.meta.product is not None)
+    content = content_segments(story)
+    content, dropped = fit_segments(content, budget.max_segments, o.minutes, warnings)
+    for i, seg in enumerate(content):
+        seg.transition = t["next"].format(next=content[i + 1].title) if i + 1 < len(content) else t["last"]
+    segs = assemble(story, o, t, content, budget)
+    set_durations(segs, budget)
+    return segs, show_cues(story, o, t, segs, budget.total), dropped
+
+
+def content_segments(story: Story) -> list[Segment]:
+    """One segment per section (the intro feeds the opening when there are headings), or one
+    per key point when the story has no sections: talking points, a story, a weight."""
+    from contentkit.text import split_sentences
 
     a = story.a
-    cjk = a.is_cjk
-    t = phrases(story)
-    meta = story.meta
-    total = o.minutes * 60
-    persona = (("，" if cjk else ", ") + meta.persona) if meta.persona else ""
-    author = meta.author or meta.brand.name or msg(a.messages_locale, "host")
-
-    # ----- content segments from sections (or key points when the story has no sections)
     points_by_section = {kp.section: kp for kp in a.key_points if kp.section >= 0}
     content: list[Segment] = []
     for si, sec in enumerate(story.sections):
         sents = a.standalone(si)
-        if not sents:
+        if not sents or (not sec.heading and any(x.heading for x in story.sections)):
             continue
-        title = sec.heading
-        if not title and any(x.heading for x in story.sections):
-            continue  # the intro feeds the opening
-        title = title or meta.title
         kp = points_by_section.get(si)
-        talking = []
-        if kp:
-            talking.append(kp.text)
-        for s in sents:
-            if s not in talking and len(talking) < 5:
-                talking.append(s)
-        # a story or example: a quote, else a sentence with a number or a name not yet used
-        example = ""
-        quote = next((b for b in sec.blocks if isinstance(b, Quote)), None)
-        if quote is not None:
-            example = f"“{quote.text.plain}”" + (f"——{quote.attribution}" if cjk and quote.attribution else
-                                                 f" ({quote.attribution})" if quote.attribution else "")
-        else:
-            for s in sents:
-                if re.search(r"\d|[A-Z][a-z]+|[一二三四五六七八九十百千万]{2,}", s) and s not in talking[:3]:
-                    example = s
-                    break
-        talking = talking[:5]
+        talking = list(dict.fromkeys(([kp.text] if kp else []) + sents))[:5]
         while len(talking) < 3 and len(sents) > len(talking):
             talking.append(sents[len(talking)])
-        weight = max(1.0, len("".join(sents)) / (60.0 if cjk else 300.0)) + (kp.score if kp else 0) * 0.3
-        content.append(Segment("content", title, points=talking, story=example, section=si,
-                               source=f"section {si}: {sec.heading or '(intro)'}", weight=weight,
-                               seconds=0))
+        weight = max(1.0, len("".join(sents)) / (60.0 if a.is_cjk else 300.0)) + (kp.score if kp else 0) * 0.3
+        content.append(Segment("content", sec.heading or story.meta.title, points=talking,
+                               story=_example(sec, sents, talking, a.is_cjk), section=si,
+                               source=f"section {si}: {sec.heading or '(intro)'}", weight=weight))
     if not content:
-        # no sections: one segment per key point
         for i, kp in enumerate(a.key_points[:6]):
             content.append(Segment("content", kp.text[:24], points=split_sentences(kp.text) or [kp.text],
                                    section=kp.section, source=f"key point {i + 1}", weight=1.0))
+    return content
 
-    # ----- fixed blocks (fractions of the show), then content shares the rest
-    fixed = {
-        "opening": max(60, round(total * 0.06)),
-        "warmup": max(45, round(total * 0.04)),
-        "qa": max(90, round(total * 0.12)),
-        "closing": max(45, round(total * 0.04)),
-    }
-    product = meta.product
-    n_product = (max(1, o.minutes // 20) if product else 0)
-    product_len = 120 if o.minutes >= 30 else 90
-    n_inter = max(1, o.minutes // 20) if o.minutes >= 30 else 0
-    inter_len = 60
-    reserved = sum(fixed.values()) + n_product * product_len + n_inter * inter_len
-    room = total - reserved
-    min_seg = 120 if o.minutes >= 30 else 90
-    max_segments = max(1, room // min_seg)
-    dropped: list[dict] = []
-    if len(content) > max_segments:
-        keep = sorted(sorted(range(len(content)), key=lambda i: -content[i].weight)[:max_segments])
-        for i, seg in enumerate(content):
-            if i not in keep:
-                dropped.append({"title": seg.title, "section": seg.section,
-                                "reason": f"no room in {o.minutes} minutes"})
-        content = [content[i] for i in keep]
-        warnings.append(f"{o.minutes} minutes leave room for {len(content)} content segment(s); "
-                        f"left out: {', '.join(d['title'] for d in dropped)}")
 
-    # transitions
-    for i, seg in enumerate(content):
-        seg.transition = t["next"].format(next=content[i + 1].title) if i + 1 < len(content) else t["last"]
+def _example(sec, sents: list[str], talking: list[str], cjk: bool) -> str:
+    """A story or example for a segment: its quote, else a sentence with a number or a name."""
+    quote = next((b for b in sec.blocks if isinstance(b, Quote)), None)
+    if quote is not None:
+        return f"“{quote.text.plain}”" + (f"——{quote.attribution}" if cjk and quote.attribution else
+                                         f" ({quote.attribution})" if quote.attribution else "")
+    return next((s for s in sents if re.search(r"\d|[A-Z][a-z]+|[一二三四五六七八九十百千万]{2,}", s)
+                 and s not in talking[:3]), "")
 
-    # ----- assemble in show order: product and interaction moments spaced between content
-    segs: list[Segment] = []
-    opening_points = [a.hook, t["hello"].format(author=author, persona=persona),
-                      t["today"].format(title=meta.title), t["stay"]]
-    segs.append(Segment("opening", t["opening"], points=opening_points, source="hook, persona"))
-    warm_prompts = [t["where"], t["type1"]]
+
+def fit_segments(content: list[Segment], max_segments: int, minutes: int,
+                 warnings: list[str]) -> tuple[list[Segment], list[dict]]:
+    """The strongest segments that fit, in story order; the rest listed and warned about."""
+    if len(content) <= max_segments:
+        return content, []
+    keep = sorted(sorted(range(len(content)), key=lambda i: -content[i].weight)[:max_segments])
+    dropped = [{"title": seg.title, "section": seg.section, "reason": f"no room in {minutes} minutes"}
+               for i, seg in enumerate(content) if i not in keep]
+    kept = [content[i] for i in keep]
+    warnings.append(f"{minutes} minutes leave room for {len(kept)} content segment(s); "
+                    f"left out: {', '.join(d['title'] for d in dropped)}")
+    return kept, dropped
+
+
+def assemble(story: Story, o: LiveOptions, t: dict, content: list[Segment], budget: Budget) -> list[Segment]:
+    """Show order: opening, warm-up, content with product and interaction moments spaced
+    between, Q&A, closing."""
+    segs = [_opening(story, t), _warmup(story, t)]
+    order = _alternate(budget.n_product, budget.n_inter)
+    slots_after = _spread(len(content), len(order))
+    pos = 0
+    for ci, seg in enumerate(content):
+        segs.append(seg)
+        while pos < len(order) and slots_after[pos] == ci:
+            if order[pos] == "product":
+                segs.append(_product_moment(story, t))
+            else:
+                n_poll = sum(1 for s in segs if s.kind == "interaction")
+                segs.append(_interaction(o, t, content[ci + 1:ci + 3], n_poll, budget.n_inter))
+            pos += 1
+    segs.append(Segment("qa", t["qa"], prompts=[t["ask"]], qa=qa_pairs(story, t, content),
+                        source="sections and questions"))
+    product = story.meta.product
+    closing = [story.meta.cta or t["follow"], t["type1"], t["thanks"]]
+    if product:
+        closing.insert(1, t["product_line"].format(name=product.name) + " " + t["link"])
+    segs.append(Segment("closing", t["closing"], points=closing, source="front matter: cta"))
+    return segs
+
+
+def _opening(story: Story, t: dict) -> Segment:
+    a, meta = story.a, story.meta
+    persona = (("，" if a.is_cjk else ", ") + meta.persona) if meta.persona else ""
+    author = meta.author or meta.brand.name or msg(a.messages_locale, "host")
+    points = [a.hook, t["hello"].format(author=author, persona=persona), t["today"].format(title=meta.title),
+              t["stay"]]
+    return Segment("opening", t["opening"], points=points, source="hook, persona")
+
+
+def _warmup(story: Story, t: dict) -> Segment:
+    a = story.a
     q = next((s for sec in a.sentences for s in sec if s.rstrip("”」\"").endswith(("？", "?"))
-              and s not in a.hook and (len(s) >= 12 if cjk else len(s.split()) >= 5)), "")
-    warm_prompts.insert(0, q or t["know"].format(title=meta.title))
-    segs.append(Segment("warmup", t["warmup"], prompts=warm_prompts, source="story question" if q else "title"))
-    slots_after = _spread(len(content), n_product + n_inter)
-    inserts = (["product"] * n_product + ["interaction"] * n_inter)
-    # alternate product and interaction moments
-    order = []
-    pi, ii = 0, 0
-    for k in range(len(inserts)):
+              and s not in a.hook and (len(s) >= 12 if a.is_cjk else len(s.split()) >= 5)), "")
+    prompts = [q or t["know"].format(title=story.meta.title), t["where"], t["type1"]]
+    return Segment("warmup", t["warmup"], prompts=prompts, source="story question" if q else "title")
+
+
+def _alternate(n_product: int, n_inter: int) -> list[str]:
+    """Product and interaction moments, alternating while both remain."""
+    order: list[str] = []
+    pi = ii = 0
+    for k in range(n_product + n_inter):
         if (k % 2 == 0 and pi < n_product) or ii >= n_inter:
             order.append("product")
             pi += 1
         else:
             order.append("interaction")
             ii += 1
-    pos = 0
-    for ci, seg in enumerate(content):
-        segs.append(seg)
-        while pos < len(order) and slots_after[pos] == ci:
-            kind = order[pos]
-            if kind == "product":
-                lines = [t["product_line"].format(name=product.name)]
-                if product.price:
-                    lines.append(t["price"].format(price=product.price))
-                if product.offer:
-                    lines.append(t["offer_line"].format(offer=product.offer.rstrip("。.")))
-                lines.append(t["link"])
-                segs.append(Segment("product", f"{t['product']}：{product.name}" if cjk else
-                                    f"{t['product']}: {product.name}", points=lines, source="front matter: product"))
-            else:
-                n_poll = sum(1 for s in segs if s.kind == "interaction")
-                prompts = []
-                upcoming = content[ci + 1:ci + 3]
-                if len(upcoming) == 2:
-                    prompts.append(t["poll"].format(a=upcoming[0].title, b=upcoming[1].title))
-                prompts.append(t["type1"])
-                if o.giveaways:
-                    prompts.append(t["giveaway"])
-                title = t["interaction"] + (f" {n_poll + 1}" if n_inter > 1 else "")
-                segs.append(Segment("interaction", title, prompts=prompts, source="section titles"))
-            pos += 1
-    # Q&A from the text: the story's own questions, then one per content segment
+    return order
+
+
+def _product_moment(story: Story, t: dict) -> Segment:
+    product = story.meta.product
+    assert product is not None
+    lines = [t["product_line"].format(name=product.name)]
+    if product.price:
+        lines.append(t["price"].format(price=product.price))
+    if product.offer:
+        lines.append(t["offer_line"].format(offer=product.offer.rstrip("。.")))
+    lines.append(t["link"])
+    title = f"{t['product']}：{product.name}" if story.a.is_cjk else f"{t['product']}: {product.name}"
+    return Segment("product", title, points=lines, source="front matter: product")
+
+
+def _interaction(o: LiveOptions, t: dict, upcoming: list[Segment], n_poll: int, n_inter: int) -> Segment:
+    prompts = []
+    if len(upcoming) == 2:
+        prompts.append(t["poll"].format(a=upcoming[0].title, b=upcoming[1].title))
+    prompts.append(t["type1"])
+    if o.giveaways:
+        prompts.append(t["giveaway"])
+    title = t["interaction"] + (f" {n_poll + 1}" if n_inter > 1 else "")
+    return Segment("interaction", title, prompts=prompts, source="section titles")
+
+
+def qa_pairs(story: Story, t: dict, content: list[Segment]) -> list[dict]:
+    """Q&A from the text: the story's own questions with what follows, then one per segment."""
+    from contentkit.text import join_sentences
+
+    a, cjk = story.a, story.a.is_cjk
     qa = []
     flat = [s for sec in a.sentences for s in sec]
     sec_of = [si for si, sec in enumerate(a.sentences) for _ in sec]
@@ -225,68 +271,62 @@ def plan_show(story: Story, o: LiveOptions, warnings: list[str]) -> tuple[list[S
             if heading and (len(s) < 10 if cjk else len(s.split()) < 6):
                 q_text = f"{heading}——{s}" if cjk else f"{heading} — {s[0].lower()}{s[1:]}"
             qa.append({"q": q_text, "a": join_sentences(flat[i + 1:i + 3]), "source": "story question"})
+    templates = t["qa_q"]
     for k, seg in enumerate(content):
         if len(qa) >= 6:
             break
-        ans = join_sentences(seg.points[:2])
-        templates = t["qa_q"]
-        qa.append({"q": templates[k % len(templates)].format(h=seg.title), "a": ans, "source": seg.source})
-    segs.append(Segment("qa", t["qa"], prompts=[t["ask"]], qa=qa[:6], source="sections and questions"))
-    closing = [meta.cta or t["follow"], t["type1"], t["thanks"]]
-    if product:
-        closing.insert(1, t["product_line"].format(name=product.name) + " " + t["link"])
-    segs.append(Segment("closing", t["closing"], points=closing, source="front matter: cta"))
+        qa.append({"q": templates[k % len(templates)].format(h=seg.title), "a": join_sentences(seg.points[:2]),
+                   "source": seg.source})
+    return qa[:6]
 
-    # ----- durations: fixed ones, then content by weight, in units, summing exactly to total
+
+def set_durations(segs: list[Segment], budget: Budget) -> None:
+    """Fixed blocks first, then content by weight in whole units, summing exactly to the show."""
     for s in segs:
-        if s.kind in fixed:
-            s.seconds = _round_unit(fixed[s.kind])
+        if s.kind in budget.fixed:
+            s.seconds = _round_unit(budget.fixed[s.kind])
         elif s.kind == "product":
-            s.seconds = product_len
+            s.seconds = budget.product_len
         elif s.kind == "interaction":
-            s.seconds = inter_len
-    used = sum(s.seconds for s in segs)
-    rest = total - used
+            s.seconds = budget.inter_len
+    rest = budget.total - sum(s.seconds for s in segs)
     cs = [s for s in segs if s.kind == "content"]
     if cs:
-        units = rest // UNIT
-        weights = [s.weight for s in cs]
-        share = _apportion(units, weights)
-        for s, u in zip(cs, share):
+        for s, u in zip(cs, _apportion(rest // UNIT, [s.weight for s in cs])):
             s.seconds = u * UNIT
-        leftover = total - sum(s.seconds for s in segs)
-        cs[-1].seconds += leftover
+        cs[-1].seconds += budget.total - sum(s.seconds for s in segs)
     else:
         segs[-2].seconds += rest  # Q&A absorbs it
     t0 = 0
     for s in segs:
         s.start_s = t0
         t0 += s.seconds
-    assert t0 == total, (t0, total)
+    if t0 != budget.total:  # the apportionment above makes this impossible
+        raise ContentkitError(f"live: segments add up to {t0} s, not {budget.total} s")
 
-    # ----- cues: recaps for latecomers and offer re-statements at their times
+
+def show_cues(story: Story, o: LiveOptions, t: dict, segs: list[Segment], total: int) -> list[dict]:
+    """Recaps for latecomers and offer re-statements at their clock times."""
+    cjk, meta, product = story.a.is_cjk, story.meta, story.meta.product
+
+    def at(k: int) -> Segment:
+        return next(s for s in segs if s.start_s <= k < s.start_s + s.seconds)
+
     cues: list[dict] = []
-    if o.recap_every:
-        k = o.recap_every * 60
-        while k < total - 60:
-            cur = next(s for s in segs if s.start_s <= k < s.start_s + s.seconds)
-            covered = [s.title for s in segs if s.kind == "content" and s.start_s + s.seconds <= k]
-            cov = "、".join(covered[-3:]) if cjk else ", ".join(covered[-3:])
-            line = (t["recap"].format(title=meta.title, covered=cov, current=cur.title) if cov else
-                    t["recap_start"].format(title=meta.title, current=cur.title))
-            cues.append({"kind": "recap", "at_s": k, "segment": segs.index(cur), "text": line})
-            k += o.recap_every * 60
+    for k in range(o.recap_every * 60, total - 60, o.recap_every * 60) if o.recap_every else ():
+        cur = at(k)
+        covered = [s.title for s in segs if s.kind == "content" and s.start_s + s.seconds <= k]
+        cov = ("、" if cjk else ", ").join(covered[-3:])
+        line = (t["recap"].format(title=meta.title, covered=cov, current=cur.title) if cov else
+                t["recap_start"].format(title=meta.title, current=cur.title))
+        cues.append({"kind": "recap", "at_s": k, "segment": segs.index(cur), "text": line})
     if o.offer_every and product and (product.offer or product.price):
-        k = o.offer_every * 60
-        offer = "，".join(x for x in (product.name, product.price, product.offer) if x) if cjk else \
-            ", ".join(x for x in (product.name, product.price, product.offer) if x)
-        while k < total - 60:
-            cur = next(s for s in segs if s.start_s <= k < s.start_s + s.seconds)
-            cues.append({"kind": "offer", "at_s": k, "segment": segs.index(cur),
+        offer = ("，" if cjk else ", ").join(x for x in (product.name, product.price, product.offer) if x)
+        for k in range(o.offer_every * 60, total - 60, o.offer_every * 60):
+            cues.append({"kind": "offer", "at_s": k, "segment": segs.index(at(k)),
                          "text": t["offer"].format(offer=offer)})
-            k += o.offer_every * 60
     cues.sort(key=lambda c: (c["at_s"], c["kind"]))
-    return segs, cues, dropped
+    return cues
 
 
 def _round_unit(s: int) -> int:
