@@ -501,6 +501,130 @@ def write_concat(path: Path, items: list[tuple[Path, int]], fps: int) -> None:
 
 
 # ------------------------------------------------------------------------------ plugin
+# ------------------------------------------------------------------------------ stages
+def dumps_json(obj) -> str:
+    from contentkit.output import dumps
+
+    return dumps(obj)
+
+
+def fit_to_recording(scenes: list[Scene], vo_len: float, fps: int, path: str | None, warnings: list[str]) -> None:
+    """Stretch scene timings to a recording, frame-exact; more than 2x off is an error."""
+    planned = sum(s.frames for s in scenes) / fps
+    ratio = vo_len / planned
+    if not 0.5 <= ratio <= 2.0:
+        raise ContentkitError(
+            f"voice-over is {vo_len:.1f} s but the script is {planned:.1f} s; "
+            f"record within {planned * 0.5:.0f}-{planned * 2:.0f} s or change video.duration",
+            path=path, key="video.voiceover")
+    target = math.ceil(vo_len * fps)
+    acc = 0.0
+    prev = 0
+    for sc in scenes:
+        acc += sc.frames * ratio
+        end = round(acc)
+        sc.frames = max(1, end - prev)
+        prev = end
+    scenes[-1].frames += target - sum(s.frames for s in scenes)
+    _retime(scenes)
+    if abs(ratio - 1) > 0.25:
+        warnings.append(f"scene timings stretched x{ratio:.2f} to fit the {vo_len:.1f} s voice-over")
+
+
+def prepare_frames(story: Story, scenes: list[Scene], options, warnings: list[str]):
+    """The theme, the fonts that cover every text, and the frame specs, cleaned for the fonts."""
+    from contentkit.canvas import Fonts
+    from contentkit.layout import clean_for_font, pick_font
+    from contentkit.themes import load_theme
+
+    lang = story.a.language
+    theme = load_theme(options.theme)
+    if story.meta.brand.color:
+        theme = theme.with_accent(story.meta.brand.color)
+    specs = frame_specs(story, scenes)
+    all_text = "".join(s.heading + s.body + s.attribution for s in specs) + "".join(
+        sc.voiceover for sc in scenes) + "0123456789"
+    title_font = pick_font(theme.fonts.title if theme.fonts.title in ("serif", "sans") else "sans",
+                           lang, all_text, options.font, warnings)
+    fonts = Fonts(title_font, pick_font("sans", lang, all_text, options.font, warnings))
+    for sp in specs:
+        sp.heading = clean_for_font(sp.heading, fonts.title, warnings)
+        sp.body = clean_for_font(sp.body, fonts.body, warnings)
+        sp.attribution = clean_for_font(sp.attribution, fonts.body, warnings)
+    for sc in scenes:
+        sc.voiceover = clean_for_font(sc.voiceover, fonts.body, warnings)
+    return theme, fonts, specs
+
+
+def subtitle_events(scenes: list[Scene], lang: str, fps: int) -> list:
+    from contentkit.subtitles import Rules, events_for_scene
+
+    rules = Rules.for_language(lang)
+    events = []
+    for sc in scenes:
+        events.extend(events_for_scene(sc.voiceover, sc.start_f, sc.start_f + sc.frames, fps, rules))
+    return events
+
+
+def subtitle_files(events, fps: int, fonts, size: tuple[int, int], safe: SafeArea,
+                   warnings: list[str]) -> dict[str, str]:
+    """SRT, WebVTT and ASS text; the ASS style puts the subtitles in the platform's band."""
+    from contentkit.layout import font_family
+    from contentkit.subtitles import to_ssa, write_all
+
+    W, H = size
+    sb = subtitle_box(size, safe)
+    ssa = to_ssa(events, fps, font=font_family(fonts.body), size=round(52 * W / 1080),
+                 primary="#FFFFFF", outline="#141012", margin_v=H - sb[3],
+                 margin_l=sb[0], margin_r=W - sb[2], width=W, height=H)
+    return write_all(ssa, warnings)
+
+
+def draw_frames(story: Story, scenes: list[Scene], specs, theme, fonts, size: tuple[int, int], safe: SafeArea,
+                warnings: list[str]):
+    """One base frame per scene from the canvas engine; the frame's own text stays above the
+    subtitle band. Returns (images, layouts, the cover image)."""
+    from contentkit.canvas import Designer, draw
+    from contentkit.layout import clean_for_font
+    from contentkit.text import shorten
+
+    W, H = size
+    designer = Designer(W, H, theme, fonts, frame_safe(safe, size), story.a.language,
+                        clean_for_font(story.meta.brand.name or story.meta.author, fonts.body), warnings)
+    cover_image = next((sc.image for sc in scenes if sc.image is not None), None)
+    bases, layouts = [], []
+    for sc, sp in zip(scenes, specs):
+        lay = designer.layout(sp, "")
+        if lay is None:
+            sp = replace(sp, heading=shorten(sp.heading, 10 if story.a.is_cjk else 24), body="")
+            lay = designer.layout(sp, "")
+            if lay is None:
+                raise ContentkitError(f"cannot lay out the frame for scene {sc.index}")
+            warnings.append(f"scene {sc.index} on-screen text shortened to fit the frame")
+        layouts.append(lay)
+        bases.append(draw(lay, theme, cover_image))
+    return bases, layouts, cover_image
+
+
+def poster_frame(base, events, first_scene: Scene, fonts, size: tuple[int, int], safe: SafeArea,
+                 warnings: list[str]):
+    """The hook frame with its first subtitle."""
+    first = next((e for e in events if e.start_f < first_scene.frames), None)
+    poster = base.copy()
+    if first is not None:
+        layer, _, _ = subtitle_overlay(first.lines, size, fonts.body, warnings, safe)
+        poster.paste(layer, (0, 0), layer)
+    return poster
+
+
+def frames_record(scenes: list[Scene], layouts, size: tuple[int, int], safe: SafeArea) -> dict:
+    """The measured text boxes of every frame (frames.json)."""
+    return {"width": size[0], "height": size[1], "subtitle_box": list(subtitle_box(size, safe)), "scenes": [
+        {"index": sc.index, "texts": [{"role": p.role, "line_boxes": [list(b) for b in p.block.boxes]}
+                                      for p in lay.texts], "image_box": lay.image_box}
+        for sc, lay in zip(scenes, layouts)]}
+
+
 class VideoFormat:
     name = "video"
     description = "Short-video script (MD+JSON), subtitles (SRT/VTT/ASS) and a 1080x1920 H.264 MP4"
@@ -543,141 +667,46 @@ class VideoFormat:
 
     def _render_platform(self, story: Story, options: VideoOptions, out: Output, platform, prefix: str,
                          warnings: list[str]) -> list[Artifact]:
-        from contentkit.canvas import Designer, Fonts, draw, has_photo, png_bytes
-        from contentkit.layout import clean_for_font, pick_font
-        from contentkit.subtitles import Rules, events_for_scene, to_ssa, write_all
-        from contentkit.themes import load_theme
+        """script -> timing -> fonts -> subtitles -> frames -> previews -> encode, for one platform."""
+        from contentkit.canvas import has_photo, png_bytes
 
-        pname = platform.name
+        pname, fps, safe = platform.name, platform.fps, SafeArea.of(platform)
         W, H = platform.video_size or (1080, 1920)
-        fps = platform.fps
-        safe = SafeArea.of(platform)
-        cjk = story.a.is_cjk
-        lang = story.a.language
-
+        cjk, lang = story.a.is_cjk, story.a.language
         # audio inputs are checked before anything is drawn
         vo_len = probe_audio(options.voiceover, "voiceover") if options.voiceover else None
         if options.music:
             probe_audio(options.music, "music")
         if options.voiceover and options.tts:
             raise ContentkitError("choose either a recorded voiceover or tts, not both", key="video.tts")
-
         scenes, dropped = plan_script(story, options.duration, fps, warnings)
         if vo_len is not None:
-            planned = sum(s.frames for s in scenes) / fps
-            ratio = vo_len / planned
-            if not 0.5 <= ratio <= 2.0:
-                raise ContentkitError(
-                    f"voice-over is {vo_len:.1f} s but the script is {planned:.1f} s; "
-                    f"record within {planned * 0.5:.0f}-{planned * 2:.0f} s or change --duration",
-                    path=options.voiceover, key="video.voiceover")
-            # stretch scene timings to the recording, keeping frame-exact totals
-            target = math.ceil(vo_len * fps)
-            acc = 0.0
-            prev = 0
-            for sc in scenes:
-                acc += sc.frames * ratio
-                end = round(acc)
-                sc.frames = max(1, end - prev)
-                prev = end
-            scenes[-1].frames += target - sum(s.frames for s in scenes)
-            _retime(scenes)
-            if abs(ratio - 1) > 0.25:
-                warnings.append(f"scene timings stretched x{ratio:.2f} to fit the {vo_len:.1f} s voice-over")
+            fit_to_recording(scenes, vo_len, fps, options.voiceover, warnings)
+        theme, fonts, specs = prepare_frames(story, scenes, options, warnings)
 
-        theme = load_theme(options.theme)
-        if story.meta.brand.color:
-            theme = theme.with_accent(story.meta.brand.color)
-        specs = frame_specs(story, scenes)
-        all_text = "".join(s.heading + s.body + s.attribution for s in specs) + "".join(
-            sc.voiceover for sc in scenes) + "0123456789"
-        title_font = pick_font(theme.fonts.title if theme.fonts.title in ("serif", "sans") else "sans",
-                               lang, all_text, options.font, warnings)
-        body_font = pick_font("sans", lang, all_text, options.font, warnings)
-        fonts = Fonts(title_font, body_font)
-        for sp in specs:
-            sp.heading = clean_for_font(sp.heading, fonts.title, warnings)
-            sp.body = clean_for_font(sp.body, fonts.body, warnings)
-            sp.attribution = clean_for_font(sp.attribution, fonts.body, warnings)
-        for sc in scenes:
-            sc.voiceover = clean_for_font(sc.voiceover, fonts.body, warnings)
+        def put(rel: str, data, **meta) -> None:
+            arts.append(out.write(prefix + rel, data, format=self.name, platform=pname, **meta))
 
         arts: list[Artifact] = []
         with tempfile.TemporaryDirectory(prefix="video-", dir=out.scratch_dir()) as tmp:
             work = Path(tmp)
-            audio_path: Path | None = None
-            if options.tts:
-                planned = sum(s.frames for s in scenes)
-                audio_path = synthesize(scenes, lang, fps, work, warnings)
-                final = sum(s.frames for s in scenes)
-                if final > planned and final > options.duration * fps:
-                    warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
-                                    f"{final / fps:.1f} s (target {options.duration} s)")
-            elif options.voiceover:
-                audio_path = Path(options.voiceover).expanduser().resolve()
-
-            # subtitles from the final timings
-            rules = Rules.for_language(lang)
-            events = []
-            for sc in scenes:
-                events.extend(events_for_scene(sc.voiceover, sc.start_f, sc.start_f + sc.frames, fps, rules))
+            audio_path = self._voice(scenes, options, lang, fps, work, warnings)
+            events = subtitle_events(scenes, lang, fps)
             total = sum(s.frames for s in scenes)
-            sb = subtitle_box((W, H), safe)
-            from contentkit.layout import font_family
-
-            ssa = to_ssa(events, fps, font=font_family(fonts.body), size=round(52 * W / 1080),
-                         primary="#FFFFFF", outline="#141012", margin_v=H - sb[3],
-                         margin_l=sb[0], margin_r=W - sb[2], width=W, height=H)
-            texts = write_all(ssa, warnings)
+            texts = subtitle_files(events, fps, fonts, (W, H), safe, warnings)
             for ext, content in texts.items():
-                arts.append(out.write(f"{prefix}subtitles.{ext}", content, format=self.name, platform=pname,
-                                      duration_s=round(total / fps, 3)))
-
+                put(f"subtitles.{ext}", content, duration_s=round(total / fps, 3))
             audio_info = {"voiceover": "recorded" if options.voiceover else ("tts" if audio_path else "none"),
                           "music": bool(options.music)}
             data = script_json(story, scenes, dropped, fps, options.duration, (W, H), audio_info)
-            arts.append(out.write_json(prefix + "script.json", data, format=self.name, platform=pname,
-                                       duration_s=data["duration_s"]))
-            arts.append(out.write(prefix + "script.md", script_markdown(data, story.a.messages_locale), format=self.name,
-                                  platform=pname, duration_s=data["duration_s"]))
-
-            # scene frames from the cards' layout engine
-            # the frame's own text stays above the subtitle band
-            designer = Designer(W, H, theme, fonts, frame_safe(safe, (W, H)), lang,
-                                clean_for_font(story.meta.brand.name or story.meta.author, fonts.body), warnings)
-            cover_image = next((sc.image for sc in scenes if sc.image is not None), None)
-            bases = []
-            layouts = []
-            for sc, sp in zip(scenes, specs):
-                lay = designer.layout(sp, "")
-                if lay is None:
-                    from contentkit.text import shorten
-
-                    sp = replace(sp, heading=shorten(sp.heading, 10 if cjk else 24), body="")
-                    lay = designer.layout(sp, "")
-                    if lay is None:
-                        raise ContentkitError(f"cannot lay out the frame for scene {sc.index}")
-                    warnings.append(f"scene {sc.index} on-screen text shortened to fit the frame")
-                layouts.append(lay)
-                bases.append(draw(lay, theme, cover_image))
-
-            # previews: poster (the hook frame with its first subtitle) and a storyboard
-            first = next((e for e in events if e.start_f < scenes[0].frames), None)
-            poster = bases[0].copy()
-            if first is not None:
-                layer, _, _ = subtitle_overlay(first.lines, (W, H), fonts.body, warnings, safe)
-                poster.paste(layer, (0, 0), layer)
-            arts.append(out.write(prefix + "poster.png", png_bytes(poster, has_photo(layouts[0], theme, cover_image)),
-                                  format=self.name, platform=pname, width=W, height=H))
+            put("script.json", dumps_json(data), duration_s=data["duration_s"])
+            put("script.md", script_markdown(data, story.a.messages_locale), duration_s=data["duration_s"])
+            bases, layouts, cover = draw_frames(story, scenes, specs, theme, fonts, (W, H), safe, warnings)
+            poster = poster_frame(bases[0], events, scenes[0], fonts, (W, H), safe, warnings)
+            put("poster.png", png_bytes(poster, has_photo(layouts[0], theme, cover)), width=W, height=H)
             board = storyboard(bases, scenes, fps, fonts.body, cjk)
-            arts.append(out.write(prefix + "storyboard.png", png_bytes(board, True), format=self.name,
-                                  platform=pname, width=board.width, height=board.height))
-            layout_rec = {"width": W, "height": H, "subtitle_box": list(sb), "scenes": [
-                {"index": sc.index, "texts": [{"role": p.role, "line_boxes": [list(b) for b in p.block.boxes]}
-                                              for p in lay.texts], "image_box": lay.image_box}
-                for sc, lay in zip(scenes, layouts)]}
-            arts.append(out.write_json(prefix + "frames.json", layout_rec, format=self.name, platform=pname))
-
+            put("storyboard.png", png_bytes(board, True), width=board.width, height=board.height)
+            put("frames.json", dumps_json(frames_record(scenes, layouts, (W, H), safe)))
             if options.render:
                 mp4 = out.staged_path(prefix + "video.mp4")
                 self._encode(scenes, events, bases, (W, H), fps, options, fonts, work, mp4, audio_path,
@@ -685,6 +714,21 @@ class VideoFormat:
                 arts.append(out.register(prefix + "video.mp4", format=self.name, platform=pname, width=W, height=H,
                                          duration_s=round(total / fps, 3)))
         return arts
+
+    @staticmethod
+    def _voice(scenes, options: VideoOptions, lang: str, fps: int, work: Path, warnings: list[str]) -> Path | None:
+        """The voice track: synthetic (scene timings follow it) or the creator's recording."""
+        if options.tts:
+            planned = sum(s.frames for s in scenes)
+            audio_path = synthesize(scenes, lang, fps, work, warnings)
+            final = sum(s.frames for s in scenes)
+            if final > planned and final > options.duration * fps:
+                warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
+                                f"{final / fps:.1f} s (target {options.duration} s)")
+            return audio_path
+        if options.voiceover:
+            return Path(options.voiceover).expanduser().resolve()
+        return None
 
     @staticmethod
     def _timeline(scenes, events, burn_or_motion: bool):
