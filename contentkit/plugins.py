@@ -20,11 +20,16 @@ artifacts. Heavy imports belong inside ``render``.
 from __future__ import annotations
 
 from importlib.metadata import entry_points
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
 from contentkit.errors import ContentkitError, UsageError, closest
+
+if TYPE_CHECKING:
+    from contentkit.output import Artifact, Output
+    from contentkit.platforms import Platform
+    from contentkit.story import Story
 
 GROUP = "contentkit.formats"
 
@@ -45,13 +50,47 @@ class FormatOptions(BaseModel):
     platforms: tuple[str, ...] = ()  # empty: every platform the format supports
 
 
+Opt = TypeVar("Opt", bound=FormatOptions)
+
+
 @runtime_checkable
 class FormatPlugin(Protocol):
+    """What the core needs of a format: any object with these (duck-typed third parties)."""
+
     name: str
     description: str
     options_model: type[FormatOptions]
 
     def render(self, story: Any, options: Any, out: Any) -> list[Any]: ...
+
+
+class Format(Generic[Opt]):
+    """The typed base class of the built-in formats (third parties may use it too).
+
+    ``render(story, options, out)`` gets the analysed ``Story``, its validated options and the
+    build's ``Output`` (``out.write``/``out.register`` stage files, ``out.warn`` is the one
+    warning channel). ``renders(platform)`` says which rows of the platform table the format
+    can render; ``plan()`` refuses any other before anything is read. A subclass is checked
+    when it is defined (as MkDocs does), so a malformed format fails on import, clearly."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    options_model: ClassVar[type[FormatOptions]]
+    default_platforms: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for attr in ("name", "description", "options_model"):
+            if not hasattr(cls, attr):
+                raise TypeError(f"format class {cls.__name__} has no '{attr}'")
+        if not (isinstance(cls.options_model, type) and issubclass(cls.options_model, FormatOptions)):
+            raise TypeError(f"format class {cls.__name__}: options_model must derive from FormatOptions")
+
+    def renders(self, platform: "Platform") -> bool:
+        return True
+
+    def render(self, story: "Story", options: Opt, out: "Output") -> list["Artifact"]:
+        raise NotImplementedError
 
 
 _registered: dict[str, FormatPlugin] = {}

@@ -144,3 +144,21 @@ def test_formats_never_import_each_other():
                 parts = m.split(".")
                 if parts[:2] == ["contentkit", "formats"] and len(parts) > 2 and parts[2] in names:
                     assert parts[2] == path.stem, f"{path.name} imports the {parts[2]} format ({m})"
+
+
+def test_a_malformed_format_class_fails_when_it_is_defined():
+    from contentkit.plugins import Format, FormatOptions
+
+    with pytest.raises(TypeError, match="has no 'options_model'"):
+        class NoOptions(Format):  # noqa: F841
+            name = "x"
+            description = "x"
+
+    with pytest.raises(TypeError, match="must derive from FormatOptions"):
+        class WrongOptions(Format):  # noqa: F841
+            name, description, options_model = "y", "y", dict
+
+    class Good(Format[FormatOptions]):
+        name, description, options_model = "good", "fine", FormatOptions
+
+    assert Good().renders(None) is True

@@ -21,7 +21,7 @@ from contentkit import __version__
 from contentkit.editorial import opener_kind
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
-from contentkit.plugins import FormatOptions
+from contentkit.plugins import Format, FormatOptions
 from contentkit.render_md import (
     _wrap,
     blocks_html,
@@ -54,7 +54,7 @@ class ArticleOptions(FormatOptions):
     newsletter_wrap: int = Field(72, ge=0, le=200, description="plain-text newsletter line width (0: no wrap)")
 
 
-class ArticleFormat:
+class ArticleFormat(Format[ArticleOptions]):
     name = "article"
     description = "Platform article text: long-form (MD+HTML), Xiaohongshu note, X thread, newsletter"
     options_model = ArticleOptions

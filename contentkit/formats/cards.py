@@ -31,7 +31,7 @@ from contentkit.output import Artifact, Output
 from contentkit.messages import msg
 from contentkit.text import join_sentences, split_sentences
 from contentkit.platforms import get_platform
-from contentkit.plugins import FormatOptions
+from contentkit.plugins import Format, FormatOptions
 from contentkit.story import ListBlock, Paragraph, Quote, Story
 
 CARD_PLATFORMS = ("xiaohongshu", "instagram", "instagram-square", "story", "wechat-moments")
@@ -118,7 +118,7 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     return specs
 
 
-class CardsFormat:
+class CardsFormat(Format[CardsOptions]):
     default_platforms = CARD_PLATFORMS
 
     def renders(self, platform) -> bool:

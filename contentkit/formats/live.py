@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 from contentkit.errors import ContentkitError
 from contentkit.messages import msg
 from contentkit.output import Artifact, Output
-from contentkit.plugins import FormatOptions
+from contentkit.plugins import Format, FormatOptions
 from contentkit.story import Quote, Story
 
 SCHEMA = "contentkit.live/1"
@@ -435,7 +435,7 @@ def teleprompter_html(data: dict, accent: str, locale: str = "", story=None) -> 
                                                            t=catalogue(locale or data["language"]))
 
 
-class LiveFormat:
+class LiveFormat(Format[LiveOptions]):
     name = "live"
     description = "Live-stream run-of-show: timed segments, talking points, interaction, Q&A, teleprompter, cue cards"
     options_model = LiveOptions

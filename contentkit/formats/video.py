@@ -29,7 +29,7 @@ from contentkit.errors import EXIT_OUTPUT, ContentkitError
 from contentkit.messages import msg
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
-from contentkit.plugins import FormatOptions
+from contentkit.plugins import Format, FormatOptions
 from contentkit.story import Story
 
 PAD_S = 0.4  # breath after each scene's voice-over
@@ -625,7 +625,7 @@ def frames_record(scenes: list[Scene], layouts, size: tuple[int, int], safe: Saf
         for sc, lay in zip(scenes, layouts)]}
 
 
-class VideoFormat:
+class VideoFormat(Format[VideoOptions]):
     name = "video"
     description = "Short-video script (MD+JSON), subtitles (SRT/VTT/ASS) and a 1080x1920 H.264 MP4"
     options_model = VideoOptions
