@@ -83,8 +83,8 @@ def plan(req: BuildRequest):
         if n not in seen:
             seen.append(n)
     chosen = [plugins.load(n) for n in seen]
-    for p in req.platforms:
-        get_platform(p)
+    for name in req.platforms:
+        get_platform(name)
     for key in req.options:
         if key != "analysis" and key not in seen:
             if key in plugins.available():

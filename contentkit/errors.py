@@ -27,7 +27,7 @@ EXIT_OUTPUT = ExitStatus.OUTPUT
 class ContentkitError(Exception):
     """An error a user can act on. ``str()`` is a single line."""
 
-    exit_code = EXIT_INPUT
+    exit_code: int = EXIT_INPUT
 
     def __init__(
         self,

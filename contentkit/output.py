@@ -75,6 +75,7 @@ class Output:
         self.warnings: list[str] = []
         self._staging: Path | None = None
         self._created_root = False
+        self._lock_fd: int | None = None
 
     # -- lifecycle
     def open(self) -> "Output":

@@ -15,7 +15,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from contentkit.messages import msg
+
+if TYPE_CHECKING:
+    from contentkit.layout import TextBlock
 from contentkit.text import join_sentences
 
 
@@ -67,7 +72,7 @@ def usable_image(path: Path, warnings: list[str] | None = None) -> bool:
 @dataclass
 class Placed:
     role: str
-    block: object  # layout.TextBlock
+    block: "TextBlock"
     color: str
 
 

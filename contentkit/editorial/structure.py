@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from typing import TypeGuard
 
 from contentkit.editorial.data import patterns
 from contentkit.editorial.lexicon import content_words, nouns
@@ -31,7 +32,7 @@ def size(text: str, cjk: bool) -> int:
 
 
 # ----------------------------------------------------------------------------- lead lines
-def _lead_line(b: Block, cjk: bool) -> bool:
+def _lead_line(b: Block, cjk: bool) -> TypeGuard[Paragraph]:
     if not isinstance(b, Paragraph):
         return False
     t = b.text.plain.strip()
@@ -51,7 +52,8 @@ def promote_lead_lines(sections: list[Section], cjk: bool) -> list[Section]:
         return sections
     out: list[Section] = []
     for sec in sections:
-        cur_head, cur_level, cur_line, cur_blocks, inferred = sec.heading, sec.level, sec.line, [], sec.inferred
+        cur_blocks: list[Block] = []
+        cur_head, cur_level, cur_line, inferred = sec.heading, sec.level, sec.line, sec.inferred
         for i, b in enumerate(sec.blocks):
             if _lead_line(b, cjk) and i + 1 < len(sec.blocks):
                 if cur_blocks or cur_head:

@@ -74,6 +74,7 @@ class ArticleFormat(Format[ArticleOptions]):
         for platform in wanted:
             if platform in ("longform", "newsletter") and not images_copied:  # wechat embeds its own
                 for img in local_images(story):
+                    assert img.local_path is not None  # local_images() yields only found files
                     arts.append(out.write(f"article/images/{image_name(img)}", img.local_path.read_bytes(),
                                           format=self.name, platform=platform))
                 images_copied = True

@@ -27,12 +27,13 @@ from contentkit.canvas import (
     usable_image,
 )
 from contentkit.editorial import opener_kind
+from contentkit.errors import UsageError
 from contentkit.output import Artifact, Output
 from contentkit.messages import msg
 from contentkit.text import join_sentences, split_sentences
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
-from contentkit.story import ListBlock, Paragraph, Quote, Story
+from contentkit.story import Image, ListBlock, Paragraph, Quote, Story
 
 CARD_PLATFORMS = ("xiaohongshu", "instagram", "instagram-square", "story", "wechat-moments")
 
@@ -67,7 +68,7 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
                 has_card = True
                 specs.append(Spec("quote", body=b.text.plain, attribution=b.attribution,
                                   label=sec.heading, section=si, score=3.0, order=order))
-            elif (b.kind == "image" and b.local_path is not None and not image_done and not has_card
+            elif (isinstance(b, Image) and b.local_path is not None and not image_done and not has_card
                   and usable_image(b.local_path, warnings)):
                 image_done = has_card = True
                 caption = kp.text if kp else (b.title or b.alt)
@@ -164,6 +165,8 @@ class CardsFormat(Format[CardsOptions]):
         arts: list[Artifact] = []
         for pname in options.platforms or self.default_platforms:
             platform = get_platform(pname)
+            if platform.card_size is None:  # plan() only lets platforms with a card size through
+                raise UsageError(f"platform '{pname}' has no card size")
             w, h = platform.card_size
             limit = options.max_cards or (platform.cards_max or 9)
             designer = Designer(w, h, theme, fonts, SafeArea.of(platform), lang, brand, warnings)

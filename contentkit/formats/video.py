@@ -30,7 +30,7 @@ from contentkit.messages import msg
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
-from contentkit.story import Story
+from contentkit.story import Image, Story
 
 PAD_S = 0.4  # breath after each scene's voice-over
 HOOK_MAX_S = 3.0  # the hook must land in the first 3 seconds
@@ -161,7 +161,7 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
     images = {}
     for si, sec in enumerate(story.sections):
         for b in sec.blocks:
-            if b.kind == "image" and b.local_path is not None and si not in images:
+            if isinstance(b, Image) and b.local_path is not None and si not in images:
                 from contentkit.canvas import usable_image
 
                 if usable_image(b.local_path):
