@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from contentkit.story import Analysis, Callout, KeyPoint, Story, block_text
-from contentkit.text import cjk_count, en_words, is_cjk_text, join_sentences
+from contentkit.text import cjk_count, en_words, has_han, is_cjk_text, join_sentences, without_han
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,12 @@ class Rates:
 
     def speak_seconds(self, text: str) -> float:
         zh = cjk_count(text)
-        en = len(en_words(re.sub(r"[\u4e00-\u9fff]", " ", text)))
+        en = len(en_words(without_han(text)))
         return zh / self.zh_chars_per_s + en / (self.en_words_per_min / 60.0)
 
     def read_seconds(self, text: str) -> float:
         zh = cjk_count(text)
-        en = len(en_words(re.sub(r"[\u4e00-\u9fff]", " ", text)))
+        en = len(en_words(without_han(text)))
         return 60.0 * (zh / self.zh_read_chars_per_min + en / self.en_read_words_per_min)
 
 
@@ -63,7 +63,7 @@ def detect_language(text: str, declared: str = "") -> str:
 
     trad = simp = 0
     for ch in set(text):
-        if "\u4e00" <= ch <= "\u9fff":
+        if has_han(ch):
             kind = hanzidentifier.identify(ch)
             trad += kind == hanzidentifier.TRADITIONAL
             simp += kind == hanzidentifier.SIMPLIFIED
@@ -100,7 +100,7 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
             w = word.strip()
             if len(w) < 2 or w in _ZH_STOP or re.fullmatch(r"[\d.,%零一二三四五六七八九十百千万亿两]+", w):
                 continue
-            if not re.search(r"[\u4e00-\u9fff]", w) and (
+            if not has_han(w) and (
                     len(w) < 3 or not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)):
                 continue  # fragments of Latin words (jieba splits "Château" into "Ch", "teau")
             out.append((w, float(weight)))
@@ -182,7 +182,7 @@ def hashtagify(tag: str, cjk: bool) -> str:
     tag = tag.strip().lstrip("#")
     if not tag:
         return ""
-    if re.search(r"[\u4e00-\u9fff]", tag):
+    if has_han(tag):
         return re.sub(r"[\s\W_]+", "", tag)
     parts = re.split(r"[\s\-_]+", tag)
     if len(parts) == 1:
@@ -218,7 +218,7 @@ def analyze(story: Story, rates: Rates | None = None) -> Story:
 
     readable = "\n".join([meta.title] + [s.heading + "\n" + s.plain for s in story.sections])
     char_count = cjk_count(readable)
-    word_count = len(en_words(re.sub(r"[\u4e00-\u9fff]", " ", readable)))
+    word_count = len(en_words(without_han(readable)))
     analysis = Analysis(
         language=language,
         sentences=sentences,
@@ -340,7 +340,7 @@ def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
     if meta.hashtags:
         raw = list(meta.hashtags)
     else:
-        raw = [t for t in meta.tags if not cjk or re.search(r"[\u4e00-\u9fff]", t)
+        raw = [t for t in meta.tags if not cjk or has_han(t)
                or (re.search(r"[A-Z\d]", t) or t in body)]
         raw += _zh_tag_words(meta.title + "\n" + body, keywords) if cjk else _en_tag_phrases(body, keywords)
     tags: list[str] = []

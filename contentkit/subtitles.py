@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from contentkit.text import is_cjk, split_sentences
+from contentkit.text import apportion, is_cjk, split_sentences
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def events_for_scene(text: str, start_f: int, end_f: int, fps: int, rules: Rules
         need = [max(min_f, math.ceil(length(c) / rules.max_cps * fps)) for c in chs]
         avail = total_frames - gap * len(chs)  # every event is followed by a gap, the last too
         extra = max(0, avail - sum(need))
-        add = _distribute(extra, [max(1, length(c)) for c in chs])
+        add = apportion(max(0, extra), [max(1, length(c)) for c in chs])
         return [n + a for n, a in zip(need, add)]
 
     durations = plan_frames(chunks)
@@ -210,20 +210,6 @@ def events_for_scene(text: str, start_f: int, end_f: int, fps: int, rules: Rules
         events.append(Event(f, f + d, tuple(lines)))
         f += d + gap
     return events
-
-
-def _distribute(total: int, weights: list[int]) -> list[int]:
-    """Integer frames in proportion to weights, summing exactly to ``total``."""
-    s = sum(weights)
-    if total <= 0 or s <= 0:
-        return [0] * len(weights)
-    raw = [total * w / s for w in weights]
-    out = [int(x) for x in raw]
-    rest = total - sum(out)
-    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - out[i]), i))
-    for i in order[:rest]:
-        out[i] += 1
-    return out
 
 
 # ---------------------------------------------------------------------------------- files
@@ -265,8 +251,9 @@ def ass_safe(text: str) -> str:
 def _ass_color(hex_color: str, alpha: int = 0):
     import pysubs2
 
-    h = hex_color.lstrip("#")
-    return pysubs2.Color(int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16), alpha)
+    from contentkit.themes import rgb
+
+    return pysubs2.Color(*rgb(hex_color), alpha)
 
 
 _CUE_ESCAPES = {

@@ -12,6 +12,40 @@ _CLOSERS = "”’」』）)】》\"'"
 _EN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-\.]*")
 
 
+# Han ideographs (CJK Unified, Extension A, Compatibility): the one definition of "Chinese
+# character" for counting and matching; ``is_cjk`` adds kana, Hangul and Extension B+.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{HAN}]")
+
+
+def has_han(text: str) -> bool:
+    return HAN_RE.search(text) is not None
+
+
+def without_han(text: str) -> str:
+    """The text with every Han character replaced by a space (to count the Latin words)."""
+    return HAN_RE.sub(" ", text)
+
+
+def apportion(total: int, weights, minimum: int = 0) -> list[int]:
+    """Largest-remainder apportionment: whole units in proportion to ``weights``, at least
+    ``minimum`` each, summing to ``total`` (to ``minimum * n`` when that is more)."""
+    n = len(weights)
+    s = sum(weights)
+    if n == 0:
+        return []
+    if total < minimum * n:
+        return [minimum] * n
+    rest = total - minimum * n
+    if rest <= 0 or s <= 0:
+        return [minimum] * n
+    raw = [rest * w / s for w in weights]
+    out = [int(x) for x in raw]
+    for i in sorted(range(n), key=lambda i: (-(raw[i] - out[i]), i))[:rest - sum(out)]:
+        out[i] += 1
+    return [minimum + o for o in out]
+
+
 def is_cjk(ch: str) -> bool:
     o = ord(ch)
     return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2FA1F

@@ -75,8 +75,13 @@ class Theme(_Strict):
             update={"accent": accent, "on_accent": on})})
 
 
-def _rgb(c: str) -> tuple[int, int, int]:
-    return int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
+def rgb(c) -> tuple[int, int, int]:
+    """A colour as (r, g, b): '#rgb', '#rrggbb' or a tuple (Pillow's ImageColor parses it)."""
+    if isinstance(c, tuple):
+        return c[:3]
+    from PIL import ImageColor
+
+    return ImageColor.getrgb(c)[:3]
 
 
 def luminance(c: str) -> float:
@@ -85,7 +90,7 @@ def luminance(c: str) -> float:
         x = v / 255.0
         return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
 
-    r, g, b = _rgb(c)
+    r, g, b = rgb(c)
     return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
 
 
@@ -95,7 +100,7 @@ def contrast(a: str, b: str) -> float:
 
 
 def _towards(a: str, b: str, t: float) -> str:
-    ra, rb = _rgb(a), _rgb(b)
+    ra, rb = rgb(a), rgb(b)
     return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ra, rb))
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contentkit.messages import msg
+from contentkit.themes import rgb
 
 if TYPE_CHECKING:
     from contentkit.layout import TextBlock
@@ -355,13 +356,6 @@ def split_spec(spec: Spec, cjk: bool) -> list[Spec] | None:
 
 
 # ------------------------------------------------------------------------------ drawing
-def _rgb(hex_color) -> tuple[int, int, int]:
-    if isinstance(hex_color, tuple):
-        return hex_color
-    h = hex_color.lstrip("#")
-    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
-
-
 @lru_cache(maxsize=16)
 def _gradient_cached(w: int, h: int, top, bottom):
     return _gradient_uncached(w, h, top, bottom)
@@ -375,9 +369,9 @@ def _gradient_uncached(w: int, h: int, top, bottom):
     from PIL import Image
 
     if top == bottom:
-        return Image.new("RGB", (w, h), _rgb(top))
+        return Image.new("RGB", (w, h), rgb(top))
     mask = Image.linear_gradient("L").resize((w, h))
-    return Image.composite(Image.new("RGB", (w, h), _rgb(bottom)), Image.new("RGB", (w, h), _rgb(top)), mask)
+    return Image.composite(Image.new("RGB", (w, h), rgb(bottom)), Image.new("RGB", (w, h), rgb(top)), mask)
 
 
 def _cover_crop(path: Path, w: int, h: int):
@@ -400,10 +394,10 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
         img = _gradient(W, H, c.accent, _mix(c.accent, "#000000", 0.25))
     elif kind == "cover" and theme.style.background == "image" and cover_image is not None:
         img = _cover_crop(cover_image, W, H)
-        scrim = Image.new("RGB", (W, H), _rgb(c.background))
+        scrim = Image.new("RGB", (W, H), rgb(c.background))
         img = Image.blend(img, scrim, theme.style.scrim)
     elif theme.style.background == "flat":
-        img = Image.new("RGB", (W, H), _rgb(c.background))
+        img = Image.new("RGB", (W, H), rgb(c.background))
     else:
         img = _gradient(W, H, c.background, c.background2)
     d = ImageDraw.Draw(img)
@@ -415,13 +409,13 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
             d.ellipse((W - r * 1.3, -r * 0.7, W + r * 0.7, r * 1.3), fill=_mix(c.accent, c.background, 0.78))
         elif shape == "corner":
             s = round(150 * u)
-            d.polygon([(W, H), (W - s, H), (W, H - s)], fill=_rgb(c.accent))
+            d.polygon([(W, H), (W - s, H), (W, H - s)], fill=rgb(c.accent))
     else:
         r = round(420 * u)
         d.ellipse((-r * 0.6, H - r * 0.9, r * 1.0, H + r * 0.7), fill=_mix(c.on_accent, c.accent, 0.88))
     for sk, box, color in lay.shapes:
         if sk == "bar":
-            d.rectangle(box, fill=_rgb(color))
+            d.rectangle(box, fill=rgb(color))
     if lay.image_box is not None and lay.spec.image is not None:
         x0, y0, x1, y1 = lay.image_box
         pic = _cover_crop(lay.spec.image, x1 - x0, y1 - y0)
@@ -430,12 +424,12 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
                                                radius=round(theme.style.radius * u), fill=255)
         img.paste(pic, (x0, y0), mask)
     for placed in lay.texts:
-        draw_block(d, placed.block, _rgb(placed.color))
+        draw_block(d, placed.block, rgb(placed.color))
     return img
 
 
 def _mix(a, b, t: float) -> tuple[int, int, int]:
-    ra, rb = _rgb(a), _rgb(b)
+    ra, rb = rgb(a), rgb(b)
     return tuple(round(x + (y - x) * t) for x, y in zip(ra, rb))  # type: ignore[return-value]
 
 
@@ -457,7 +451,7 @@ def png_bytes(img, photo: bool = False, exact: tuple = ()) -> bytes:
             pal = img.getpalette()[: 256 * 3]
             entries = [tuple(pal[i:i + 3]) for i in range(0, len(pal), 3)]
             for col in exact:
-                col = _rgb(col)
+                col = rgb(col)
                 k = min(range(len(entries)), key=lambda i: sum((a - b) ** 2 for a, b in zip(entries[i], col)))
                 if sum((a - b) ** 2 for a, b in zip(entries[k], col)) <= 48:
                     entries[k] = col
@@ -474,7 +468,7 @@ def contact_sheet(images: list, cols: int = 3, thumb_w: int = 360, gap: int = 24
     w, h = images[0].size
     th = round(thumb_w * h / w)
     rows = math.ceil(len(images) / cols)
-    sheet = Image.new("RGB", (cols * thumb_w + (cols + 1) * gap, rows * th + (rows + 1) * gap), _rgb(bg))
+    sheet = Image.new("RGB", (cols * thumb_w + (cols + 1) * gap, rows * th + (rows + 1) * gap), rgb(bg))
     for i, im in enumerate(images):
         r, col = divmod(i, cols)
         t = im.resize((thumb_w, th), Image.Resampling.LANCZOS)

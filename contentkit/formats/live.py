@@ -22,6 +22,7 @@ from pydantic import Field, field_validator
 from contentkit.errors import ContentkitError
 from contentkit.messages import msg
 from contentkit.output import Artifact, Output
+from contentkit.text import apportion
 from contentkit.plugins import Format, FormatOptions
 from contentkit.story import Quote, Story
 
@@ -292,7 +293,7 @@ def set_durations(segs: list[Segment], budget: Budget) -> None:
     rest = budget.total - sum(s.seconds for s in segs)
     cs = [s for s in segs if s.kind == "content"]
     if cs:
-        for s, u in zip(cs, _apportion(rest // UNIT, [s.weight for s in cs])):
+        for s, u in zip(cs, apportion(rest // UNIT, [s.weight for s in cs], minimum=1)):
             s.seconds = u * UNIT
         cs[-1].seconds += budget.total - sum(s.seconds for s in segs)
     else:
@@ -331,22 +332,6 @@ def show_cues(story: Story, o: LiveOptions, t: dict, segs: list[Segment], total:
 
 def _round_unit(s: int) -> int:
     return max(UNIT, round(s / UNIT) * UNIT)
-
-
-def _apportion(units: int, weights: list[float]) -> list[int]:
-    """Largest-remainder apportionment of whole units by weight (at least one each)."""
-    n = len(weights)
-    if units < n:
-        return [1] * n
-    base = [1] * n
-    units -= n
-    s = sum(weights)
-    raw = [units * w / s for w in weights]
-    out = [int(x) for x in raw]
-    rem = units - sum(out)
-    for i in sorted(range(n), key=lambda i: (-(raw[i] - out[i]), i))[:rem]:
-        out[i] += 1
-    return [b + o for b, o in zip(base, out)]
 
 
 def _spread(n_content: int, n_moments: int) -> list[int]:
