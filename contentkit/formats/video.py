@@ -107,79 +107,107 @@ def _subjects(text: str, story: Story) -> list[str]:
 
 
 def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> tuple[list[Scene], list[dict]]:
-    """Scenes with timings (in frames) within ``target_s``; the dropped beats for the record."""
+    """Scenes with timings (in frames) within ``target_s``; the dropped beats for the record:
+    hook and call to action, candidate beats, then the beats that fit."""
     from contentkit.subtitles import Rules, min_frames
-    from contentkit.text import join_sentences, shorten
 
-    a = story.a
-    cjk = a.is_cjk
-    locale = a.messages_locale
-    rules = Rules.for_language(a.language)
+    rules = Rules.for_language(story.a.language)
     rate = _rates(story)
+    hook, cta = hook_and_cta(story, rate, warnings)
+    beats = candidate_beats(story, rate)
+    for sc in [hook, cta] + beats:
+        sc.frames = max(math.ceil((rate.speak_seconds(sc.voiceover) + PAD_S) * fps),
+                        min_frames(sc.voiceover, rules, fps))
+    budget = target_s * fps - hook.frames - cta.frames
+    if budget < 0:
+        raise ContentkitError(f"hook and call to action alone take {(hook.frames + cta.frames) / fps:.1f} s, "
+                              f"over the {target_s} s ceiling; shorten the hook or cta, or raise video.duration",
+                              key="video.duration")
+    chosen = choose_beats(beats, budget)
+    dropped = [{"section": sc.section, "on_screen": sc.on_screen, "voiceover": sc.voiceover,
+                "seconds": round(sc.frames / fps, 2), "score": sc.score}
+               for sc in beats if sc not in chosen]
+    chosen.sort(key=lambda s: s.section)
+    if beats and len(chosen) < 4:
+        warnings.append(f"only {len(chosen)} beat(s) fit in {target_s} s (4-8 wanted); "
+                        "try -O video.duration=60")
+    scenes = [hook] + chosen + [cta]
+    _retime(scenes)
+    return scenes, dropped
 
-    def frames_for(text: str) -> int:
-        speak = rate.speak_seconds(text) + PAD_S
-        return max(math.ceil(speak * fps), min_frames(text, rules, fps))
 
-    def on_screen(text: str, n_zh: int = 16, n_en: int = 42) -> str:
-        """Short on-screen text: the whole heading, else its stronger half around a colon."""
-        text = text.strip()
-        n = n_zh if cjk else n_en
-        if len(text) <= n:
-            return text
-        import re
+def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 42) -> str:
+    """Short on-screen text: the whole heading, else its stronger half around a colon."""
+    import re
 
-        parts = [p.strip() for p in re.split(r"[：:]\s*|\s+[—–-]\s+", text) if p.strip()]
-        fitting = [p for p in parts if len(p) <= n]
-        if len(parts) > 1 and fitting:
-            return max(fitting, key=len)
-        return shorten(text, n)
+    from contentkit.text import shorten
 
+    text = text.strip()
+    n = n_zh if cjk else n_en
+    if len(text) <= n:
+        return text
+    parts = [p.strip() for p in re.split(r"[：:]\s*|\s+[—–-]\s+", text) if p.strip()]
+    fitting = [p for p in parts if len(p) <= n]
+    if len(parts) > 1 and fitting:
+        return max(fitting, key=len)
+    return shorten(text, n)
+
+
+def hook_and_cta(story: Story, rate, warnings: list[str]) -> tuple[Scene, Scene]:
+    """The opening hook (its first sentence when it runs long; cut at a clause past 10 s) and
+    the closing call to action."""
+    from contentkit.text import join_sentences, shorten, split_sentences
+
+    a, cjk, locale = story.a, story.a.is_cjk, story.a.messages_locale
     hook_vo = a.hook
-    from contentkit.text import split_sentences
-
-    # a hook that takes longer than ~3 s to say is cut to its first sentence (never mid-sentence)
     hs = split_sentences(hook_vo)
     if len(hs) > 1 and rate.speak_seconds(hook_vo) > 8:
         hook_vo = hs[0] if rate.speak_seconds(hs[0]) >= 2.5 else join_sentences(hs[:2])
     if rate.speak_seconds(hook_vo) > HOOK_MAX_S:  # one endless sentence: cut at a clause boundary
         units = rate.zh_chars_per_s if cjk else rate.en_words_per_min / 60.0
-        limit = int(HOOK_MAX_S * units) if cjk else int(HOOK_MAX_S * units * 6)
-        short = shorten(hook_vo, limit)
+        short = shorten(hook_vo, int(HOOK_MAX_S * units) if cjk else int(HOOK_MAX_S * units * 6))
         warnings.append(f"hook takes {rate.speak_seconds(hook_vo):.0f} s to say; shortened to "
                         f"{rate.speak_seconds(short):.0f} s at a clause boundary")
         hook_vo = short
-    hook = Scene(0, "hook", hook_vo, on_screen(story.title, 16, 48),
-                 _shot("hook", [], None, locale), -1, 99)
+    hook = Scene(0, "hook", hook_vo, on_screen_text(story.title, cjk, 16, 48), _shot("hook", [], None, locale), -1, 99)
     cta_text = story.meta.cta or msg(locale, "follow")
     if rate.speak_seconds(cta_text) > HOOK_MAX_S:
         short = shorten(cta_text, int(HOOK_MAX_S * (rate.zh_chars_per_s if cjk else rate.en_words_per_min / 10)))
         warnings.append(f"call to action shortened to {rate.speak_seconds(short):.0f} s at a clause boundary")
         cta_text = short
-    cta = Scene(0, "cta", cta_text, cta_text, _shot("cta", [], None, locale), -1, 99)
+    return hook, Scene(0, "cta", cta_text, cta_text, _shot("cta", [], None, locale), -1, 99)
 
-    images = {}
+
+def section_images(story: Story) -> dict[int, Path]:
+    """The first usable image of each section."""
+    from contentkit.canvas import usable_image
+
+    images: dict[int, Path] = {}
     for si, sec in enumerate(story.sections):
         for b in sec.blocks:
-            if isinstance(b, Image) and b.local_path is not None and si not in images:
-                from contentkit.canvas import usable_image
+            if isinstance(b, Image) and b.local_path is not None and si not in images and usable_image(b.local_path):
+                images[si] = b.local_path
+    return images
 
-                if usable_image(b.local_path):
-                    images[si] = b.local_path
-    beats: list[Scene] = []
+
+def candidate_beats(story: Story, rate) -> list[Scene]:
+    """One beat per key point (with the sentence after it when short), and, for a short story,
+    its other standalone sentences."""
+    from contentkit.text import join_sentences
+
+    a = story.a
+    images = section_images(story)
     any_heading = any(sec.heading for sec in story.sections)
     used: set[str] = {a.hook}
+    beats: list[Scene] = []
 
     def beat(text: str, si: int, score: float, title: str) -> Scene:
         img = images.get(si)
-        return Scene(0, "beat", text, on_screen(title), _shot("beat", _subjects(text, story), img, locale),
-                     si, score, image=img)
+        return Scene(0, "beat", text, on_screen_text(title, a.is_cjk),
+                     _shot("beat", _subjects(text, story), img, a.messages_locale), si, score, image=img)
 
     for kp in a.key_points:
-        if kp.section < 0 or (any_heading and not story.sections[kp.section].heading):
-            continue
-        sec = story.sections[kp.section]
-        if kp.text in used:
+        if kp.section < 0 or (any_heading and not story.sections[kp.section].heading) or kp.text in used:
             continue
         sents = list(a.sentences[kp.section])
         vo = [kp.text]
@@ -188,36 +216,15 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
             if i + 1 < len(sents) and rate.speak_seconds(join_sentences(vo + [sents[i + 1]])) <= 9:
                 vo.append(sents[i + 1])
         used.update(vo)
-        beats.append(beat(join_sentences(vo), kp.section, kp.score, sec.heading or _clause(kp.text)))
+        beats.append(beat(join_sentences(vo), kp.section, kp.score,
+                          story.sections[kp.section].heading or _clause(kp.text)))
     if len(beats) < 4:
-        # a short or single-section story: its other standalone sentences become beats too
-        extra = []
-        for si, sec in enumerate(story.sections):
-            for k, u in enumerate(a.units[si] if a.units else ()):
-                if u.standalone and u.text not in used and not any(u.text in b.voiceover for b in beats) \
-                        and u.text not in a.hook and rate.speak_seconds(u.text) <= 10:
-                    extra.append(beat(u.text, si, -1.0 - 0.01 * k, sec.heading or _clause(u.text)))
+        extra = [beat(u.text, si, -1.0 - 0.01 * k, sec.heading or _clause(u.text))
+                 for si, sec in enumerate(story.sections) for k, u in enumerate(a.units[si] if a.units else ())
+                 if u.standalone and u.text not in used and not any(u.text in b.voiceover for b in beats)
+                 and u.text not in a.hook and rate.speak_seconds(u.text) <= 10]
         beats.extend(extra[: 8 - len(beats)])
-
-    for sc in [hook, cta] + beats:
-        sc.frames = frames_for(sc.voiceover)
-    budget = target_s * fps - hook.frames - cta.frames
-    chosen = choose_beats(beats, budget)
-    dropped = [{"section": sc.section, "on_screen": sc.on_screen, "voiceover": sc.voiceover,
-                "seconds": round(sc.frames / fps, 2), "score": sc.score}
-               for sc in beats if sc not in chosen]
-    budget -= sum(sc.frames for sc in chosen)
-    chosen.sort(key=lambda s: s.section)
-    if beats and len(chosen) < 4:
-        warnings.append(f"only {len(chosen)} beat(s) fit in {target_s} s (4-8 wanted); "
-                        "try -O video.duration=60")
-    if budget < 0:
-        raise ContentkitError(f"hook and call to action alone take {(hook.frames + cta.frames) / fps:.1f} s, "
-                              f"over the {target_s} s ceiling; shorten the hook or cta, or raise video.duration",
-                              key="video.duration")
-    scenes = [hook] + chosen + [cta]
-    _retime(scenes)
-    return scenes, dropped
+    return beats
 
 
 def _clause(text: str) -> str:
