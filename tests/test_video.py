@@ -3,6 +3,8 @@ and real MP4s decoded with PyAV."""
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import math
 import re
@@ -355,3 +357,19 @@ def test_motion_render(cli, tmp_path, story_file):
     info = probe(out / "video/video.mp4")
     assert (info["w"], info["h"], info["fps"]) == (1080, 1920, FPS)
     assert abs(info["frames"] - data["frames"]) <= 1
+
+
+@pytest.mark.slow
+def test_voice_and_music_give_the_same_bytes_every_time(cli, tmp_path, story_file):
+    """The voice/music mix once depended on the order frames reached ffmpeg's filter graph."""
+    path = story_file("---\ntitle: Short\n---\n\n## One\n\nThe first idea is short.\n\n## Two\n\nThe second one too.\n")
+    plain = tmp_path / "plain"
+    build(cli, path, plain, "video.render=false")
+    voice = tone(tmp_path / "voice.wav", scenes(plain)["duration_s"], 220)
+    music = tone(tmp_path / "music.wav", 2.0, 660)
+    digests = set()
+    for k in range(3):
+        out = tmp_path / f"o{k}"
+        build(cli, path, out, f"video.voiceover={voice}", f"video.music={music}")
+        digests.add(hashlib.sha256((out / "video/video.mp4").read_bytes()).hexdigest())
+    assert len(digests) == 1

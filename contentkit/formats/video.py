@@ -15,6 +15,7 @@ overlaid on top, so subtitles never move.
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import subprocess
 import tempfile
@@ -476,12 +477,12 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def run_ffmpeg(stream_or_args, what: str) -> None:
+def run_ffmpeg(stream_or_args, what: str, cwd: Path | None = None) -> None:
     """Run ffmpeg (never through a shell); on failure a one-line error with ffmpeg's tail."""
     exe = ffmpeg_exe()
     args = stream_or_args.compile(cmd=exe) if hasattr(stream_or_args, "compile") else [exe, *stream_or_args]
     args = [args[0], "-hide_banner", "-nostdin", "-loglevel", "error", *args[1:]]
-    r = subprocess.run(args, capture_output=True, text=True)
+    r = subprocess.run(args, capture_output=True, text=True, cwd=cwd)
     if r.returncode != 0:
         tail = " | ".join(ln.strip() for ln in (r.stderr or "").strip().splitlines()[-3:])
         raise ContentkitError(f"ffmpeg failed while {what}: {tail or 'exit ' + str(r.returncode)}",
@@ -792,94 +793,29 @@ class VideoFormat(Format[VideoOptions]):
     def _encode(self, scenes, events, bases, size, fps, o: VideoOptions, fonts, work: Path, mp4: Path,
                 audio_path: Path | None, ass_text: str, warnings, cjk: bool,
                 safe: SafeArea = DEFAULT_SAFE) -> None:
+        """Picture (stills, or slow zoom with a subtitle layer), sound, soft subtitles, encode."""
         import ffmpeg
 
-        W, H = size
         total = sum(s.frames for s in scenes)
         burn = o.subtitles == "burn"
-        cuts, scene_at, event_at = self._timeline(scenes, events, burn or o.motion)
-        overlays: dict[tuple, object] = {}
-
-        def overlay_for(e):
-            if e.lines not in overlays:
-                overlays[e.lines] = subtitle_overlay(e.lines, size, fonts.body, warnings, safe)[0]
-            return overlays[e.lines]
-
         if not o.motion:
             lst = self.make_stills(scenes, events, bases, size, fps, burn, fonts.body, work, warnings, safe)
             video = ffmpeg.input(str(lst), f="concat", safe=0).video.filter("format", "yuv420p").filter("fps", fps)
         else:
-            # slow zoom per scene (no subtitles), then the subtitle layer on top
-            parts = []
-            for i, sc in enumerate(scenes):
-                p = work / f"scene-{i:02d}.png"
-                bases[i].save(p, "PNG", compress_level=1)
-                n = sc.frames
-                v = (ffmpeg.input(str(p), loop=1, framerate=fps, t=f"{n / fps:.6f}").video
-                     .filter("scale", W * 2, H * 2)
-                     .filter("zoompan", z=f"1+0.06*on/{max(1, n)}", x="iw/2-(iw/zoom/2)",
-                             y="ih/2-(ih/zoom/2)", d=1, s=f"{W}x{H}", fps=fps)
-                     .filter("trim", end_frame=n).filter("setpts", "PTS-STARTPTS"))
-                fade = min(6, n // 4)
-                v = v.filter("fade", type="in", start_frame=0, nb_frames=fade)
-                v = v.filter("fade", type="out", start_frame=max(0, n - fade), nb_frames=fade)
-                parts.append(v)
-            video = ffmpeg.concat(*parts, v=1, a=0) if len(parts) > 1 else parts[0]
-            video = video.filter("format", "yuv420p")
-            if burn and events:
-                from PIL import Image
-
-                blank = work / "sub-blank.png"
-                Image.new("RGBA", size, (0, 0, 0, 0)).save(blank)
-                items = []
-                names: dict[tuple, Path] = {}
-                for a, b in zip(cuts, cuts[1:]):
-                    e = event_at(a)
-                    if e is None:
-                        items.append((blank, b - a))
-                        continue
-                    if e.lines not in names:
-                        p = work / f"sub-{len(names):03d}.png"
-                        overlay_for(e).save(p, "PNG", compress_level=1)
-                        names[e.lines] = p
-                    items.append((names[e.lines], b - a))
-                lst = work / "subs.txt"
-                write_concat(lst, items, fps)
-                subs = ffmpeg.input(str(lst), f="concat", safe=0).video.filter("fps", fps)
-                video = ffmpeg.overlay(video, subs, eof_action="repeat", format="auto").filter("format", "yuv420p")
-
+            video = self._motion_video(scenes, events, bases, size, fps, burn, fonts, work, warnings, safe)
         streams = [video]
-        audio = None
-        if audio_path is not None or o.music:
-            dur = total / fps
-            voice = None
-            if audio_path is not None:
-                voice = ffmpeg.input(str(audio_path)).audio.filter("aresample", 48000).filter(
-                    "apad").filter("atrim", end=f"{dur:.6f}")
-            music = None
-            if o.music:
-                music = (ffmpeg.input(str(Path(o.music).expanduser().resolve()), stream_loop=-1).audio
-                         .filter("aresample", 48000).filter("atrim", end=f"{dur:.6f}")
-                         .filter("afade", type="in", duration=1.0)
-                         .filter("afade", type="out", start_time=max(0.0, dur - 2.0), duration=2.0)
-                         .filter("volume", o.music_volume))
-            if voice is not None and music is not None:
-                vs = voice.filter_multi_output("asplit")
-                ducked = ffmpeg.filter([music, vs[0]], "sidechaincompress", threshold=0.03, ratio=8,
-                                       attack=20, release=400)
-                audio = ffmpeg.filter([vs[1], ducked], "amix", inputs=2, duration="first", normalize=0)
-            else:
-                audio = voice if voice is not None else music
-            audio = audio.filter("aformat", sample_rates=48000, channel_layouts="stereo")
-            streams.append(audio)
+        if audio_path is not None and o.music:
+            audio = ffmpeg.input(str(premix(audio_path, o, total / fps, work))).audio
+        else:
+            audio = audio_stream(audio_path, o, total / fps)
         kwargs = encoder_args(o, fps, total)
         if audio is not None:
+            streams.append(audio)
             kwargs.update({"acodec": "aac", "b:a": "160k", "t": f"{total / fps:.6f}"})
         if o.subtitles == "soft":
             srt_path = work / "soft.ass"
             srt_path.write_text(ass_text, "utf-8")
-            sub_in = ffmpeg.input(str(srt_path))
-            streams.append(sub_in)
+            streams.append(ffmpeg.input(str(srt_path)))
             kwargs.update({"c:s": "mov_text", "metadata:s:s:0": "language=" + ("chi" if cjk else "eng")})
         tmp_out = mp4.with_name(".partial-" + mp4.name)
         stream = ffmpeg.output(*streams, str(tmp_out), **kwargs).overwrite_output()
@@ -889,6 +825,105 @@ class VideoFormat(Format[VideoOptions]):
         finally:
             if tmp_out.exists():
                 tmp_out.unlink()
+
+    def _motion_video(self, scenes, events, bases, size, fps, burn: bool, fonts, work: Path,
+                      warnings: list[str], safe: SafeArea):
+        """A slow zoom and fades per scene (no subtitles), then the subtitle layer on top."""
+        import ffmpeg
+
+        W, H = size
+        parts = []
+        for i, sc in enumerate(scenes):
+            p = work / f"scene-{i:02d}.png"
+            bases[i].save(p, "PNG", compress_level=1)
+            n = sc.frames
+            v = (ffmpeg.input(str(p), loop=1, framerate=fps, t=f"{n / fps:.6f}").video
+                 .filter("scale", W * 2, H * 2)
+                 .filter("zoompan", z=f"1+0.06*on/{max(1, n)}", x="iw/2-(iw/zoom/2)",
+                         y="ih/2-(ih/zoom/2)", d=1, s=f"{W}x{H}", fps=fps)
+                 .filter("trim", end_frame=n).filter("setpts", "PTS-STARTPTS"))
+            fade = min(6, n // 4)
+            v = v.filter("fade", type="in", start_frame=0, nb_frames=fade)
+            v = v.filter("fade", type="out", start_frame=max(0, n - fade), nb_frames=fade)
+            parts.append(v)
+        video = ffmpeg.concat(*parts, v=1, a=0) if len(parts) > 1 else parts[0]
+        video = video.filter("format", "yuv420p")
+        if not (burn and events):
+            return video
+        lst = self._subtitle_layer(scenes, events, size, fps, fonts, work, warnings, safe)
+        subs = ffmpeg.input(str(lst), f="concat", safe=0).video.filter("fps", fps)
+        return ffmpeg.overlay(video, subs, eof_action="repeat", format="auto").filter("format", "yuv420p")
+
+    def _subtitle_layer(self, scenes, events, size, fps, fonts, work: Path, warnings: list[str],
+                        safe: SafeArea) -> Path:
+        """Transparent subtitle stills for the timeline, as an ffconcat list."""
+        from PIL import Image
+
+        cuts, _scene_at, event_at = self._timeline(scenes, events, True)
+        blank = work / "sub-blank.png"
+        Image.new("RGBA", size, (0, 0, 0, 0)).save(blank)
+        items: list[tuple[Path, int]] = []
+        names: dict[tuple, Path] = {}
+        for a, b in zip(cuts, cuts[1:]):
+            e = event_at(a)
+            if e is None:
+                items.append((blank, b - a))
+                continue
+            if e.lines not in names:
+                p = work / f"sub-{len(names):03d}.png"
+                subtitle_overlay(e.lines, size, fonts.body, warnings, safe)[0].save(p, "PNG", compress_level=1)
+                names[e.lines] = p
+            items.append((names[e.lines], b - a))
+        lst = work / "subs.txt"
+        write_concat(lst, items, fps)
+        return lst
+
+
+def premix(voice: Path, o: VideoOptions, dur: float, work: Path) -> Path:
+    """Voice and music mixed into one WAV by a single lavfi graph (amovie sources read inside
+    the graph, in order). With two demuxer inputs the mix's frames arrived in a different
+    order from run to run and the MP4's bytes changed; this way the same input gives the same
+    bytes. The graph names its files relative to ``work``, so no user path needs escaping."""
+    os.symlink(voice, work / "voice-in")
+    os.symlink(Path(o.music).expanduser().resolve(), work / "music-in")
+    graph = (f"amovie=voice-in,aresample=48000,apad,atrim=end={dur:.6f},asplit[v1][v2];"
+             f"amovie=music-in:loop=0,aresample=48000,atrim=end={dur:.6f},afade=t=in:d=1,"
+             f"afade=t=out:st={max(0.0, dur - 2.0):.6f}:d=2,volume={o.music_volume}[m];"
+             "[m][v1]sidechaincompress=threshold=0.03:ratio=8:attack=20:release=400[d];"
+             "[v2][d]amix=inputs=2:duration=first:normalize=0,"
+             "aformat=sample_rates=48000:channel_layouts=stereo[out0]")
+    out = work / "mix.wav"
+    run_ffmpeg(["-f", "lavfi", "-i", graph, "-t", f"{dur:.6f}", "-c:a", "pcm_s16le", "-fflags", "+bitexact",
+                "-flags", "+bitexact", "-map_metadata", "-1", "-y", out.name], "mixing voice and music", cwd=work)
+    return out
+
+
+def audio_stream(audio_path: Path | None, o: VideoOptions, dur: float):
+    """The voice (padded or trimmed to the video), the music (looped, faded, ducked under the
+    voice), or both mixed; None when there is neither."""
+    import ffmpeg
+
+    if audio_path is None and not o.music:
+        return None
+    voice = None
+    if audio_path is not None:
+        voice = ffmpeg.input(str(audio_path)).audio.filter("aresample", 48000).filter(
+            "apad").filter("atrim", end=f"{dur:.6f}")
+    music = None
+    if o.music:
+        music = (ffmpeg.input(str(Path(o.music).expanduser().resolve()), stream_loop=-1).audio
+                 .filter("aresample", 48000).filter("atrim", end=f"{dur:.6f}")
+                 .filter("afade", type="in", duration=1.0)
+                 .filter("afade", type="out", start_time=max(0.0, dur - 2.0), duration=2.0)
+                 .filter("volume", o.music_volume))
+    if voice is not None and music is not None:
+        vs = voice.filter_multi_output("asplit")
+        ducked = ffmpeg.filter([music, vs[0]], "sidechaincompress", threshold=0.03, ratio=8,
+                               attack=20, release=400)
+        audio = ffmpeg.filter([vs[1], ducked], "amix", inputs=2, duration="first", normalize=0)
+    else:
+        audio = voice if voice is not None else music
+    return audio.filter("aformat", sample_rates=48000, channel_layouts="stereo")
 
 
 def storyboard(bases, scenes: list[Scene], fps: int, font, cjk: bool, cols: int = 4):
