@@ -257,6 +257,7 @@ class ArticleFormat(Format[ArticleOptions]):
 
     # ------------------------------------------------------------------ x thread
     def _x(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
+        """chunks (a lead line and its units) -> posts -> tags -> numbering."""
         p = get_platform("x")
         warnings: list[str] = []
         a = story.a
@@ -264,60 +265,9 @@ class ArticleFormat(Format[ArticleOptions]):
         max_posts = p.thread_max or 25
         over = story.meta.platform_override("x")
         tags = list(over.get("hashtags") or a.hashtags)[: p.hashtags_max or 2]
-        cta = str(over.get("cta") or story.meta.cta)
-        cjk = a.is_cjk
-        # numbering " 12/12" is reserved in every post
-        reserve = weighted_length("\n\n99/99")
-        room = limit - reserve
-
-        chunks: list[tuple[str, list[str]]] = []  # (lead line, sentences)
-        opener = story.title if a.hook.startswith(story.title) else f"{a.hook}"
-        chunks.append(("🧵 " + story.title if o.emoji else story.title, split_sentences(opener)))
-        omitted = 0
-        for si, sec in enumerate(story.sections):
-            sents = [s for s in _units(sec, cjk) if s not in a.hook]
-            if not sents:
-                continue
-            if not sec.heading and si == 0:
-                # intro sentences other than the hook join the first post if they fit
-                chunks[0] = (chunks[0][0], chunks[0][1] + sents)
-                continue
-            chunks.append((sec.heading, sents))
-        if cta:
-            chunks.append(("", [cta]))
-
-        posts: list[str] = []
-        cut = 0
-        for lead, sents in chunks:
-            if lead and weighted_length(lead) > room // 2:  # a title or heading as long as a post
-                short = shorten(lead, room // 2, weighted_length)
-                warnings.append(f"heading over {room // 2} weighted characters: shortened to '{short}'")
-                lead = short
-            if o.thread_mode == "summary":
-                # a section's one post must not open on a sentence that leans on one it leaves out
-                skip = 0
-                while skip + 1 < len(sents) and opener_kind(sents[skip].lstrip("\n"), cjk) is not None:
-                    skip += 1
-                omitted += skip
-                sents = sents[skip:]
-                if sents:
-                    sents[0] = sents[0].lstrip("\n")
-            prefix = f"{lead}\n\n" if lead else ""
-            pieces = [x for s in sents for x in _split_long(s, room - weighted_length(prefix))]
-            cut += sum(1 for s in sents if weighted_length(s) > room - weighted_length(prefix))
-            first = True
-            while pieces:
-                pre = prefix if first else ""
-                kept, rest = fit_sentences(pieces, room - weighted_length(pre), weighted_length,
-                                           "" if cjk else " ")
-                if not kept:  # cannot happen after _split_long, but never loop forever
-                    kept, rest = pieces[:1], pieces[1:]
-                posts.append(pre + join_sentences(kept).replace(" \n", "\n").strip())
-                first = False
-                if o.thread_mode == "summary":
-                    omitted += len(rest)
-                    break
-                pieces = rest
+        room = limit - weighted_length("\n\n99/99")  # the numbering " 12/12" is reserved in every post
+        chunks = thread_chunks(story, o, str(over.get("cta") or story.meta.cta))
+        posts, omitted, cut = thread_posts(chunks, room, o.thread_mode, a.is_cjk, warnings)
         if tags:
             tag_text = " ".join(f"#{t}" for t in tags)
             if weighted_length(posts[-1] + "\n\n" + tag_text) <= room:
@@ -338,17 +288,14 @@ class ArticleFormat(Format[ArticleOptions]):
             if weighted_length(t) > limit:  # cannot happen after the splits above; never post one
                 numbered[k] = shorten(posts[k], room, weighted_length) + f"\n\n{k + 1}/{n}"
                 warnings.append(f"post {k + 1} shortened to fit {limit} weighted characters")
-        txt = "\n\n---\n\n".join(numbered) + "\n"
         data = {
-            "platform": "x",
-            "limit_weighted": limit,
-            "mode": o.thread_mode,
-            "sentences_omitted": omitted,
+            "platform": "x", "limit_weighted": limit, "mode": o.thread_mode, "sentences_omitted": omitted,
             "posts": [{"index": i, "text": t, "weighted_length": weighted_length(t)}
                       for i, t in enumerate(numbered, start=1)],
         }
         return [
-            out.write("article/x-thread.txt", txt, format=self.name, platform="x", warnings=warnings),
+            out.write("article/x-thread.txt", "\n\n---\n\n".join(numbered) + "\n", format=self.name,
+                      platform="x", warnings=warnings),
             out.write_json("article/x-thread.json", data, format=self.name, platform="x"),
         ]
 
@@ -365,46 +312,9 @@ class ArticleFormat(Format[ArticleOptions]):
         cta_url = product.url if product and product.url else ""
         brand = story.meta.brand.name or story.meta.author or "Newsletter"
         accent = _accent(story)
-        strong = f'<strong style="color:{accent};">'
-        sections = []
-        for s in story.sections:
-            paras = []
-            for b in s.blocks:
-                if isinstance(b, Paragraph):
-                    paras.append(b.text.html().replace("<strong>", strong))
-                elif isinstance(b, Quote):
-                    q = "<br>".join(t.html() for t in b.paragraphs)
-                    cite = f"<br><span style=\"color:#8a817a;font-size:14px;\">—— {html.escape(b.attribution)}</span>" \
-                        if b.attribution else ""
-                    paras.append(f'<div style="border-left:4px solid {accent};padding:4px 0 4px 14px;'
-                                 f'font-style:italic;">{q}{cite}</div>')
-                elif isinstance(b, ListBlock):
-                    items = []
-                    n = b.start
-                    for depth, item in b.flat():
-                        mark = f"{n}." if b.ordered and depth == 0 else "•"
-                        if b.ordered and depth == 0:
-                            n += 1
-                        pad = 12 + 18 * depth
-                        items.append(f'<div style="padding-left:{pad}px;">{mark} {item.text.html()}</div>')
-                    paras.append("".join(items).replace("<strong>", strong))
-                elif isinstance(b, Image):
-                    if b.local_path is not None:
-                        paras.append(f'<img src="images/{html.escape(image_name(b))}" alt="{html.escape(b.alt)}" '
-                                     f'width="536" style="display:block;width:100%;max-width:536px;height:auto;border:0;">')
-                    elif b.remote:
-                        paras.append(f'<a href="{html.escape(b.src)}" style="color:{accent};">'
-                                     f'{html.escape(b.alt or b.src)}</a>')
-                elif isinstance(b, Callout):
-                    inner = blocks_html(b.blocks, cjk=a.is_cjk, embed_images=False, warnings=warnings,
-                                        locale=a.messages_locale)
-                    paras.append(f'<div style="background-color:#fbf4ee;padding:10px 14px;">{inner}</div>')
-                else:
-                    t = blocks_html([b], cjk=a.is_cjk, embed_images=False, warnings=warnings,
-                                    locale=a.messages_locale)
-                    if t:
-                        paras.append(t)
-            sections.append({"heading": "" if s.inferred else s.heading, "paragraphs": paras})
+        sections = [{"heading": "" if s.inferred else s.heading,
+                     "paragraphs": [x for b in s.blocks for x in _email_block(b, story, accent, warnings)]}
+                    for s in story.sections]
         footer = " · ".join(x for x in (brand, story.meta.brand.handle) if x)
         from contentkit.templating import env
         # email stays email-safe (no <style>): mail apps render with the reader's own fonts
@@ -433,6 +343,105 @@ class ArticleFormat(Format[ArticleOptions]):
             out.write("article/newsletter.txt", "\n".join(text).rstrip() + "\n", format=self.name,
                       platform="newsletter"),
         ]
+
+
+def thread_chunks(story: Story, o: ArticleOptions, cta: str) -> list[tuple[str, list[str]]]:
+    """(lead line, units) per post group: the title with the hook (and the intro), one per
+    section, the call to action."""
+    a = story.a
+    opener = story.title if a.hook.startswith(story.title) else f"{a.hook}"
+    chunks: list[tuple[str, list[str]]] = [("🧵 " + story.title if o.emoji else story.title,
+                                            split_sentences(opener))]
+    for si, sec in enumerate(story.sections):
+        sents = [s for s in _units(sec, a.is_cjk) if s not in a.hook]
+        if not sents:
+            continue
+        if not sec.heading and si == 0:  # intro sentences other than the hook join the first post
+            chunks[0] = (chunks[0][0], chunks[0][1] + sents)
+            continue
+        chunks.append((sec.heading, sents))
+    if cta:
+        chunks.append(("", [cta]))
+    return chunks
+
+
+def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -> tuple[list[str], int, int]:
+    """Posts within ``room`` weighted characters: whole sentences, long ones split at clauses or
+    words; in summary mode one post per chunk that never opens on a leaning sentence.
+    Returns (posts, sentences left out, sentences split)."""
+    posts: list[str] = []
+    omitted = cut = 0
+    for lead, sents in chunks:
+        if lead and weighted_length(lead) > room // 2:  # a title or heading as long as a post
+            short = shorten(lead, room // 2, weighted_length)
+            warnings.append(f"heading over {room // 2} weighted characters: shortened to '{short}'")
+            lead = short
+        if mode == "summary":
+            skip = 0
+            while skip + 1 < len(sents) and opener_kind(sents[skip].lstrip("\n"), cjk) is not None:
+                skip += 1
+            omitted += skip
+            sents = sents[skip:]
+            if sents:
+                sents[0] = sents[0].lstrip("\n")
+        prefix = f"{lead}\n\n" if lead else ""
+        pieces = [x for s in sents for x in _split_long(s, room - weighted_length(prefix))]
+        cut += sum(1 for s in sents if weighted_length(s) > room - weighted_length(prefix))
+        first = True
+        while pieces:
+            pre = prefix if first else ""
+            kept, rest = fit_sentences(pieces, room - weighted_length(pre), weighted_length, "" if cjk else " ")
+            if not kept:  # cannot happen after _split_long, but never loop forever
+                kept, rest = pieces[:1], pieces[1:]
+            posts.append(pre + join_sentences(kept).replace(" \n", "\n").strip())
+            first = False
+            if mode == "summary":
+                omitted += len(rest)
+                break
+            pieces = rest
+    return posts, omitted, cut
+
+
+def _email_block(b, story: Story, accent: str, warnings: list[str]) -> list[str]:
+    """One block as email-safe HTML (tables and inline styles only)."""
+    a = story.a
+    strong = f'<strong style="color:{accent};">'
+    out: list[str] = []
+    if isinstance(b, Paragraph):
+        out.append(b.text.html().replace("<strong>", strong))
+    elif isinstance(b, Quote):
+        q = "<br>".join(t.html() for t in b.paragraphs)
+        cite = f"<br><span style=\"color:#8a817a;font-size:14px;\">—— {html.escape(b.attribution)}</span>" \
+            if b.attribution else ""
+        out.append(f'<div style="border-left:4px solid {accent};padding:4px 0 4px 14px;'
+                     f'font-style:italic;">{q}{cite}</div>')
+    elif isinstance(b, ListBlock):
+        items = []
+        n = b.start
+        for depth, item in b.flat():
+            mark = f"{n}." if b.ordered and depth == 0 else "•"
+            if b.ordered and depth == 0:
+                n += 1
+            pad = 12 + 18 * depth
+            items.append(f'<div style="padding-left:{pad}px;">{mark} {item.text.html()}</div>')
+        out.append("".join(items).replace("<strong>", strong))
+    elif isinstance(b, Image):
+        if b.local_path is not None:
+            out.append(f'<img src="images/{html.escape(image_name(b))}" alt="{html.escape(b.alt)}" '
+                         f'width="536" style="display:block;width:100%;max-width:536px;height:auto;border:0;">')
+        elif b.remote:
+            out.append(f'<a href="{html.escape(b.src)}" style="color:{accent};">'
+                         f'{html.escape(b.alt or b.src)}</a>')
+    elif isinstance(b, Callout):
+        inner = blocks_html(b.blocks, cjk=a.is_cjk, embed_images=False, warnings=warnings,
+                            locale=a.messages_locale)
+        out.append(f'<div style="background-color:#fbf4ee;padding:10px 14px;">{inner}</div>')
+    else:
+        t = blocks_html([b], cjk=a.is_cjk, embed_images=False, warnings=warnings,
+                        locale=a.messages_locale)
+        if t:
+            out.append(t)
+    return out
 
 
 # ---------------------------------------------------------------------------- helpers
