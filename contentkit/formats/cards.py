@@ -48,75 +48,81 @@ class CardsOptions(FormatOptions):
 
 def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     """Candidate cards in story order (cover first, CTA last), before sizes are known."""
-    a = story.a
-    meta = story.meta
-    specs: list[Spec] = []
+    a, meta = story.a, story.meta
     byline = " · ".join(x for x in (meta.author, meta.persona) if x)
-    specs.append(Spec("cover", heading=story.title, body=meta.subtitle or a.hook,
-                      attribution=byline, order=-1, score=99))
+    specs = [Spec("cover", heading=story.title, body=meta.subtitle or a.hook, attribution=byline,
+                  order=-1, score=99)]
     points = {kp.section: kp for kp in a.key_points if kp.section >= 0}
     bold = {p for sec in story.sections for b in sec.blocks if isinstance(b, Paragraph)
             for p in b.text.strong_parts if len(p) >= 6}
     image_done = False
     for si, sec in enumerate(story.sections):
-        sents = list(a.sentences[si])
         kp = points.get(si)
-        has_card = False
-        for bi, b in enumerate(sec.blocks):
-            order = si + bi / 100.0
-            if isinstance(b, Quote) and b.text and not has_card:
-                has_card = True
-                specs.append(Spec("quote", body=b.text.plain, attribution=b.attribution,
-                                  label=sec.heading, section=si, score=3.0, order=order))
-            elif (isinstance(b, Image) and b.local_path is not None and not image_done and not has_card
-                  and usable_image(b.local_path, warnings)):
-                image_done = has_card = True
-                caption = kp.text if kp else (b.title or b.alt)
-                specs.append(Spec("image", heading=sec.heading, body=caption,
-                                  image=b.local_path, section=si, score=(kp.score if kp else 0) + 1.0,
-                                  order=order))
-        if not sec.heading or has_card:
+        media = _media_card(sec, si, kp, not image_done, warnings)
+        if media is not None:
+            image_done = image_done or media.kind == "image"
+            specs.append(media)
             continue
-        lists = [b for b in sec.blocks if isinstance(b, ListBlock)]
-        short_list = next((lb for lb in lists if 2 <= len(lb.items) <= 6
-                           and all(len(it.text.plain) <= 60 for it in lb.items)), None)
-        score = kp.score if kp else 0.0
-        if short_list is not None:
-            # the sentence that introduces the list, then the list
-            idx = sec.blocks.index(short_list)
-            intro = ""
-            for b in reversed(sec.blocks[:idx]):
-                if isinstance(b, Paragraph):
-                    sents_b = split_sentences(b.text.plain)
-                    intro = sents_b[-1]
-                    if opener_kind(intro, a.is_cjk) is not None:
-                        # "这家大概就是：" needs the sentence before it, or it is left out
-                        both = join_sentences(sents_b[-2:]) if len(sents_b) > 1 else ""
-                        fits = both and (len(both) <= 80 if a.is_cjk else len(both.split()) <= 40)
-                        intro = both if fits and opener_kind(both, a.is_cjk) is None else ""
-                    break
-            specs.append(Spec("point", heading=sec.heading, body=intro,
-                              items=tuple(it.text.plain for it in short_list.items),
-                              section=si, score=score + 0.3, order=si + 0.5))
-            continue
-        if kp is None or not sents:
-            continue
-        if kp.text in bold:
-            specs.append(Spec("quote", body=kp.text, label=sec.heading, section=si,
-                              score=score + 0.2, order=si + 0.5))
-            continue
-        body = [kp.text]
-        if kp.text in sents:
-            i = sents.index(kp.text)
-            if i + 1 < len(sents) and len(kp.text) + len(sents[i + 1]) <= (70 if a.is_cjk else 200):
-                body.append(sents[i + 1])
-        specs.append(Spec("point", heading=sec.heading, body=join_sentences(body),
-                          section=si, score=score, order=si + 0.5))
+        if sec.heading:
+            spec = _list_card(sec, si, kp, a.is_cjk) or _point_card(sec, si, kp, a, bold)
+            if spec is not None:
+                specs.append(spec)
     tags = " ".join(f"#{t}" for t in a.hashtags[:6])
     cta = meta.cta or msg(a.messages_locale, "follow")
     specs.append(Spec("cta", heading=cta, body=meta.brand.handle or meta.brand.name or meta.author,
                       attribution=tags, order=1e9, score=99))
     return specs
+
+
+def _media_card(sec, si: int, kp, image_allowed: bool, warnings) -> Spec | None:
+    """The section's first quote, or (once per carousel) its first usable local image."""
+    for bi, b in enumerate(sec.blocks):
+        order = si + bi / 100.0
+        if isinstance(b, Quote) and b.text:
+            return Spec("quote", body=b.text.plain, attribution=b.attribution, label=sec.heading, section=si,
+                        score=3.0, order=order)
+        if (isinstance(b, Image) and b.local_path is not None and image_allowed
+                and usable_image(b.local_path, warnings)):
+            return Spec("image", heading=sec.heading, body=kp.text if kp else (b.title or b.alt),
+                        image=b.local_path, section=si, score=(kp.score if kp else 0) + 1.0, order=order)
+    return None
+
+
+def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
+    """A short list with the sentence that introduces it (with the one before when it leans)."""
+    short_list = next((b for b in sec.blocks if isinstance(b, ListBlock) and 2 <= len(b.items) <= 6
+                       and all(len(it.text.plain) <= 60 for it in b.items)), None)
+    if short_list is None:
+        return None
+    intro = ""
+    for b in reversed(sec.blocks[:sec.blocks.index(short_list)]):
+        if isinstance(b, Paragraph):
+            sents_b = split_sentences(b.text.plain)
+            intro = sents_b[-1]
+            if opener_kind(intro, cjk) is not None:  # "这家大概就是：" needs the sentence before it
+                both = join_sentences(sents_b[-2:]) if len(sents_b) > 1 else ""
+                fits = both and (len(both) <= 80 if cjk else len(both.split()) <= 40)
+                intro = both if fits and opener_kind(both, cjk) is None else ""
+            break
+    return Spec("point", heading=sec.heading, body=intro, items=tuple(it.text.plain for it in short_list.items),
+                section=si, score=(kp.score if kp else 0.0) + 0.3, order=si + 0.5)
+
+
+def _point_card(sec, si: int, kp, a, bold: set[str]) -> Spec | None:
+    """The section's key point (a quote card when the author set it in bold), with the sentence
+    after it when both are short."""
+    sents = list(a.sentences[si])
+    if kp is None or not sents:
+        return None
+    score = kp.score
+    if kp.text in bold:
+        return Spec("quote", body=kp.text, label=sec.heading, section=si, score=score + 0.2, order=si + 0.5)
+    body = [kp.text]
+    if kp.text in sents:
+        i = sents.index(kp.text)
+        if i + 1 < len(sents) and len(kp.text) + len(sents[i + 1]) <= (70 if a.is_cjk else 200):
+            body.append(sents[i + 1])
+    return Spec("point", heading=sec.heading, body=join_sentences(body), section=si, score=score, order=si + 0.5)
 
 
 class CardsFormat(Format[CardsOptions]):
