@@ -186,6 +186,45 @@ def _override_items(name: str, items: dict, path: str, text: str, warnings: list
 _COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
+def _editorial(editorial: Any, kw: dict[str, Any], path: str, text: str) -> None:
+    if editorial is None:
+        return
+    if not isinstance(editorial, dict) or any(k not in ("clean", "structure") for k in editorial) \
+            or not all(isinstance(v, bool) for v in editorial.values()):
+        raise ContentkitError("expected a mapping like {clean: false, structure: true}", path=path,
+                              line=_key_line(text, "editorial"), key="editorial")
+    kw["editorial_clean"] = editorial.get("clean", True)
+    kw["editorial_structure"] = editorial.get("structure", True)
+
+
+def _brand(brand: Any, path: str, text: str) -> Brand:
+    if not isinstance(brand, dict):
+        return Brand(name=_as_str(brand, "brand", path, text))
+    color = _as_str(brand.get("color"), "brand.color", path, text)
+    if color and not _COLOR_RE.match(color):
+        raise ContentkitError(f"'{color}' is not a colour like #7b1e3a", path=path,
+                              line=_key_line(text, "  color") or _key_line(text, "brand"), key="brand.color")
+    return Brand(name=_as_str(brand.get("name"), "brand.name", path, text),
+                 handle=_as_str(brand.get("handle"), "brand.handle", path, text), color=color)
+
+
+def _product(product: Any, path: str, text: str, warnings: list[str]) -> Product:
+    """A product needs a name; its URL reaches an output only with an allowed scheme."""
+    from contentkit.safety import safe_url
+
+    if not isinstance(product, dict):
+        return Product(name=_as_str(product, "product", path, text))
+    p = Product(**{k: _as_str(product.get(k), f"product.{k}", path, text) for k in ("name", "price", "offer", "url")})
+    if p.url and safe_url(p.url) is None:
+        warnings.append(f"{path}:{_key_line(text, '  url') or _key_line(text, 'product') or 1}: "
+                        "product.url dropped: only http, https and mailto links reach an output")
+        p = Product(name=p.name, price=p.price, offer=p.offer, url="")
+    if not p.name:
+        raise ContentkitError("a product needs a name", path=path, line=_key_line(text, "product"),
+                              key="product.name")
+    return p
+
+
 def build_metadata(fm: dict[str, Any], path: str, text: str) -> tuple[dict[str, Any], list[str]]:
     """Validate front matter into Metadata keyword arguments (title may still be missing)."""
     from contentkit.errors import closest
@@ -209,44 +248,11 @@ def build_metadata(fm: dict[str, Any], path: str, text: str) -> tuple[dict[str, 
         "hashtags": tuple(h.lstrip("#") for h in _as_list(fm.get("hashtags"), "hashtags", path, text)),
         "slug": s("slug"),
     }
-    editorial = fm.get("editorial")
-    if editorial is not None:
-        if not isinstance(editorial, dict) or any(k not in ("clean", "structure") for k in editorial) \
-                or not all(isinstance(v, bool) for v in editorial.values()):
-            raise ContentkitError("expected a mapping like {clean: false, structure: true}", path=path,
-                                  line=_key_line(text, "editorial"), key="editorial")
-        kw["editorial_clean"] = editorial.get("clean", True)
-        kw["editorial_structure"] = editorial.get("structure", True)
-    brand = fm.get("brand")
-    if isinstance(brand, dict):
-        color = _as_str(brand.get("color"), "brand.color", path, text)
-        if color and not _COLOR_RE.match(color):
-            raise ContentkitError(f"'{color}' is not a colour like #7b1e3a", path=path,
-                                  line=_key_line(text, "  color") or _key_line(text, "brand"),
-                                  key="brand.color")
-        kw["brand"] = Brand(
-            name=_as_str(brand.get("name"), "brand.name", path, text),
-            handle=_as_str(brand.get("handle"), "brand.handle", path, text),
-            color=color,
-        )
-    elif brand is not None:
-        kw["brand"] = Brand(name=_as_str(brand, "brand", path, text))
-    product = fm.get("product")
-    if isinstance(product, dict):
-        kw["product"] = Product(**{k: _as_str(product.get(k), f"product.{k}", path, text)
-                                   for k in ("name", "price", "offer", "url")})
-        from contentkit.safety import safe_url
-
-        if kw["product"].url and safe_url(kw["product"].url) is None:
-            warnings.append(f"{path}:{_key_line(text, '  url') or _key_line(text, 'product') or 1}: "
-                            "product.url dropped: only http, https and mailto links reach an output")
-            kw["product"] = Product(name=kw["product"].name, price=kw["product"].price,
-                                    offer=kw["product"].offer, url="")
-        if not kw["product"].name:
-            raise ContentkitError("a product needs a name", path=path,
-                                  line=_key_line(text, "product"), key="product.name")
-    elif product is not None:
-        kw["product"] = Product(name=_as_str(product, "product", path, text))
+    _editorial(fm.get("editorial"), kw, path, text)
+    if fm.get("brand") is not None:
+        kw["brand"] = _brand(fm["brand"], path, text)
+    if fm.get("product") is not None:
+        kw["product"] = _product(fm["product"], path, text, warnings)
     platforms = fm.get("platforms")
     if platforms is not None:
         if not isinstance(platforms, dict) or not all(isinstance(v, dict) for v in platforms.values()):
@@ -386,33 +392,7 @@ class _Walker:
             elif t in ("bullet_list_open", "ordered_list_open"):
                 out.append(self.list_block())
             elif t == "blockquote_open":
-                line = self.line(tok)
-                self.i += 1
-                inner = self.blocks("blockquote_close")
-                paras = [block for block in inner if isinstance(block, Paragraph)]
-                texts = [p.text for p in paras]
-                attribution = ""
-                if texts:
-                    last = texts[-1].plain.strip()
-                    m = re.match(r"^(?:——|—|--|―|－－)\s*(.+)$", last)
-                    if m and len(texts) > 1:
-                        attribution = m.group(1).strip()
-                        texts = texts[:-1]
-                    elif texts:
-                        # attribution on the same paragraph after a line break: "...\n— Name"
-                        spans = list(texts[-1].spans)
-                        plain = texts[-1].plain
-                        m2 = re.search(r"(?:\n|(?<=[.!?。！？”\"」]))\s*(?:——|—|--|―)\s*([^\n—]{1,80})$", plain)
-                        if m2:
-                            attribution = m2.group(1).strip()
-                            cut = len(plain) - len(m2.group(0))
-                            texts[-1] = _truncate_rich(RichText(tuple(spans)), cut)
-                for block in inner:
-                    if not isinstance(block, Paragraph):
-                        out_block = block
-                        if isinstance(out_block, Image):
-                            out.append(out_block)
-                out.append(Quote(paragraphs=tuple(texts), attribution=attribution, line=line))
+                out.extend(self.quote())
             elif t in ("fence", "code_block"):
                 out.append(Code(code=tok.content.rstrip("\n"), lang=(tok.info or "").strip().split(" ")[0],
                                 line=self.line(tok)))
@@ -433,6 +413,33 @@ class _Walker:
             else:  # hr, front_matter, anything unknown
                 self.i += 1
         return out
+
+    def quote(self) -> list[Block]:
+        """A blockquote: its paragraphs, an attribution line ("— Name") taken out of the text,
+        and its images as blocks of their own (before the quote)."""
+        line = self.line(self.tokens[self.i])
+        self.i += 1
+        inner = self.blocks("blockquote_close")
+        paras = [block for block in inner if isinstance(block, Paragraph)]
+        texts = [p.text for p in paras]
+        attribution = ""
+        if texts:
+            last = texts[-1].plain.strip()
+            m = re.match(r"^(?:——|—|--|―|－－)\s*(.+)$", last)
+            if m and len(texts) > 1:
+                attribution = m.group(1).strip()
+                texts = texts[:-1]
+            elif texts:
+                # attribution on the same paragraph after a line break: "...\n— Name"
+                spans = list(texts[-1].spans)
+                plain = texts[-1].plain
+                m2 = re.search(r"(?:\n|(?<=[.!?。！？”\"」]))\s*(?:——|—|--|―)\s*([^\n—]{1,80})$", plain)
+                if m2:
+                    attribution = m2.group(1).strip()
+                    cut = len(plain) - len(m2.group(0))
+                    texts[-1] = _truncate_rich(RichText(tuple(spans)), cut)
+        images: list[Block] = [b for b in inner if isinstance(b, Image)]
+        return images + [Quote(paragraphs=tuple(texts), attribution=attribution, line=line)]
 
     def list_block(self) -> ListBlock:
         tok = self.tokens[self.i]
@@ -500,6 +507,46 @@ def _truncate_rich(text: RichText, n: int) -> RichText:
 
 
 # ---------------------------------------------------------------------------- entry point
+def _sections(walker: "_Walker", tokens, title: str) -> tuple[list[Section], str]:
+    """Headings start sections; a first H1 is the title (when there is none, or it is the same)
+    and the blocks after it join the intro; text before any heading is one untitled section."""
+    sections: list[Section] = []
+    title_h1_used = False
+    while walker.i < len(tokens):
+        tok = tokens[walker.i]
+        if tok.type == "heading_open":
+            level = int(tok.tag[1:])
+            heading = _inline(tokens[walker.i + 1], []).plain.strip()
+            line = walker.line(tok)
+            walker.i += 3
+            if not sections and level == 1 and (not title or heading == title) and not title_h1_used:
+                title = title or heading
+                title_h1_used = True
+                continue
+            sections.append(Section(heading, level, tuple(walker.blocks(None)), line))
+        else:
+            line = walker.line(tok)
+            blocks = walker.blocks(None)
+            if not blocks:
+                continue
+            if sections and sections[-1].heading == "" and sections[-1].level == 0:
+                prev = sections.pop()
+                sections.append(Section("", 0, prev.blocks + tuple(blocks), prev.line))
+            else:
+                sections.append(Section("", 0, tuple(blocks), line))
+    return sections, title
+
+
+def _fallback_title(sections: list[Section], path: str) -> str:
+    """No title anywhere: the first heading, else the first sentence of the first paragraph."""
+    first = next((block for s in sections for block in s.blocks if isinstance(block, Paragraph)), None)
+    if first is None and not sections:
+        raise ContentkitError("story has no text", path=path)
+    title = (sections[0].heading if sections and sections[0].heading else
+             (first.text.plain if first else "Untitled"))
+    return re.split(r"(?<=[。！？!?.])\s*", title.strip())[0][:64]
+
+
 def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
                raw: bytes | None = None, warnings: list[str] | None = None,
                allowed: tuple[Path, ...] = ()) -> Story:
@@ -518,52 +565,13 @@ def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
         if tok.map:
             tok.map = [tok.map[0] + fm_lines, tok.map[1] + fm_lines]
     walker = _Walker(tokens, path, base, allowed)
-
-    sections: list[Section] = []
-    title = meta_kw["title"]
-    pending_heading: tuple[str, int, int] | None = None  # (heading, level, line)
-    first_heading_used_as_title = False
-    while walker.i < len(tokens):
-        tok = tokens[walker.i]
-        if tok.type == "heading_open":
-            level = int(tok.tag[1:])
-            heading = _inline(tokens[walker.i + 1], []).plain.strip()
-            line = walker.line(tok)
-            walker.i += 3
-            if pending_heading is None and not sections and level == 1 and (
-                    not title or heading == title) and not first_heading_used_as_title:
-                title = title or heading
-                first_heading_used_as_title = True
-                pending_heading = None
-                # the H1 title does not become a section; blocks after it join the intro
-                continue
-            if pending_heading is not None:
-                sections.append(Section(pending_heading[0], pending_heading[1], (), pending_heading[2]))
-            pending_heading = (heading, level, line)
-            blocks = walker.blocks(None)
-            sections.append(Section(heading, level, tuple(blocks), line))
-            pending_heading = None
-        else:
-            line = walker.line(tok)
-            blocks = walker.blocks(None)
-            if blocks:
-                if sections and sections[-1].heading == "" and sections[-1].level == 0:
-                    prev = sections.pop()
-                    sections.append(Section("", 0, prev.blocks + tuple(blocks), prev.line))
-                else:
-                    sections.append(Section("", 0, tuple(blocks), line))
+    sections, title = _sections(walker, tokens, meta_kw["title"])
     warnings.extend(walker.warnings)
     for img in (b for s in sections for b in s.blocks if isinstance(b, Image)):
         if not img.remote and img.src and img.local_path is None:
             warnings.append(f"{path}:{img.line}: local image '{img.src}' not found")
-
     if not title:
-        first = next((block for s in sections for block in s.blocks if isinstance(block, Paragraph)), None)
-        if first is None and not sections:
-            raise ContentkitError("story has no text", path=path)
-        title = (sections[0].heading if sections and sections[0].heading else
-                 (first.text.plain if first else "Untitled"))
-        title = re.split(r"(?<=[。！？!?.])\s*", title.strip())[0][:64]
+        title = _fallback_title(sections, path)
         warnings.append(f"{path}: no title in front matter or as '# heading'; using '{title}'")
     if not any(s.blocks for s in sections) and not any(s.heading for s in sections):
         raise ContentkitError("story has a title but no text", path=path)
