@@ -55,14 +55,14 @@ def decode(raw: bytes, path: str) -> tuple[str, list[str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        text = _try_gb18030(raw)
-        if text is None:
+        gb = _try_gb18030(raw)
+        if gb is None:
             line = raw[: exc.start].count(b"\n") + 1
             raise ContentkitError(
                 "not UTF-8 and the encoding could not be determined; save the file as UTF-8",
                 path=path, line=line,
             ) from None
-        return _normalise(text), [f"{path}: decoded as GB18030 (not UTF-8); save stories as UTF-8"]
+        return _normalise(gb), [f"{path}: decoded as GB18030 (not UTF-8); save stories as UTF-8"]
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > 8:
         raise ContentkitError("binary file, not a Markdown story", path=path)

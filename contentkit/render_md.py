@@ -216,7 +216,8 @@ def _wrap(text: str, width: int) -> str:
         if is_cjk_text(line) or len(line) <= width:
             lines.append(line)
         else:
-            indent = re.match(r"^(\s*(?:[-*]|\d+\.)?\s*)", line).group(1)
+            m = re.match(r"^(\s*(?:[-*]|\d+\.)?\s*)", line)
+            indent = m.group(1) if m else ""
             lines.extend(textwrap.wrap(line, width=width, subsequent_indent=" " * len(indent),
                                        break_long_words=False, break_on_hyphens=False))
     return "\n".join(lines)

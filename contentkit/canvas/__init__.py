@@ -377,9 +377,9 @@ def _gradient_uncached(w: int, h: int, top, bottom):
 def _cover_crop(path: Path, w: int, h: int):
     from PIL import Image, ImageOps
 
-    with Image.open(path) as im:
-        im = ImageOps.exif_transpose(im).convert("RGB")
-        return ImageOps.fit(im, (w, h), method=Image.Resampling.LANCZOS, centering=(0.5, 0.45))
+    with Image.open(path) as src:
+        rgb = ImageOps.exif_transpose(src).convert("RGB")
+        return ImageOps.fit(rgb, (w, h), method=Image.Resampling.LANCZOS, centering=(0.5, 0.45))
 
 
 def draw(lay: CardLayout, theme, cover_image: Path | None):

@@ -255,7 +255,7 @@ class CardsFormat(Format[CardsOptions]):
                     short = shorten(text, limit) if limit else ""
                     if not short and fld != "body":
                         continue
-                    cand = replace(trial, **{fld: short})
+                    cand = replace(trial, **{fld: short})  # type: ignore[arg-type]  # fld is a str field
                     if designer.layout(cand, probe_page) is not None:
                         warnings.append(f"{spec.kind} card {fld} too long for any card; "
                                         + (f"shortened to '{short}'" if short else "left out"))

@@ -172,7 +172,7 @@ def fit_segments(content: list[Segment], max_segments: int, minutes: int,
                for i, seg in enumerate(content) if i not in keep]
     kept = [content[i] for i in keep]
     warnings.append(f"{minutes} minutes leave room for {len(kept)} content segment(s); "
-                    f"left out: {', '.join(d['title'] for d in dropped)}")
+                    f"left out: {', '.join(str(d['title']) for d in dropped)}")
     return kept, dropped
 
 

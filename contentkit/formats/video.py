@@ -439,6 +439,8 @@ def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, 
     # anchor to the bottom of the band, as a bottom-aligned subtitle style does
     from contentkit.canvas import shift_block as _shift
 
+    if block is None:
+        raise ContentkitError(f"subtitle '{text[:20]}' cannot be drawn in its band")
     block = _shift(block, box[3] - 18 - max(b[3] for b in block.boxes))
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
@@ -748,7 +750,7 @@ class VideoFormat(Format[VideoOptions]):
         if burn_or_motion:
             for e in events:
                 cuts.update((e.start_f, e.end_f))
-        cuts = sorted(c for c in cuts if 0 <= c <= total)
+        ordered = sorted(c for c in cuts if 0 <= c <= total)
 
         def scene_at(f: int) -> int:
             for i, sc in enumerate(scenes):
@@ -762,7 +764,7 @@ class VideoFormat(Format[VideoOptions]):
                     return e
             return None
 
-        return cuts, scene_at, event_at
+        return ordered, scene_at, event_at
 
     def make_stills(self, scenes, events, bases, size, fps, burn: bool, font, work: Path,
                     warnings: list[str], safe: SafeArea = DEFAULT_SAFE) -> Path:
@@ -885,7 +887,7 @@ def premix(voice: Path, o: VideoOptions, dur: float, work: Path) -> Path:
     order from run to run and the MP4's bytes changed; this way the same input gives the same
     bytes. The graph names its files relative to ``work``, so no user path needs escaping."""
     os.symlink(voice, work / "voice-in")
-    os.symlink(Path(o.music).expanduser().resolve(), work / "music-in")
+    os.symlink(Path(str(o.music)).expanduser().resolve(), work / "music-in")
     graph = (f"amovie=voice-in,aresample=48000,apad,atrim=end={dur:.6f},asplit[v1][v2];"
              f"amovie=music-in:loop=0,aresample=48000,atrim=end={dur:.6f},afade=t=in:d=1,"
              f"afade=t=out:st={max(0.0, dur - 2.0):.6f}:d=2,volume={o.music_volume}[m];"
