@@ -115,7 +115,14 @@ def test_escaping_and_outputs(cli, tmp_path, story_file):
     m = read_manifest(out)
     paths = {a["path"] for a in m["artifacts"]}
     assert {"live/run-of-show.json", "live/run-of-show.md", "live/teleprompter.html", "live/cue-cards.pdf"} <= paths
-    assert (out / "live/cue-cards.pdf").read_bytes().startswith(b"%PDF")
+    pdf = (out / "live/cue-cards.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    # lossless (img2pdf): every page is the PNG data, none re-encoded as JPEG
+    import re
+
+    n_pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert n_pages == len([p for p in paths if p.startswith("live/cue-cards/")])
+    assert pdf.count(b"/DCTDecode") == 0 and pdf.count(b"/FlateDecode") >= n_pages
 
 
 def test_live_is_deterministic(cli, tmp_path):

@@ -446,7 +446,6 @@ class LiveFormat(Format[LiveOptions]):
         return arts
 
     def _cue_cards(self, story: Story, data: dict, o: LiveOptions, out: Output, warnings: list[str]):
-        import io
 
         from contentkit.canvas import Designer, Fonts, SafeArea, Spec, draw, png_bytes
         from contentkit.layout import clean_for_font, pick_font
@@ -485,13 +484,28 @@ class LiveFormat(Format[LiveOptions]):
             images.append(img)
             arts.append(out.write(f"live/cue-cards/{s['index']:02d}.png", png_bytes(img), format=self.name,
                                   width=W, height=H))
-        buf = io.BytesIO()
-        rgb = [im.convert("RGB") for im in images]
-        epoch = __import__("time").gmtime(0)
-        rgb[0].save(buf, "PDF", save_all=True, append_images=rgb[1:], resolution=150.0,
-                    title=story.title, author=story.meta.author or "", creationDate=epoch, modDate=epoch)
-        arts.append(out.write("live/cue-cards.pdf", buf.getvalue(), format=self.name))
+        arts.append(out.write("live/cue-cards.pdf", cue_card_pdf(images, story), format=self.name))
         return arts
+
+
+def cue_card_pdf(images, story: Story) -> bytes:
+    """The cue cards as one printable PDF, lossless (img2pdf embeds the PNG data as it is,
+    where Pillow's PDF writer re-encodes as JPEG), at 150 dpi, with fixed dates."""
+    import datetime
+    import io
+
+    import img2pdf
+
+    pages = []
+    for im in images:
+        buf = io.BytesIO()
+        im.convert("RGB").save(buf, "PNG", optimize=False, compress_level=6)
+        pages.append(buf.getvalue())
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    return img2pdf.convert(pages, layout_fun=img2pdf.get_fixed_dpi_layout_fun((150, 150)),
+                           title=story.title, author=story.meta.author or "", creationdate=epoch,
+                           moddate=epoch, producer="contentkit", creator="contentkit",
+                           engine=img2pdf.Engine.internal)
 
 
 plugin = LiveFormat()
