@@ -208,26 +208,7 @@ class ArticleFormat(Format[ArticleOptions]):
         n_sections = sum(1 for sec in story.sections if sec.heading) or 1
         fixed = visible_len(intro) + sum(visible_len(c) for c in closing) + visible_len(tag_line)
         budget = max(40, min(120, (limit - fixed) // n_sections - 12))
-        paragraphs: list[tuple[float, str]] = []  # (score, text) per section
-        points = {kp.section: kp for kp in a.key_points if kp.section >= 0}
-        for si, sec in enumerate(story.sections):
-            if not sec.heading:
-                continue
-            kp = points.get(si)
-            sents = [s for s in a.sentences[si] if s != intro]
-            if not sents:
-                continue
-            lead = kp.text if kp and kp.text in sents else sents[0]
-            # the key sentence plus the sentences after it while the paragraph stays short
-            chosen = [lead]
-            idx = sents.index(lead)
-            for nxt in sents[idx + 1: idx + 3]:
-                if visible_len(join_sentences(chosen + [nxt])) > budget:
-                    break
-                chosen.append(nxt)
-            head = _short_heading(sec.heading)
-            paragraphs.append((kp.score if kp else 0.0, f"{head}\n{join_sentences(chosen)}"))
-
+        paragraphs = note_paragraphs(story, intro, budget)
         def body_of(paras: list[str]) -> str:
             paras = [f"{bullets[i % len(bullets)]} {t}" for i, t in enumerate(paras)]
             parts = [intro] + paras + closing + ([tag_line] if tag_line else [])
@@ -343,6 +324,28 @@ class ArticleFormat(Format[ArticleOptions]):
             out.write("article/newsletter.txt", "\n".join(text).rstrip() + "\n", format=self.name,
                       platform="newsletter"),
         ]
+
+
+def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, str]]:
+    """(score, text) per titled section: its short heading, then its key sentence with the
+    sentences after it while the paragraph stays within ``budget`` characters."""
+    a = story.a
+    points = {kp.section: kp for kp in a.key_points if kp.section >= 0}
+    paragraphs: list[tuple[float, str]] = []
+    for si, sec in enumerate(story.sections):
+        sents = [s for s in a.sentences[si] if s != intro] if sec.heading else []
+        if not sents:
+            continue
+        kp = points.get(si)
+        lead = kp.text if kp and kp.text in sents else sents[0]
+        chosen = [lead]
+        idx = sents.index(lead)
+        for nxt in sents[idx + 1: idx + 3]:
+            if visible_len(join_sentences(chosen + [nxt])) > budget:
+                break
+            chosen.append(nxt)
+        paragraphs.append((kp.score if kp else 0.0, f"{_short_heading(sec.heading)}\n{join_sentences(chosen)}"))
+    return paragraphs
 
 
 def thread_chunks(story: Story, o: ArticleOptions, cta: str) -> list[tuple[str, list[str]]]:

@@ -74,6 +74,31 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     return specs
 
 
+def card_fonts(story: Story, specs: list[Spec], theme, font: str | None, warnings: list[str]) -> Fonts:
+    """Title and body fonts that cover every card's text; what no font has (emoji, rare
+    symbols) is removed from the specs rather than drawn as boxes."""
+    from contentkit.layout import clean_for_font, pick_font
+
+    lang = story.a.language
+    all_text = "".join(s.heading + s.body + "".join(s.items) + s.attribution + s.label for s in specs)
+    all_text += story.meta.brand.name + "0123456789/" + (
+        msg(story.a.messages_locale, "continued") + "“—•" if story.a.is_cjk else "")
+
+    def role_font(role_name: str):
+        value = getattr(theme.fonts, role_name)
+        explicit = font or (value if value not in ("serif", "sans") else None)
+        return pick_font(value if value in ("serif", "sans") else "sans", lang, all_text, explicit, warnings)
+
+    fonts = Fonts(role_font("title"), role_font("body"))
+    for s in specs:
+        s.heading = clean_for_font(s.heading, fonts.title, warnings)
+        s.body = clean_for_font(s.body, fonts.body, warnings)
+        s.items = tuple(clean_for_font(i, fonts.body, warnings) for i in s.items)
+        s.attribution = clean_for_font(s.attribution, fonts.body, warnings)
+        s.label = clean_for_font(s.label, fonts.title, warnings)
+    return fonts
+
+
 def _media_card(sec, si: int, kp, image_allowed: bool, warnings) -> Spec | None:
     """The section's first quote, or (once per carousel) its first usable local image."""
     for bi, b in enumerate(sec.blocks):
@@ -137,7 +162,7 @@ class CardsFormat(Format[CardsOptions]):
     options_model = CardsOptions
 
     def render(self, story: Story, options: CardsOptions, out: Output) -> list[Artifact]:
-        from contentkit.layout import clean_for_font, pick_font
+        from contentkit.layout import clean_for_font
         from contentkit.themes import load_theme
 
         theme = load_theme(options.theme)
@@ -146,22 +171,7 @@ class CardsFormat(Format[CardsOptions]):
         lang = story.a.language
         warnings: list[str] = []
         specs = plan(story, warnings)
-        all_text = "".join(s.heading + s.body + "".join(s.items) + s.attribution + s.label for s in specs)
-        all_text += story.meta.brand.name + "0123456789/" + (msg(story.a.messages_locale, "continued") + "“—•" if story.a.is_cjk else "")
-
-        def role_font(role_name: str):
-            value = getattr(theme.fonts, role_name)
-            explicit = options.font or (value if value not in ("serif", "sans") else None)
-            role = value if value in ("serif", "sans") else "sans"
-            return pick_font(role, lang, all_text, explicit, warnings)
-
-        fonts = Fonts(role_font("title"), role_font("body"))
-        for s in specs:  # emoji and symbols no font has are removed, not drawn as boxes
-            s.heading = clean_for_font(s.heading, fonts.title, warnings)
-            s.body = clean_for_font(s.body, fonts.body, warnings)
-            s.items = tuple(clean_for_font(i, fonts.body, warnings) for i in s.items)
-            s.attribution = clean_for_font(s.attribution, fonts.body, warnings)
-            s.label = clean_for_font(s.label, fonts.title, warnings)
+        fonts = card_fonts(story, specs, theme, options.font, warnings)
         cover_image = next((s.image for s in specs if s.image is not None), None)
         if cover_image is None:
             cover_image = next((img.local_path for img in story.images()
