@@ -30,7 +30,7 @@ from contentkit.render_md import (
     image_name,
     local_images,
 )
-from contentkit.story import Callout, Image, ListBlock, Paragraph, Quote, Story
+from contentkit.story import Callout, ListBlock, Paragraph, Quote, Story
 from contentkit.text import (
     display_width,
     fit_sentences,
@@ -294,15 +294,21 @@ class ArticleFormat(Format[ArticleOptions]):
         brand = story.meta.brand.name or story.meta.author or "Newsletter"
         accent = _accent(story)
         sections = [{"heading": "" if s.inferred else s.heading,
-                     "paragraphs": [x for b in s.blocks for x in _email_block(b, story, accent, warnings)]}
+                     "paragraphs": [x for x in (blocks_html([b], cjk=a.is_cjk, embed_images=False, warnings=warnings,
+                                                            locale=a.messages_locale) for b in s.blocks) if x]}
                     for s in story.sections]
         footer = " · ".join(x for x in (brand, story.meta.brand.handle) if x)
+        import css_inline
+
         from contentkit.templating import env
-        # email stays email-safe (no <style>): mail apps render with the reader's own fonts
+
         page = env().get_template("newsletter.html.j2").render(
             lang=a.language, title=title, subtitle=story.meta.subtitle, preheader=preheader,
             sections=sections, cta=cta, cta_url=cta_url, brand=brand, accent=accent, footer=footer,
             width=p.width or 600)
+        # email-safe: every rule becomes a style attribute and no <style> is left (mail apps
+        # drop it); mail apps render with the reader's own fonts, so no font is embedded
+        page = css_inline.inline(page, keep_style_tags=False)
 
         text = [title, "=" * min(72, display_width(title)), ""]
         if story.meta.subtitle:
@@ -403,48 +409,6 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
                 break
             pieces = rest
     return posts, omitted, cut
-
-
-def _email_block(b, story: Story, accent: str, warnings: list[str]) -> list[str]:
-    """One block as email-safe HTML (tables and inline styles only)."""
-    a = story.a
-    strong = f'<strong style="color:{accent};">'
-    out: list[str] = []
-    if isinstance(b, Paragraph):
-        out.append(b.text.html().replace("<strong>", strong))
-    elif isinstance(b, Quote):
-        q = "<br>".join(t.html() for t in b.paragraphs)
-        cite = f"<br><span style=\"color:#8a817a;font-size:14px;\">—— {html.escape(b.attribution)}</span>" \
-            if b.attribution else ""
-        out.append(f'<div style="border-left:4px solid {accent};padding:4px 0 4px 14px;'
-                     f'font-style:italic;">{q}{cite}</div>')
-    elif isinstance(b, ListBlock):
-        items = []
-        n = b.start
-        for depth, item in b.flat():
-            mark = f"{n}." if b.ordered and depth == 0 else "•"
-            if b.ordered and depth == 0:
-                n += 1
-            pad = 12 + 18 * depth
-            items.append(f'<div style="padding-left:{pad}px;">{mark} {item.text.html()}</div>')
-        out.append("".join(items).replace("<strong>", strong))
-    elif isinstance(b, Image):
-        if b.local_path is not None:
-            out.append(f'<img src="images/{html.escape(image_name(b))}" alt="{html.escape(b.alt)}" '
-                         f'width="536" style="display:block;width:100%;max-width:536px;height:auto;border:0;">')
-        elif b.remote:
-            out.append(f'<a href="{html.escape(b.src)}" style="color:{accent};">'
-                         f'{html.escape(b.alt or b.src)}</a>')
-    elif isinstance(b, Callout):
-        inner = blocks_html(b.blocks, cjk=a.is_cjk, embed_images=False, warnings=warnings,
-                            locale=a.messages_locale)
-        out.append(f'<div style="background-color:#fbf4ee;padding:10px 14px;">{inner}</div>')
-    else:
-        t = blocks_html([b], cjk=a.is_cjk, embed_images=False, warnings=warnings,
-                        locale=a.messages_locale)
-        if t:
-            out.append(t)
-    return out
 
 
 # ---------------------------------------------------------------------------- helpers
