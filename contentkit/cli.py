@@ -203,6 +203,24 @@ def platforms(json_out: JsonOpt = False) -> None:
 
 
 @app.command()
+def voices(json_out: JsonOpt = False) -> None:
+    """List the voices this machine can give a video, per language."""
+
+    def body():
+        from contentkit.formats.video import available_voices
+
+        rows = available_voices()
+        if json_out:
+            _print_json(rows)
+            return
+        for r in rows:
+            state = "ready" if r["installed"] else "not installed"
+            print(f"{r['language']:<8} {r['backend']}:{r['voice']:<16} {state:<14} {r['quality']}; {r['how']}")
+
+    _guard(body)
+
+
+@app.command()
 def themes(json_out: JsonOpt = False) -> None:
     """List card themes (TOML files you can copy, edit and pass with -O cards.theme=PATH)."""
 

@@ -373,3 +373,23 @@ def test_voice_and_music_give_the_same_bytes_every_time(cli, tmp_path, story_fil
         build(cli, path, out, f"video.voiceover={voice}", f"video.music={music}")
         digests.add(hashlib.sha256((out / "video/video.mp4").read_bytes()).hexdigest())
     assert len(digests) == 1
+
+
+@pytest.mark.slow
+def test_a_video_without_a_voice_says_so(cli, tmp_path, story_file):
+    path = story_file("# Quiet\n\n## One\n\nA short line to say.\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-o", out, "-f", "video")
+    assert r.exit_code == 0, r.output
+    assert any("the video has no voice" in w for w in read_manifest(out)["warnings"])
+    assert "no voice" in r.stderr
+
+
+def test_voices_lists_a_voice_per_language(cli):
+    import json as _json
+
+    r = cli("voices", "--json")
+    assert r.exit_code == 0
+    rows = _json.loads(r.stdout)
+    assert {row["language"] for row in rows} == {"zh-Hans", "zh-Hant", "en"}
+    assert all(row["backend"] and row["voice"] for row in rows)

@@ -358,6 +358,22 @@ def espeak_exe() -> str | None:
     return shutil.which("espeak-ng") or shutil.which("espeak")
 
 
+# The offline voice per language: espeak-ng reads Mandarin only through its pinyin voice (its
+# plain "cmn" voice reads tone digits aloud, shared/README.md).
+ESPEAK_VOICES = {"zh-Hans": "cmn-latn-pinyin", "zh-Hant": "cmn-latn-pinyin", "en": "en-us"}
+
+
+def available_voices() -> list[dict]:
+    """The voices this machine can speak with, per language (``contentkit voices``)."""
+    exe = espeak_exe()
+    out = []
+    for lang, voice in ESPEAK_VOICES.items():
+        out.append({"language": lang, "backend": "espeak-ng", "voice": voice, "installed": exe is not None,
+                    "quality": "robotic placeholder", "how": "video.tts=true" if exe else
+                    "apt-get install espeak-ng (or record one: video.voiceover=take.wav)"})
+    return out
+
+
 def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, warnings: list[str]) -> Path | None:
     """Synthetic voice-over with espeak-ng, one clip per scene placed at the scene's start.
     Scenes stretch to the clip length where the synthetic voice is slower than planned."""
@@ -367,7 +383,7 @@ def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, warnings
     if exe is None:
         warnings.append("no offline speech engine found (install espeak-ng); the video has no voice-over")
         return None
-    voice = "cmn-latn-pinyin" if lang.startswith("zh") else "en-us"
+    voice = ESPEAK_VOICES.get(lang, "en-us")
     clips = []
     for sc in scenes:
         wav = workdir / f"tts-{sc.index:02d}.wav"
@@ -717,6 +733,9 @@ class VideoFormat(Format[VideoOptions]):
             board = storyboard(bases, scenes, fps, fonts.body, cjk)
             put("storyboard.png", png_bytes(board, True), width=board.width, height=board.height)
             put("frames.json", dumps_json(frames_record(scenes, layouts, (W, H), safe)))
+            if options.render and audio_path is None:
+                warnings.append("the video has no voice: record one (video.voiceover=take.wav) or use a "
+                                "synthetic one (video.tts=true; `contentkit voices` lists them)")
             if options.render:
                 mp4 = out.staged_path(prefix + "video.mp4")
                 self._encode(scenes, events, bases, (W, H), fps, options, fonts, work, mp4, audio_path,
