@@ -24,7 +24,3 @@ def words(group: str, key: str) -> tuple[str, ...]:
 def patterns(group: str, key: str) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p, re.I | re.M) for p in table()[group][key])
 
-
-@lru_cache(maxsize=None)
-def pattern(group: str, key: str) -> re.Pattern:
-    return re.compile(table()[group][key], re.I)

@@ -7,7 +7,6 @@ import logging
 import re
 from functools import lru_cache
 
-from contentkit.text import is_cjk
 
 # jieba flags that name things: nouns, place/person/organisation names, other proper nouns,
 # nominal verbs, English words inside Chinese text.
@@ -102,6 +101,3 @@ def _stem(w: str) -> str:
             return w[: -len(suf)] + ("y" if suf == "ies" else "")
     return w
 
-
-def cjk_share(text: str) -> bool:
-    return any(is_cjk(ch) for ch in text)

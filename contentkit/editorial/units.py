@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from contentkit.editorial.data import pattern, words
+from contentkit.editorial.data import words
 from contentkit.story import Callout, ListBlock, Paragraph, Quote, Section, Table, Unit
 from contentkit.text import cjk_count, is_cjk_text, join_sentences, split_sentences
 
@@ -216,7 +216,3 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False) -> tuple[U
                 b.add_sentence(s)
     return tuple(b.units)
 
-
-def count_announced(text: str, cjk: bool) -> bool:
-    rx = pattern("announce", "zh_count" if cjk else "en_count")
-    return announces(text, cjk) and rx.search(text) is not None
