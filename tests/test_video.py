@@ -393,3 +393,56 @@ def test_voices_lists_a_voice_per_language(cli):
     rows = _json.loads(r.stdout)
     assert {row["language"] for row in rows} == {"zh-Hans", "zh-Hant", "en"}
     assert all(row["backend"] and row["voice"] for row in rows)
+
+
+def spoken(path: Path, parts: list[float], pause: float = 0.6, rate: int = 22050) -> Path:
+    """A stand-in recording: a tone per spoken part, a silence between parts."""
+    import struct
+
+    frames = b""
+    for k, seconds in enumerate(parts):
+        frames += b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 330 * i / rate)))
+                           for i in range(int(seconds * rate)))
+        if k + 1 < len(parts):
+            frames += b"\0\0" * int(pause * rate)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames)
+    return path
+
+
+def test_a_recording_is_aligned_at_its_pauses(cli, tmp_path, story_file):
+    """Each scene starts when its words do: at the recording's pause, not at an even stretch."""
+    path = story_file("---\ntitle: Pauses\ncta: Follow me\n---\n\n## One\n\nThe first idea is short and clear.\n\n"
+                      "## Two\n\nThe second idea takes a little longer to explain to you.\n\n"
+                      "## Three\n\nA third idea closes it.\n")
+    plain = tmp_path / "plain"
+    build(cli, path, plain, "video.render=false")
+    planned = [s["duration_s"] for s in scenes(plain)["scenes"]]
+    # the creator lingers on the second scene and hurries through the third
+    factors = [1.0, 1.0, 1.8, 0.6, 1.0][: len(planned)]
+    parts = [max(0.8, d * f - 0.6) for d, f in zip(planned, factors)]
+    voice = spoken(tmp_path / "voice.wav", parts)
+    out = tmp_path / "o"
+    m = build(cli, path, out, "video.render=false", f"video.voiceover={voice}")
+    got = [s["start_s"] for s in scenes(out)["scenes"]][1:]
+    expected, t = [], 0.0
+    for p in parts[:-1]:
+        t += p + 0.6
+        expected.append(t - 0.3)  # the middle of the pause before the scene
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        assert abs(g - e) <= 0.1, (got, expected)
+    assert not any("pauses match" in w for w in m["warnings"])
+
+
+def test_a_recording_without_pauses_is_reported(cli, tmp_path, story_file):
+    path = story_file("---\ntitle: Flat\n---\n\n## One\n\nThe first idea.\n\n## Two\n\nThe second idea.\n\n"
+                      "## Three\n\nThe third idea.\n")
+    plain = tmp_path / "plain"
+    build(cli, path, plain, "video.render=false")
+    voice = tone(tmp_path / "flat.wav", scenes(plain)["duration_s"], 220)
+    m = build(cli, path, tmp_path / "o", "video.render=false", f"video.voiceover={voice}")
+    assert any("pauses match 0 of" in w for w in m["warnings"])

@@ -553,8 +553,57 @@ def fit_to_recording(scenes: list[Scene], vo_len: float, fps: int, path: str | N
         prev = end
     scenes[-1].frames += target - sum(s.frames for s in scenes)
     _retime(scenes)
+    pauses = detect_pauses(path) if path else []
+    matched = align_to_pauses(scenes, pauses, fps, target)
+    if len(scenes) > 1 and matched < (len(scenes) - 1) / 2:
+        warnings.append(f"the recording's pauses match {matched} of {len(scenes) - 1} scene changes: does it "
+                        "follow the script? Scenes are timed by length where no pause was found")
     if abs(ratio - 1) > 0.25:
         warnings.append(f"scene timings stretched x{ratio:.2f} to fit the {vo_len:.1f} s voice-over")
+
+
+def detect_pauses(path: str, noise_db: int = -35, min_s: float = 0.25) -> list[tuple[float, float]]:
+    """The silences of a recording as (start, end) seconds, by ffmpeg's silencedetect."""
+    import re
+
+    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(Path(path).expanduser().resolve()),
+                        "-af", f"silencedetect=noise={noise_db}dB:d={min_s}", "-f", "null", "-"],
+                       capture_output=True, text=True)
+    starts = [float(x) for x in re.findall(r"silence_start: (-?[\d.]+)", r.stderr)]
+    ends = [float(x) for x in re.findall(r"silence_end: ([\d.]+)", r.stderr)]
+    return [(max(0.0, a), b) for a, b in zip(starts, ends)]
+
+
+def align_to_pauses(scenes: list[Scene], pauses: list[tuple[float, float]], fps: int, total: int) -> int:
+    """Move each scene change to the pause nearest to where the script expects it (in order,
+    within half the longer neighbouring scene), so a scene starts when its words do.
+    Returns how many scene changes a pause was found for."""
+    cuts = [sc.start_f for sc in scenes[1:]]
+    mids = [round((a + b) / 2 * fps) for a, b in pauses]
+    new_cuts, matched, lo, used = [], 0, 0, -1
+    for k, cut in enumerate(cuts):
+        span = max(scenes[k].frames, scenes[k + 1].frames)
+        best = None
+        for j in range(used + 1, len(mids)):
+            m = mids[j]
+            if m <= lo:
+                continue
+            if abs(m - cut) <= 0.5 * span and (best is None or abs(m - cut) < abs(mids[best] - cut)):
+                best = j
+            if m > cut + span:
+                break
+        if best is not None:
+            cut, used, matched = mids[best], best, matched + 1
+        cut = max(cut, lo + 1)
+        new_cuts.append(cut)
+        lo = cut
+    bounds = [0] + new_cuts + [total]
+    if any(b >= c for b, c in zip(bounds, bounds[1:])):
+        return 0  # never reorder scenes: keep the even stretch
+    for sc, a, b in zip(scenes, bounds, bounds[1:]):
+        sc.frames = b - a
+    _retime(scenes)
+    return matched
 
 
 def prepare_frames(story: Story, scenes: list[Scene], options, warnings: list[str]):
