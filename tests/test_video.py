@@ -446,3 +446,24 @@ def test_a_recording_without_pauses_is_reported(cli, tmp_path, story_file):
     voice = tone(tmp_path / "flat.wav", scenes(plain)["duration_s"], 220)
     m = build(cli, path, tmp_path / "o", "video.render=false", f"video.voiceover={voice}")
     assert any("pauses match 0 of" in w for w in m["warnings"])
+
+
+@pytest.mark.slow
+def test_audio_is_normalised_to_the_platforms_loudness(cli, tmp_path, story_file):
+    """-14 LUFS integrated (EBU R128), measured back with ffmpeg's ebur128 filter."""
+    import re
+    import subprocess
+
+    from contentkit.formats.video import ffmpeg_exe
+
+    path = story_file("# Loud\n\n## One\n\nThe first idea is short.\n\n## Two\n\nThe second one too.\n")
+    plain = tmp_path / "plain"
+    build(cli, path, plain, "video.render=false")
+    quiet = tmp_path / "quiet.wav"
+    tone(quiet, scenes(plain)["duration_s"], 220)
+    out = tmp_path / "o"
+    build(cli, path, out, f"video.voiceover={quiet}")
+    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(out / "video/video.mp4"), "-map", "0:a",
+                        "-af", "ebur128", "-f", "null", "-"], capture_output=True, text=True)
+    lufs = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", r.stderr)[-1])
+    assert -15.0 <= lufs <= -13.0, lufs

@@ -74,7 +74,11 @@ class Scene:
 # ------------------------------------------------------------------------------ script
 SUBTITLE_BAND = 0.175  # of the frame height: two lines of subtitles with their plate
 DEFAULT_SAFE = SafeArea(top=0.08, bottom=0.20, right=0.15)
-HOOK_MAX_S = 10.0  # seconds: the first 3 s decide retention; a hook never runs past 10
+HOOK_MAX_S = 10.0
+# Short-video platforms play at about -14 LUFS integrated; quieter audio sounds weak beside
+# other videos, louder is turned down and can clip. loudnorm (EBU R128), then back to 48 kHz.
+LUFS_TARGET = -14
+LOUDNORM = f"loudnorm=I={LUFS_TARGET}:TP=-1.5:LRA=11,aresample=48000"  # seconds: the first 3 s decide retention; a hook never runs past 10
 
 
 def _shot(kind: str, subjects: list[str], image: Path | None, locale: str) -> str:
@@ -960,7 +964,7 @@ def premix(voice: Path, o: VideoOptions, dur: float, work: Path) -> Path:
              f"amovie=music-in:loop=0,aresample=48000,atrim=end={dur:.6f},afade=t=in:d=1,"
              f"afade=t=out:st={max(0.0, dur - 2.0):.6f}:d=2,volume={o.music_volume}[m];"
              "[m][v1]sidechaincompress=threshold=0.03:ratio=8:attack=20:release=400[d];"
-             "[v2][d]amix=inputs=2:duration=first:normalize=0,"
+             f"[v2][d]amix=inputs=2:duration=first:normalize=0,{LOUDNORM},"
              "aformat=sample_rates=48000:channel_layouts=stereo[out0]")
     out = work / "mix.wav"
     run_ffmpeg(["-f", "lavfi", "-i", graph, "-t", f"{dur:.6f}", "-c:a", "pcm_s16le", "-fflags", "+bitexact",
@@ -993,7 +997,8 @@ def audio_stream(audio_path: Path | None, o: VideoOptions, dur: float):
         audio = ffmpeg.filter([vs[1], ducked], "amix", inputs=2, duration="first", normalize=0)
     else:
         audio = voice if voice is not None else music
-    return audio.filter("aformat", sample_rates=48000, channel_layouts="stereo")
+    return (audio.filter("loudnorm", I=LUFS_TARGET, TP=-1.5, LRA=11).filter("aresample", 48000)
+            .filter("aformat", sample_rates=48000, channel_layouts="stereo"))
 
 
 def storyboard(bases, scenes: list[Scene], fps: int, font, cjk: bool, cols: int = 4):
