@@ -53,7 +53,7 @@ def main() -> None:
         images = [C.draw(lay, theme, cover_image) for lay in layouts]
         t2 = time.perf_counter()
         for lay, im in zip(layouts, images):
-            C.png_bytes(im, C.has_photo(lay, theme, cover_image))
+            C.png_bytes(im, C.needs_rgb(lay, theme, cover_image))
         t3 = time.perf_counter()
         return len(layouts), t1 - t0, t2 - t1, t3 - t2
 

@@ -310,3 +310,19 @@ def test_cards_are_deterministic(cli, tmp_path):
     assert ma == mb
     assert len([x for x in ma["artifacts"] if x["path"].endswith(".png")]) >= 9
     assert (a / "index.html").read_bytes() == (b / "index.html").read_bytes()
+
+
+def test_gradients_are_smooth_and_flat_cards_stay_small(built, cli, tmp_path):
+    """A gradient card is saved in full colour (no 5-7 visible bands); a flat one as a palette."""
+    folder = built["red-wine-history"]
+    with Image.open(folder / "cards/xiaohongshu/03-point.png") as im:
+        rgb = im.convert("RGB")
+        x = rgb.width - 24  # the right margin: background only
+        col = [rgb.getpixel((x, y)) for y in range(rgb.height)]
+    steps = [max(abs(a - b) for a, b in zip(col[y], col[y + 1])) for y in range(len(col) - 1)]
+    assert max(steps) <= 2 and len(set(col)) > 20
+    out = tmp_path / "flat"
+    r = cli("build", ZH, "-o", out, "-f", "cards", "-p", "xiaohongshu", "-O", "cards.theme=light", "-q")
+    assert r.exit_code == 0, r.output
+    with Image.open(out / "cards/xiaohongshu/03-point.png") as im:
+        assert im.mode == "P"

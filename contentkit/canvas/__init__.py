@@ -438,10 +438,17 @@ def has_photo(lay: CardLayout, theme, cover_image: Path | None) -> bool:
         lay.spec.kind == "cover" and theme.style.background == "image" and cover_image is not None)
 
 
+def needs_rgb(lay: CardLayout, theme, cover_image: Path | None) -> bool:
+    """A photo or a gradient must be saved in full colour: a 256-colour palette turns a
+    gradient into 5-7 visible bands. Flat cards keep the small palette PNG."""
+    flat = theme.style.background == "flat" or theme.colors.background == theme.colors.background2
+    return has_photo(lay, theme, cover_image) or not flat
+
+
 def png_bytes(img, photo: bool = False, exact: tuple = ()) -> bytes:
-    """Deterministic, compact PNG with no metadata. Cards without a photo are flat colour,
-    text and gradients: a 256-colour palette keeps them sharp at under half the bytes (and is
-    faster to encode). Cards with a photo stay RGB."""
+    """Deterministic, compact PNG with no metadata. ``photo`` (anything with a photo or a
+    gradient, see ``needs_rgb``) stays RGB; flat cards of text and shapes become a 256-colour
+    palette, sharp at under half the bytes."""
     from PIL import Image
 
     buf = io.BytesIO()

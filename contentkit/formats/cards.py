@@ -21,7 +21,7 @@ from contentkit.canvas import (
     Spec,
     contact_sheet,
     draw,
-    has_photo,
+    needs_rgb,
     png_bytes,
     split_spec,
     usable_image,
@@ -196,7 +196,7 @@ class CardsFormat(Format[CardsOptions]):
                 img = draw(lay, theme, cover_image)
                 images.append(img)
                 rel = f"cards/{pname}/{i:02d}-{lay.spec.kind}.png"
-                arts.append(out.write(rel, png_bytes(img, has_photo(lay, theme, cover_image), exact),
+                arts.append(out.write(rel, png_bytes(img, needs_rgb(lay, theme, cover_image), exact),
                                       format=self.name, platform=pname,
                                       width=w, height=h))
                 records.append(_record(lay, rel, i, n))

@@ -447,7 +447,7 @@ class LiveFormat(Format[LiveOptions]):
 
     def _cue_cards(self, story: Story, data: dict, o: LiveOptions, out: Output, warnings: list[str]):
 
-        from contentkit.canvas import Designer, Fonts, SafeArea, Spec, draw, png_bytes
+        from contentkit.canvas import Designer, Fonts, SafeArea, Spec, draw, needs_rgb, png_bytes
         from contentkit.layout import clean_for_font, pick_font
         from contentkit.themes import load_theme
 
@@ -482,7 +482,7 @@ class LiveFormat(Format[LiveOptions]):
                                 "run-of-show only (too long for the card)")
             img = draw(lay, theme, None)
             images.append(img)
-            arts.append(out.write(f"live/cue-cards/{s['index']:02d}.png", png_bytes(img), format=self.name,
+            arts.append(out.write(f"live/cue-cards/{s['index']:02d}.png", png_bytes(img, needs_rgb(lay, theme, None)), format=self.name,
                                   width=W, height=H))
         arts.append(out.write("live/cue-cards.pdf", cue_card_pdf(images, story), format=self.name))
         return arts
