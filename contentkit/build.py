@@ -26,6 +26,7 @@ class BuildRequest:
     strict: bool = False
     where: str = ""  # recipe path, for error messages
     allow_outside: list[Path] = field(default_factory=list)  # folders local media may also come from
+    jobs: int = 0  # stories built at once (processes); 0: the machine's cores, 1: one after another
 
 
 def split_option(item: str) -> tuple[str, str, Any]:
@@ -229,4 +230,47 @@ def build(req: BuildRequest, progress: Progress | None = None) -> list[tuple[Pat
     if req.stories.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     jobs, rates = plan(req)
-    return [build_one(path, jobs, rates, req, progress) for path in req.stories]
+    workers = _workers(req, jobs, rates)
+    if workers <= 1:
+        return [build_one(path, jobs, rates, req, progress) for path in req.stories]
+    return _build_parallel(req, jobs, rates, workers, progress)
+
+
+def _workers(req: BuildRequest, jobs, rates) -> int:
+    """How many stories to build at once: one per core (or -j), never more than the stories;
+    one when a story comes from standard input or a plugin cannot travel to a worker."""
+    import os
+    import pickle
+
+    wanted = req.jobs or os.cpu_count() or 1
+    n = min(wanted, len(req.stories))
+    if n <= 1 or "-" in req.stories:
+        return 1
+    try:
+        pickle.dumps((jobs, rates, req))
+    except Exception:  # a format registered in-process (tests, embedding): build in this process
+        return 1
+    return n
+
+
+def _build_parallel(req: BuildRequest, jobs, rates, workers: int,
+                    progress: Progress | None) -> list[tuple[Path, dict[str, Any]]]:
+    """Stories in worker processes; results in story order, the same bytes as one by one.
+    The first error stops the build and is raised as it was raised in the worker."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    say = progress or (lambda _msg: None)
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(build_one, path, jobs, rates, req, None) for path in req.stories]
+        results = []
+        try:
+            for path, fut in zip(req.stories, futures):
+                results.append(fut.result())
+                say(f"built {path} ({len(results)}/{len(futures)})")
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+    return results

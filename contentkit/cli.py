@@ -118,6 +118,7 @@ def build(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress or summary.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 3, nothing written).")] = False,
     allow_outside: Annotated[Optional[list[Path]], typer.Option("--allow-outside", help="Also allow local images from this folder (repeatable); by default only the story's folder.")] = None,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Stories built at once (0: one per core, 1: one after another).")] = 0,
 ) -> None:
     """Render STORY into formats; writes files and manifest.json to the output folder."""
 
@@ -132,7 +133,7 @@ def build(
 
         req = BuildRequest(stories=list(stories or [default_story()]), formats=list(format or []), out=out,
                            platforms=list(platform or []), options=opts, strict=strict,
-                           allow_outside=list(allow_outside or []))
+                           allow_outside=list(allow_outside or []), jobs=jobs)
         say, status = _reporter(quiet, json_out)
         try:
             results = run_build(req, say)
@@ -288,6 +289,7 @@ def run(
     json_out: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress or summary.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Stories built at once (0: one per core, 1: one after another).")] = 0,
 ) -> None:
     """Run a batch recipe: stories x formats x platforms with options."""
 
@@ -300,6 +302,7 @@ def run(
         results = []
         try:
             for req in requests:
+                req.jobs = jobs
                 results.extend(run_build(req, say))
         finally:
             if status is not None:

@@ -46,6 +46,10 @@ class ContentkitError(Exception):
             self.exit_code = exit_code
         super().__init__(self.render())
 
+    def __reduce__(self):
+        # a build in a worker process raises it in the parent intact (path, line, key, exit code)
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.key, self.exit_code))
+
     def render(self) -> str:
         where = ""
         if self.path:
@@ -55,6 +59,10 @@ class ContentkitError(Exception):
             where += ": "
         key = f"{self.key}: " if self.key else ""
         return f"{where}{key}{self.message}"
+
+
+def _rebuild(cls, message, path, line, key, exit_code):
+    return cls(message, path=path, line=line, key=key, exit_code=exit_code)
 
 
 class UsageError(ContentkitError):

@@ -268,3 +268,35 @@ def test_help_is_fast_and_imports_nothing_heavy():
     assert r.returncode == 0
     imported = {line.split("|")[-1].strip().split(".")[0] for line in r.stderr.splitlines() if "|" in line}
     assert not imported & {"moviepy", "PIL", "jieba", "numpy", "pydantic", "yake", "yaml", "av"}
+
+
+def test_parallel_build_gives_the_same_bytes_and_errors(tmp_path):
+    """-j builds stories in worker processes: the same files as one by one, and a worker's
+    error reaches the user intact (its line, key and exit code)."""
+    import hashlib
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).with_name("contentkit"))
+    stories = [str(ZH), str(EN)]
+    args = ["-f", "article", "-f", "live", "-O", "live.cue_cards=false", "-q"]
+    for j in ("1", "2"):
+        r = subprocess.run([exe, "build", *stories, "-o", str(tmp_path / f"j{j}"), "-j", j, *args],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+
+    def digest(root: Path) -> dict:
+        return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert digest(tmp_path / "j1") == digest(tmp_path / "j2")
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: T\nplatforms:\n  x: {hashtags: 7}\n---\n\nText.\n", "utf-8")
+    r = subprocess.run([exe, "build", str(ZH), str(bad), "-o", str(tmp_path / "e"), "-j", "2", *args],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and r.stderr.strip().endswith("platforms.x.hashtags: expected a list, got int")
+    r = subprocess.run([exe, "build", str(ZH), str(EN), "-o", str(tmp_path / "s"), "-j", "2", "--strict",
+                        "-f", "video", "-O", "video.render=false", "-O", "video.duration=30", "-q"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 3, r.stderr
