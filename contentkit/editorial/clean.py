@@ -61,11 +61,19 @@ def clean_text(rt: RichText) -> RichText:
     return RichText(tuple(s for s in spans if s.text))
 
 
+_GENERIC_LINK = re.compile(r"^(https?://|www\.|\[?\d+\]?$)|^(here|link|this link|click here|read more|more|"
+                           r"source|via|点击这里|点此|这里|链接|連結|原文|阅读原文|閱讀原文|查看更多|更多)$", re.I)
+
+
 def _link_only(rt: RichText) -> bool:
-    """A paragraph that is only links (a reference list, 'TL;DR: [product page]')."""
-    linked = sum(len(s.text.strip()) for s in rt.spans if s.href)
+    """A paragraph that is only navigation: links whose text says nothing of its own (a URL, a
+    number, "here", "read more") or that jump within the page. A link whose text names
+    something ("武康路文化街", "Home Assistant Voice") is content, even alone on its line."""
+    links = [s for s in rt.spans if s.href and s.text.strip()]
     rest = re.sub(r"[\s\W_]+", "", "".join(s.text for s in rt.spans if not s.href))
-    return linked > 0 and len(rest) <= 6
+    if not links or len(rest) > 6:
+        return False
+    return all(_GENERIC_LINK.search(s.text.strip()) or (s.href or "").startswith("#") for s in links)
 
 
 def _boilerplate(text: str) -> str | None:
