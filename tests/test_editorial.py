@@ -311,9 +311,11 @@ def test_line_breaks_never_split_a_word_or_start_with_a_particle():
 
 def test_markup_debris_is_removed():
     s = parse("# T\n\n## 一\n\n右脚踩刹车，调到 L 挡[^d]。\\*\\* \\*\\*\n\n[^d]: 脚注内容。\n\n"
-              "Pandoc 的行内脚注^[这是注释] 也不应出现。\n")
+              "Pandoc 的行内脚注^[这是注释] 也不应出现。\n\nJekyll {% include note.html %}标签{:target=\"_blank\"}"
+              "和 {{ site.baseurl }} 变量也不应出现。\n")
     text = "\n".join(u.text for sec in s.a.units for u in sec)
     assert "[^" not in text and "^[" not in text and "\\*" not in text and "脚注内容" not in text
+    assert "{%" not in text and "{:" not in text and "{{" not in text and "变量也不应出现" in text
 
 
 @pytest.mark.parametrize("text, aside", [

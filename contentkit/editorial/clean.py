@@ -33,6 +33,8 @@ _INLINE_DEBRIS = re.compile(
     r"|\^\[[^\]]{0,400}\]"          # Pandoc inline footnotes ^[...]
     r"|\\\*|\*{2,}"                 # escaped or empty bold markers (WeChat exports)
     r"|\{\{[<%].*?[%>]\}\}"         # Hugo shortcodes
+    r"|\{%.*?%\}|\{\{[^{}]*\}\}"      # Liquid/Jekyll tags and variables
+    r"|\{:[^}\n]*\}"                 # kramdown attribute lists {: .class} {:target="_blank"}
     r"|&nbsp;"
 )
 _FOOTNOTE_DEF = re.compile(r"^\s*\[\^[^\]]+\]\s*:")
@@ -49,6 +51,9 @@ def clean_text(rt: RichText) -> RichText:
     """Remove markup debris (footnote marks, stray bold markers) from inline text."""
     spans = []
     for sp in rt.spans:
+        if sp.code:  # `{{ name }}` in inline code is what the story is about, not debris
+            spans.append(sp)
+            continue
         t = _INLINE_DEBRIS.sub("", sp.text)
         t = re.sub(r"[ \t]{2,}", " ", t)
         if t:

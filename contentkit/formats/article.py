@@ -291,7 +291,9 @@ class ArticleFormat(Format[ArticleOptions]):
         cta = str(over.get("cta") or story.meta.cta)
         product = story.meta.product
         cta_url = product.url if product and product.url else ""
-        brand = story.meta.brand.name or story.meta.author or "Newsletter"
+        from contentkit.messages import msg
+
+        brand = story.meta.brand.name or story.meta.author or msg(a.messages_locale, "newsletter")
         accent = _accent(story)
         sections = [{"heading": "" if s.inferred else s.heading,
                      "paragraphs": [x for x in (blocks_html([b], cjk=a.is_cjk, embed_images=False, warnings=warnings,
