@@ -299,9 +299,17 @@ def _zh_tag_words(text: str, keywords) -> list[str]:
     """Keywords that jieba tags as nouns or names (not verbs, places-of-speech or adverbs)."""
     from contentkit.editorial.lexicon import tagged
 
+    # each keyword's tag where the text first uses it: jieba segments line by line, so the
+    # lines can be tagged one at a time, stopping once every keyword has its tag
+    wanted = {k for k, _ in keywords[:20]}
     flag: dict[str, str] = {}
-    for w, f in tagged(text[:20000]):
-        flag.setdefault(w, f)
+    budget = 20000
+    for line in text.split("\n"):
+        if budget <= 0 or wanted <= flag.keys():
+            break
+        for w, f in tagged(line[:budget]):
+            flag.setdefault(w, f)
+        budget -= len(line) + 1
     out = []
     for k, _ in keywords[:20]:
         f = flag.get(k, "")

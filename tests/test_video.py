@@ -18,17 +18,26 @@ from .conftest import EN, ZH, build_format, read_manifest
 FPS = 30
 
 
-def tone(path: Path, seconds: float, freq: float = 440.0, rate: int = 22050) -> Path:
+def spoken(path: Path, parts: list[float], pause: float = 0.6, freq: float = 330.0, rate: int = 22050) -> Path:
+    """A stand-in recording: a sine tone per spoken part, a silence between parts."""
     import struct
 
-    n = int(seconds * rate)
-    frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / rate))) for i in range(n))
+    frames = b""
+    for k, seconds in enumerate(parts):
+        frames += b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / rate)))
+                           for i in range(int(seconds * rate)))
+        if k + 1 < len(parts):
+            frames += b"\0\0" * int(pause * rate)
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(rate)
         w.writeframes(frames)
     return path
+
+
+def tone(path: Path, seconds: float, freq: float = 440.0, rate: int = 22050) -> Path:
+    return spoken(path, [seconds], freq=freq, rate=rate)
 
 
 def probe(path: Path) -> dict:
@@ -393,24 +402,6 @@ def test_voices_lists_a_voice_per_language(cli):
     rows = _json.loads(r.stdout)
     assert {row["language"] for row in rows} == {"zh-Hans", "zh-Hant", "en"}
     assert all(row["backend"] and row["voice"] for row in rows)
-
-
-def spoken(path: Path, parts: list[float], pause: float = 0.6, rate: int = 22050) -> Path:
-    """A stand-in recording: a tone per spoken part, a silence between parts."""
-    import struct
-
-    frames = b""
-    for k, seconds in enumerate(parts):
-        frames += b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 330 * i / rate)))
-                           for i in range(int(seconds * rate)))
-        if k + 1 < len(parts):
-            frames += b"\0\0" * int(pause * rate)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(frames)
-    return path
 
 
 def test_a_recording_is_aligned_at_its_pauses(cli, tmp_path, story_file):
