@@ -61,7 +61,7 @@ class ArticleFormat(Format[ArticleOptions]):
 
     # the platforms this format has a renderer for; plan() refuses any other up front
     RENDERERS = {"longform": "_longform", "wechat": "_wechat", "xiaohongshu": "_xiaohongshu", "x": "_x",
-                 "newsletter": "_newsletter", "weibo": "_micro", "toutiao": "_micro"}
+                 "newsletter": "_newsletter", "weibo": "_weibo", "toutiao": "_toutiao"}
     default_platforms = tuple(RENDERERS)
 
     def renders(self, platform) -> bool:
@@ -78,9 +78,7 @@ class ArticleFormat(Format[ArticleOptions]):
                     arts.append(out.write(f"article/images/{image_name(img)}", img.local_path.read_bytes(),
                                           format=self.name, platform=platform))
                 images_copied = True
-            renderer = getattr(self, self.RENDERERS[platform])
-            arts.extend(renderer(story, options, out, platform) if renderer.__name__ == "_micro"
-                        else renderer(story, options, out))
+            arts.extend(getattr(self, self.RENDERERS[platform])(story, options, out))
         return arts
 
     # ------------------------------------------------------------------ long-form
@@ -160,6 +158,12 @@ class ArticleFormat(Format[ArticleOptions]):
         return [out.write("article/wechat.html", page, format=self.name, platform="wechat", warnings=warnings)]
 
     # ------------------------------------------------------------------ weibo / toutiao
+    def _weibo(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
+        return self._micro(story, o, out, "weibo")
+
+    def _toutiao(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
+        return self._micro(story, o, out, "toutiao")
+
     def _micro(self, story: Story, o: ArticleOptions, out: Output, platform: str) -> list[Artifact]:
         """A micro-post (Weibo, Toutiao 微头条): a lead that works within the folded preview, one
         line per key point, the call to action, and #topic# tags (their double-hash style)."""
