@@ -17,7 +17,7 @@ import re
 import unicodedata
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,10 +34,13 @@ class FontRef:
     path: str
     index: int = 0
     source: str = "pip"  # "explicit", "theme", "system", "pip"
+    weight: str = "regular"  # "regular" faces are emboldened with a stroke; others are drawn as they are
+    latin: "FontRef | None" = None  # the face for Latin runs (letters, digits, Latin punctuation)
 
     @property
     def label(self) -> str:
-        return f"{Path(self.path).name}#{self.index}" if self.index else Path(self.path).name
+        own = f"{Path(self.path).name}#{self.index}" if self.index else Path(self.path).name
+        return f"{own} + {self.latin.label}" if self.latin else own
 
 
 # ------------------------------------------------------------------------------ fonts
@@ -54,10 +57,38 @@ def _cmap(path: str, index: int) -> frozenset[int]:
 
 
 def covers(font: FontRef, text: str) -> list[str]:
-    """Characters of ``text`` the font has no glyph for (whitespace ignored)."""
+    """Characters of ``text`` the font (with its Latin face) has no glyph for (whitespace ignored)."""
     cmap = _cmap(font.path, font.index)
+    if font.latin is not None:
+        cmap = cmap | _cmap(font.latin.path, font.latin.index)
     return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap
                    and ch not in "\u200d\ufe0f"})
+
+
+def _latin_face(role: str, bold: bool) -> FontRef | None:
+    """Source Sans / Source Serif (OFL, the Latin design Noto CJK is drawn with) from their pip
+    packages: CJK fonts draw ’ “ ” — full-width, so "I’ll" would read "I’  ll"."""
+    try:
+        if role == "serif":
+            import font_source_serif_pro as pkg
+
+            files, stem = pkg.font_files_otf, "SourceSerifPro"
+        else:
+            import font_source_sans_pro as pkg
+
+            files, stem = pkg.font_files_otf, "SourceSansPro"
+    except ImportError:
+        return None
+    path = files.get(stem + ("Semibold" if bold else ""))
+    return FontRef(path, 0, "pip", "semibold" if bold else "regular") if path and Path(path).is_file() else None
+
+
+def with_latin(ref: FontRef, role: str, bold: bool = False) -> FontRef:
+    """``ref`` with a Latin face for its Latin runs; a font the user chose stays alone."""
+    if ref.source == "explicit" or ref.latin is not None:
+        return ref
+    latin = _latin_face(role, bold)
+    return replace(ref, latin=latin) if latin is not None else ref
 
 
 @lru_cache(maxsize=16)
@@ -129,9 +160,10 @@ def font_candidates(role: str, lang: str, explicit: str | None = None) -> list[F
 
 
 def pick_font(role: str, lang: str, text: str, explicit: str | None = None,
-              warnings: list[str] | None = None) -> FontRef:
-    """The first candidate that covers ``text`` (ignoring emoji); a clear error otherwise."""
-    cands = font_candidates(role, lang, explicit)
+              warnings: list[str] | None = None, bold: bool = False) -> FontRef:
+    """The first candidate that covers ``text`` (ignoring emoji); a clear error otherwise.
+    Latin runs are drawn with the role's Latin face (semibold for ``bold`` titles)."""
+    cands = [with_latin(c, role, bold) for c in font_candidates(role, lang, explicit)]
     if not cands:
         raise ContentkitError("no font found: install the 'pylopdf-fonts-zh-cn' package or pass "
                               "-O cards.font=PATH")
@@ -197,8 +229,123 @@ def pil_font(path: str, index: int, size: int):
         raise ContentkitError(f"cannot load font: {exc}", path=path) from None
 
 
-def get_font(ref: FontRef, size: int):
-    return pil_font(ref.path, ref.index, int(size))
+@lru_cache(maxsize=16)
+def _cap_height(path: str, index: int) -> float:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=index, lazy=True)
+    os2 = font["OS/2"] if "OS/2" in font else None
+    cap = getattr(os2, "sCapHeight", 0) or 0
+    return cap / font["head"].unitsPerEm if cap else 0.7
+
+
+def latin_scale(ref: FontRef) -> float:
+    """The size of the Latin face that matches the main face's capitals (Noto CJK draws its
+    Latin about 10 % larger than Source Sans at the same size)."""
+    if ref.latin is None:
+        return 1.0
+    main, latin = _cap_height(ref.path, ref.index), _cap_height(ref.latin.path, ref.latin.index)
+    return min(1.25, max(0.85, main / latin)) if latin else 1.0
+
+
+_OPENING = set("‘“«(")
+_NEUTRAL = set("‘’“”—–…·«»")
+
+
+def _strong(ch: str) -> int | None:
+    """0 for a character of the main (CJK) face, 1 for the Latin face, None when it depends."""
+    o = ord(ch)
+    if is_cjk(ch) or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF:
+        return 0
+    if ch in _NEUTRAL:
+        return None
+    if ch.isascii():
+        return 1
+    cat = unicodedata.category(ch)
+    return 1 if cat[0] in "LN" or cat == "Zs" else 0
+
+
+@lru_cache(maxsize=8192)
+def _runs(ref: FontRef, text: str) -> tuple[tuple[str, int], ...]:
+    """``text`` cut into runs of one face each: CJK in the main face; Latin letters, digits,
+    ASCII punctuation in the Latin face; quotes, dashes and ellipses take the face of the text
+    they belong to (the next strong character for an opening mark, the previous one otherwise),
+    so “酒标” stays full-width and I’ll stays tight."""
+    assert ref.latin is not None
+    main_cmap, latin_cmap = _cmap(ref.path, ref.index), _cmap(ref.latin.path, ref.latin.index)
+    strong = [_strong(ch) for ch in text]
+    faces: list[int] = []
+    for i, ch in enumerate(text):
+        k = strong[i]
+        if k is None:
+            before = next((strong[j] for j in range(i - 1, -1, -1) if strong[j] is not None and not text[j].isspace()), None)
+            after = next((strong[j] for j in range(i + 1, len(text)) if strong[j] is not None and not text[j].isspace()), None)
+            k = (after if after is not None else before) if ch in _OPENING else (before if before is not None else after)
+            k = 0 if k is None else k
+        if k == 1 and ord(ch) not in latin_cmap and not ch.isspace():
+            k = 0
+        elif k == 0 and ord(ch) not in main_cmap and ord(ch) in latin_cmap:
+            k = 1
+        faces.append(k)
+    runs: list[tuple[str, int]] = []
+    for ch, k in zip(text, faces):
+        if runs and runs[-1][1] == k:
+            runs[-1] = (runs[-1][0] + ch, k)
+        else:
+            runs.append((ch, k))
+    return tuple(runs)
+
+
+class Face:
+    """One font role at one size: the main face and, for Latin runs, the Latin face, measured
+    and drawn as one (baselines aligned)."""
+
+    def __init__(self, ref: FontRef, size: int) -> None:
+        self.ref = ref
+        self.size = size
+        self.main = pil_font(ref.path, ref.index, int(size))
+        self.latin = (pil_font(ref.latin.path, ref.latin.index, max(1, round(size * latin_scale(ref))))
+                      if ref.latin is not None else None)
+        self.ascent, self.descent = self.main.getmetrics()
+        # a semibold Latin face is drawn without the faux-bold stroke of the regular main face
+        self.latin_stroke = ref.latin is None or ref.latin.weight == "regular"
+
+    def runs(self, text: str) -> tuple[tuple[str, int], ...]:
+        if self.latin is None or not text:
+            return ((text, 0),)
+        return _runs(self.ref, text)
+
+    def font(self, k: int):
+        return self.latin if k and self.latin is not None else self.main
+
+    def stroke(self, k: int, stroke: int) -> int:
+        return stroke if (k == 0 or self.latin_stroke) else 0
+
+    def getmetrics(self) -> tuple[int, int]:
+        return self.ascent, self.descent
+
+    def getlength(self, text: str) -> float:
+        if self.latin is None:
+            return self.main.getlength(text)
+        return sum(self.font(k).getlength(t) for t, k in self.runs(text))
+
+    def getbbox(self, text: str, stroke_width: int = 0) -> tuple[int, int, int, int]:
+        """Box of ``text`` drawn with its top at the main face's ascender (Pillow's "la")."""
+        if self.latin is None:
+            return self.main.getbbox(text, stroke_width=stroke_width)
+        top, bottom, x = None, None, 0.0
+        for t, k in self.runs(text):
+            st = self.stroke(k, stroke_width)
+            b = self.font(k).getbbox(t, anchor="ls", stroke_width=st)
+            top = b[1] if top is None else min(top, b[1])
+            bottom = b[3] if bottom is None else max(bottom, b[3])
+            x += self.font(k).getlength(t)
+        return (0, (top or 0) + self.ascent, round(x) + 2 * stroke_width, (bottom or 0) + self.ascent)
+
+
+@lru_cache(maxsize=512)
+def get_font(ref: FontRef, size: int) -> Face:
+    return Face(ref, int(size))
 
 
 # ------------------------------------------------------------------------------ tokens
@@ -305,6 +452,7 @@ def _split_latin_spaces(piece: str) -> list[str]:
 
 # ------------------------------------------------------------------------------ wrapping
 HANG = "\x01"  # marks a continuation line of a bulleted paragraph (hanging indent)
+PARA_END = "\x02"  # marks the last line of a paragraph (never justified)
 BULLET = "• "
 
 
@@ -320,7 +468,7 @@ def wrap(tokens: list[str], font, max_width: float) -> list[str] | None:
     full_width = max_width
     for tok in tokens:
         if tok == "\n":
-            lines.append(line.rstrip())
+            lines.append(line.rstrip() + PARA_END)
             line = ""
             hang = False
             max_width = full_width
@@ -354,6 +502,8 @@ def wrap(tokens: list[str], font, max_width: float) -> list[str] | None:
         line = (HANG + tok) if hang else tok
     if line.strip(" " + HANG):
         lines.append(line.rstrip())
+    if lines:
+        lines[-1] = lines[-1].rstrip(PARA_END) + PARA_END
     return lines
 
 
@@ -391,6 +541,9 @@ class TextBlock:
     font: FontRef
     origins: tuple[tuple[int, int], ...] = ()  # Pillow text origins (anchor "la")
     stroke: int = 0  # faux-bold stroke width (the Noto fonts ship one weight)
+    # per line: (x offset from the origin, text, face: 0 main / 1 Latin, first character's index)
+    pieces: tuple[tuple[tuple[int, str, int, int], ...], ...] = ()
+    justified: tuple[bool, ...] = ()
 
     @property
     def height(self) -> int:
@@ -403,11 +556,12 @@ class TextBlock:
 
 def fit(text: str, font: FontRef, box: tuple[int, int, int, int], *, max_size: int, min_size: int,
         spacing: float = 1.45, max_lines: int = 0, align: str = "left",
-        bold: float = 0.0, balance: bool = False) -> TextBlock | None:
+        bold: float = 0.0, balance: bool = False, justify: bool = False) -> TextBlock | None:
     """Largest size in [min_size, max_size] at which ``text`` fits ``box``; None if none does.
 
     ``bold``: stroke width as a fraction of the size (faux bold), e.g. 0.025.
     ``balance``: make lines similar in length (titles: no single-character last line).
+    ``justify``: CJK lines (not a paragraph's last) are set full width, as Chinese body text is.
     """
     x0, y0, x1, y1 = box
     width, height = x1 - x0, y1 - y0
@@ -442,7 +596,7 @@ def fit(text: str, font: FontRef, box: tuple[int, int, int, int], *, max_size: i
         if lines is not None and len(lines) * lh <= height and (not max_lines or len(lines) <= max_lines):
             if balance and len(lines) > 1:
                 lines = _balanced(tokens, real, width - 2 * stroke, len(lines)) or lines
-            placed = _place(lines, real, size, lh, box, font, align, stroke)
+            placed = _place(lines, real, size, lh, box, font, align, stroke, justify)
             if placed is not None:
                 return placed
         size -= 1
@@ -489,13 +643,15 @@ def _ref_len(font, text: str) -> float:
     return v
 
 
-def _place(lines, real, size, lh, box, font, align, stroke) -> TextBlock | None:
+def _place(lines, real: Face, size, lh, box, font, align, stroke, justify=False) -> TextBlock | None:
     x0, y0, x1, _ = box
-    boxes = []
-    origins = []
+    boxes, origins, pieces, justified = [], [], [], []
     ascent, descent = real.getmetrics()
     indent = round(real.getlength(BULLET))
-    for i, line in enumerate(lines):
+    clean: list[str] = []
+    for i, raw in enumerate(lines):
+        last = raw.endswith(PARA_END)
+        line = raw.rstrip(PARA_END)
         extra = 0
         if line.startswith(HANG):
             line = line[len(HANG):]
@@ -517,13 +673,121 @@ def _place(lines, real, size, lh, box, font, align, stroke) -> TextBlock | None:
             lx = x1 - bbox[2]
         if lx + bbox[0] < x0 or top + bbox[1] < box[1] or top + bbox[3] > box[3]:
             return None  # the ink does not fit: the caller tries a smaller size
+        room = (x1 - stroke) - (lx + w - extra)
+        line_pieces, spread = _pieces(line, real, room if justify and align == "left" and not last else 0)
+        if spread:
+            bbox = (bbox[0], bbox[1], bbox[2] + round(room), bbox[3])
         origins.append((lx, top))
         boxes.append((lx + bbox[0], top + bbox[1], lx + bbox[2], top + bbox[3]))
-    lines = [ln.lstrip(HANG) for ln in lines]
-    return TextBlock(tuple(lines), size, lh, tuple(boxes), box, font, tuple(origins), stroke)
+        pieces.append(line_pieces)
+        justified.append(spread)
+        clean.append(line)
+    return TextBlock(tuple(clean), size, lh, tuple(boxes), box, font, tuple(origins), stroke,
+                     tuple(pieces), tuple(justified))
 
 
-def draw_block(draw, block: TextBlock, fill) -> None:
-    real = get_font(block.font, block.size)
-    for (x, y), line in zip(block.origins, block.lines):
-        draw.text((x, y), line, font=real, fill=fill, stroke_width=block.stroke, stroke_fill=fill)
+def _spreadable(a: str, b: str) -> bool:
+    """May extra space go between ``a`` and ``b``? Between CJK characters and punctuation, yes;
+    inside a Latin word, never."""
+    return not (a == " " or b == " ") and (is_cjk(a) or is_cjk(b) or _strong(a) == 0 or _strong(b) == 0)
+
+
+def _pieces(line: str, face: Face, room: float) -> tuple[tuple[tuple[int, str, int, int], ...], bool]:
+    """The line as face runs with their x offsets; with ``room`` > 0 the slack is spread over
+    the gaps between CJK characters (justified), when it is small enough to look even."""
+    runs = face.runs(line)
+    gaps = [i for i in range(1, len(line)) if _spreadable(line[i - 1], line[i])] if room > 0 else []
+    cjk_share = sum(1 for ch in line if is_cjk(ch)) / max(1, len(line))
+    spread = bool(gaps) and cjk_share >= 0.5 and room / len(gaps) <= 0.45 * face.size
+    step = room / len(gaps) if spread else 0.0
+    gap_set = set(gaps) if spread else set()
+    out: list[tuple[int, str, int, int]] = []
+    x, ci = 0.0, 0
+    for text, k in runs:
+        font = face.font(k)
+        start = 0
+        for j in range(1, len(text) + 1):
+            cut = j == len(text) or (ci + j) in gap_set
+            if not cut:
+                continue
+            part = text[start:j]
+            out.append((round(x), part, k, ci + start))
+            x += font.getlength(part)
+            if (ci + j) in gap_set:
+                x += step
+            start = j
+        ci += len(text)
+    return tuple(out), spread
+
+
+def mark_spans(lines: tuple[str, ...], phrases) -> list[list[tuple[int, int]]]:
+    """Character spans of each line that belong to one of ``phrases`` (a phrase may run over a
+    line break; a Latin line break stands for the space it replaced)."""
+    spans: list[list[tuple[int, int]]] = [[] for _ in lines]
+    if not phrases or not lines:
+        return spans
+    joined, starts = "", []
+    for i, ln in enumerate(lines):
+        if i and joined and ln and _strong(joined[-1]) == 1 and _strong(ln[0]) == 1:
+            joined += " "
+        starts.append(len(joined))
+        joined += ln
+    taken = [False] * len(joined)
+    for ph in sorted({p for p in phrases if p}, key=len, reverse=True):
+        pos = joined.find(ph)
+        while pos >= 0:
+            if not any(taken[pos:pos + len(ph)]):
+                for j in range(pos, pos + len(ph)):
+                    taken[j] = True
+            pos = joined.find(ph, pos + len(ph))
+    for i, ln in enumerate(lines):
+        a = starts[i]
+        j = 0
+        while j < len(ln):
+            if taken[a + j]:
+                k = j
+                while k < len(ln) and taken[a + k]:
+                    k += 1
+                spans[i].append((j, k))
+                j = k
+            else:
+                j += 1
+    return spans
+
+
+def draw_block(draw, block: TextBlock, fill, *, stroke: int | None = None, stroke_fill=None,
+               marks=(), mark_fill=None, marker=None) -> None:
+    """Draw a laid-out block. ``marks``: phrases drawn in ``mark_fill`` and/or over a
+    highlighter band of colour ``marker`` (the lower part of the line, as a pen would)."""
+    face = get_font(block.font, block.size)
+    st = block.stroke if stroke is None else stroke
+    sfill = fill if stroke_fill is None else stroke_fill
+    spans = mark_spans(block.lines, marks) if marks else [[] for _ in block.lines]
+    pieces = block.pieces or tuple(((0, ln, 0, 0),) for ln in block.lines)
+    for (x, y), line_pieces, line_spans in zip(block.origins, pieces, spans):
+        base = y + face.ascent
+
+        def xpos(ci: int) -> float:  # x of the character at index ci of the line
+            for dx, text, k, c0 in line_pieces:
+                if c0 <= ci < c0 + len(text):
+                    return x + dx + face.font(k).getlength(text[: ci - c0])
+            last = line_pieces[-1]
+            return x + last[0] + face.font(last[2]).getlength(last[1])
+
+        if marker is not None:
+            for a, b in line_spans:
+                pad = round(block.size * 0.06)
+                draw.rectangle((round(xpos(a)) - pad, base - round(block.size * 0.36),
+                                round(xpos(b)) + pad, base + round(block.size * 0.12)), fill=marker)
+        for dx, text, k, c0 in line_pieces:
+            font = face.font(k)
+            ks = face.stroke(k, st)
+            cuts = sorted({0, len(text)} | {min(max(e - c0, 0), len(text)) for span in line_spans for e in span})
+            for a, b in zip(cuts, cuts[1:]):
+                part = text[a:b]
+                if not part.strip():
+                    continue
+                marked = mark_fill is not None and any(s0 <= c0 + a < s1 for s0, s1 in line_spans)
+                col = mark_fill if marked else fill
+                draw.text((x + dx + font.getlength(text[:a]), base), part, font=font, fill=col, anchor="ls",
+                          stroke_width=ks, stroke_fill=col if stroke_fill is None else sfill)

@@ -445,7 +445,7 @@ def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, 
     """A transparent RGBA layer with one subtitle event drawn in the subtitle band."""
     from PIL import Image, ImageDraw
 
-    from contentkit.layout import fit, get_font
+    from contentkit.layout import draw_block, fit
 
     W, H = size
     box = subtitle_box(size, safe)
@@ -464,16 +464,13 @@ def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, 
     block = _shift(block, box[3] - 18 - max(b[3] for b in block.boxes))
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
-    real = get_font(font, block.size)
     # a soft dark plate behind the text, then white text with a dark outline
     x0 = min(b[0] for b in block.boxes) - 22
     x1 = max(b[2] for b in block.boxes) + 22
     y0 = min(b[1] for b in block.boxes) - 16
     y1 = max(b[3] for b in block.boxes) + 18
     d.rounded_rectangle((x0, y0, x1, y1), radius=14, fill=(12, 8, 10, 150))
-    for (x, y), line in zip(block.origins, block.lines):
-        d.text((x, y), line, font=real, fill=(255, 255, 255, 255), stroke_width=3,
-               stroke_fill=(20, 16, 18, 255))
+    draw_block(d, block, (255, 255, 255, 255), stroke=3, stroke_fill=(20, 16, 18, 255))
     return layer, block, (x0, y0, x1, y1)
 
 
