@@ -418,7 +418,7 @@ def _tokenize(text: str) -> tuple[str, ...]:
 
 # Particles that end the word before them: a line never starts with one.
 PARTICLES = set("的了着著过過吗嗎呢吧们們地得么麼啊呀嘛")
-GLUE_MAX = 6  # characters: longer glued runs would leave too few places to break
+GLUE_MAX = 4  # characters: longer glued runs ("卡蒙的墓里放") leave too few places to break
 
 
 def _hanzi(tok: str) -> bool:
@@ -453,6 +453,8 @@ def _split_latin_spaces(piece: str) -> list[str]:
 # ------------------------------------------------------------------------------ wrapping
 HANG = "\x01"  # marks a continuation line of a bulleted paragraph (hanging indent)
 PARA_END = "\x02"  # marks the last line of a paragraph (never justified)
+LIST_NUMBER = re.compile(r"^\d{1,2}\.$")  # a numbered item's number ("3."), hung like a bullet
+_LEAD = re.compile(r"^(?:\d{1,2}\. |• |- )")
 BULLET = "• "
 
 
@@ -473,8 +475,9 @@ def wrap(tokens: list[str], font, max_width: float) -> list[str] | None:
             hang = False
             max_width = full_width
             continue
-        if not line and not hang and tok.startswith(("•", "-")):
+        if not line and not hang and (tok.startswith(("•", "-")) or LIST_NUMBER.match(tok)):
             hang = True
+            indent = font.getlength(BULLET) if tok.startswith(("•", "-")) else font.getlength(tok + " ")
         if tok == " " and line == HANG:
             continue
         if tok == " ":
@@ -544,6 +547,7 @@ class TextBlock:
     # per line: (x offset from the origin, text, face: 0 main / 1 Latin, first character's index)
     pieces: tuple[tuple[tuple[int, str, int, int], ...], ...] = ()
     justified: tuple[bool, ...] = ()
+    leads: tuple[int, ...] = ()  # per line: characters of a leading bullet or item number
 
     @property
     def height(self) -> int:
@@ -649,10 +653,15 @@ def _place(lines, real: Face, size, lh, box, font, align, stroke, justify=False)
     ascent, descent = real.getmetrics()
     indent = round(real.getlength(BULLET))
     clean: list[str] = []
+    leads: list[int] = []
     for i, raw in enumerate(lines):
         last = raw.endswith(PARA_END)
         line = raw.rstrip(PARA_END)
         extra = 0
+        lead = _LEAD.match(line)
+        if lead:  # a bullet or number starts an item: its continuation lines hang under the text
+            indent = round(real.getlength(lead.group(0)))
+        leads.append(len(lead.group(0).rstrip()) if lead else 0)
         if line.startswith(HANG):
             line = line[len(HANG):]
             extra = indent
@@ -683,7 +692,12 @@ def _place(lines, real: Face, size, lh, box, font, align, stroke, justify=False)
         justified.append(spread)
         clean.append(line)
     return TextBlock(tuple(clean), size, lh, tuple(boxes), box, font, tuple(origins), stroke,
-                     tuple(pieces), tuple(justified))
+                     tuple(pieces), tuple(justified), tuple(leads))
+
+
+# Lines break between words (never inside one), so a line can end well short of the measure;
+# extra space between characters beyond this fraction of the size reads as gaps, not as a grid.
+JUSTIFY_MAX_GAP = 0.15
 
 
 def _spreadable(a: str, b: str) -> bool:
@@ -698,7 +712,7 @@ def _pieces(line: str, face: Face, room: float) -> tuple[tuple[tuple[int, str, i
     runs = face.runs(line)
     gaps = [i for i in range(1, len(line)) if _spreadable(line[i - 1], line[i])] if room > 0 else []
     cjk_share = sum(1 for ch in line if is_cjk(ch)) / max(1, len(line))
-    spread = bool(gaps) and cjk_share >= 0.5 and room / len(gaps) <= 0.45 * face.size
+    spread = bool(gaps) and cjk_share >= 0.5 and room / len(gaps) <= JUSTIFY_MAX_GAP * face.size
     step = room / len(gaps) if spread else 0.0
     gap_set = set(gaps) if spread else set()
     out: list[tuple[int, str, int, int]] = []
@@ -756,16 +770,19 @@ def mark_spans(lines: tuple[str, ...], phrases) -> list[list[tuple[int, int]]]:
 
 
 def draw_block(draw, block: TextBlock, fill, *, stroke: int | None = None, stroke_fill=None,
-               marks=(), mark_fill=None, marker=None) -> None:
+               marks=(), mark_fill=None, marker=None, lead_fill=None) -> None:
     """Draw a laid-out block. ``marks``: phrases drawn in ``mark_fill`` and/or over a
-    highlighter band of colour ``marker`` (the lower part of the line, as a pen would)."""
+    highlighter band of colour ``marker`` (the lower part of the line, as a pen would);
+    ``lead_fill``: the colour of item numbers and bullets."""
     face = get_font(block.font, block.size)
     st = block.stroke if stroke is None else stroke
     sfill = fill if stroke_fill is None else stroke_fill
     spans = mark_spans(block.lines, marks) if marks else [[] for _ in block.lines]
+    leads = block.leads or tuple(0 for _ in block.lines)
     pieces = block.pieces or tuple(((0, ln, 0, 0),) for ln in block.lines)
-    for (x, y), line_pieces, line_spans in zip(block.origins, pieces, spans):
+    for (x, y), line_pieces, line_spans, lead in zip(block.origins, pieces, spans, leads):
         base = y + face.ascent
+        lead_span = (0, lead) if lead and lead_fill is not None else None
 
         def xpos(ci: int) -> float:  # x of the character at index ci of the line
             for dx, text, k, c0 in line_pieces:
@@ -782,12 +799,31 @@ def draw_block(draw, block: TextBlock, fill, *, stroke: int | None = None, strok
         for dx, text, k, c0 in line_pieces:
             font = face.font(k)
             ks = face.stroke(k, st)
-            cuts = sorted({0, len(text)} | {min(max(e - c0, 0), len(text)) for span in line_spans for e in span})
+            edges = [e for span in line_spans for e in span] + (list(lead_span) if lead_span else [])
+            cuts = sorted({0, len(text)} | {min(max(e - c0, 0), len(text)) for e in edges})
             for a, b in zip(cuts, cuts[1:]):
                 part = text[a:b]
                 if not part.strip():
                     continue
                 marked = mark_fill is not None and any(s0 <= c0 + a < s1 for s0, s1 in line_spans)
                 col = mark_fill if marked else fill
+                if lead_span is not None and c0 + a < lead_span[1]:
+                    col = lead_fill
                 draw.text((x + dx + font.getlength(text[:a]), base), part, font=font, fill=col, anchor="ls",
                           stroke_width=ks, stroke_fill=col if stroke_fill is None else sfill)
+
+
+def ink_box(block: TextBlock) -> tuple[int, int, int, int]:
+    """The real ink of a block's first line on the canvas (Pillow's basic layout measures
+    advances, so a glyph such as “ seems to start at its origin while its ink sits far right)."""
+    from PIL import Image, ImageDraw
+
+    x0, y0, x1, y1 = block.boxes[0]
+    pad = block.size
+    w, h = (x1 - x0) + 2 * pad, (y1 - y0) + 2 * pad
+    im = Image.new("L", (max(1, w), max(1, h)), 0)
+    moved = replace(block, origins=((block.origins[0][0] - x0 + pad, block.origins[0][1] - y0 + pad),),
+                    lines=block.lines[:1], pieces=block.pieces[:1])
+    draw_block(ImageDraw.Draw(im), moved, 255)
+    bb = im.getbbox() or (pad, pad, pad + 1, pad + 1)
+    return (bb[0] + x0 - pad, bb[1] + y0 - pad, bb[2] + x0 - pad, bb[3] + y0 - pad)

@@ -42,7 +42,7 @@ class SafeArea:
 
 @dataclass
 class Spec:
-    kind: str  # cover, point, quote, image, cta
+    kind: str  # cover, point, list, number, quote, image, cta
     heading: str = ""
     body: str = ""
     items: tuple[str, ...] = ()
@@ -53,6 +53,10 @@ class Spec:
     score: float = 0.0
     order: float = 0.0
     cont: int = 0  # continuation number when text moved to a further card
+    marks: tuple[str, ...] = ()  # phrases to emphasise (the author's bold, numbers, names)
+    figure: str = ""  # the number a "number" card leads with ("1855", "8000")
+    unit: str = ""  # what the figure counts ("年", "years")
+    first: int = 1  # the number of the first item (a list continued on a further card)
 
 
 def usable_image(path: Path, warnings: list[str] | None = None) -> bool:
@@ -75,6 +79,10 @@ class Placed:
     role: str
     block: "TextBlock"
     color: str
+    marks: tuple[str, ...] = ()
+    mark_color: str | tuple | None = None  # emphasised phrases drawn in this colour
+    marker: str | tuple | None = None  # and/or over a highlighter band of this colour
+    lead: str | None = None  # the colour of item numbers and bullets
 
 
 @dataclass
@@ -86,6 +94,8 @@ class CardLayout:
     shapes: list[tuple] = field(default_factory=list)  # (kind, box, color)
     image_box: tuple[int, int, int, int] | None = None
     content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
+    full_bleed: bool = False  # the image fills the card under a scrim, the text on top
+    family: str = ""  # the layout family chosen for the card
 
 
 class Fonts:
@@ -95,7 +105,13 @@ class Fonts:
 
 
 class Designer:
-    """Lays out one platform size with one theme."""
+    """Lays out one platform size with one theme.
+
+    Layout families, chosen per card from its content: ``headline`` (cover: a big balanced
+    title with its key phrase in the accent colour), ``point`` (number, heading, body; the type
+    scale follows the amount of text), ``statement`` (one short point set large), ``list``
+    (numbered items), ``number`` (a big figure leads), ``quote``, ``photo`` (the story's image
+    full-bleed under a scrim) and ``cta``."""
 
     def __init__(self, width: int, height: int, theme, fonts: Fonts, safe: SafeArea, lang: str,
                  brand: str, warnings: list[str]) -> None:
@@ -104,7 +120,6 @@ class Designer:
         self.fonts = fonts
         self.lang = lang
         self.cjk = lang.startswith("zh")
-        self.lang = lang
         self.brand = brand
         self.warnings = warnings
         u = width / 1080.0
@@ -124,6 +139,9 @@ class Designer:
         self.bullet = "• " if not covers(fonts.body, "•") else "- "
         self.mark = "“" if not covers(fonts.title, "“") else '"'
         self.dash = ("—— " if self.cjk else "— ") if not covers(fonts.body, "—") else "- "
+        c = theme.colors
+        self.marker = _mix(c.accent, c.background, 0.80)  # highlighter under emphasised body text
+        self.photo_mark = _mix(c.accent, "#FFFFFF", 0.55)  # emphasis that reads on a dark scrim
 
     # sizes in px for a 1080-wide card, scaled
     def s(self, px: float) -> int:
@@ -136,7 +154,7 @@ class Designer:
 
     def chrome(self, lay: CardLayout, page: str, on_accent: bool = False) -> bool:
         c = self.theme.colors
-        col = c.on_accent if on_accent else c.muted
+        col = c.on_accent if on_accent else ("#FFFFFF" if lay.full_bleed else c.muted)
         y0 = round(self.margin * 0.62)
         box_h = self.s(44)
         left = self.fit(self.brand or " ", self.fonts.body, (self.left, y0, self.W // 2, y0 + box_h), 28, 20,
@@ -158,83 +176,165 @@ class Designer:
         ok = fn(spec, lay) and self.chrome(lay, page, on_accent=spec.kind == "cta")
         return lay if ok else None
 
+    def _body_text(self, spec: Spec) -> str:
+        text = spec.body
+        if spec.items:
+            items = "\n".join(self.bullet + it for it in spec.items)
+            text = (text + "\n" + items) if text else items
+        return text
+
+    def _centre(self, lay: CardLayout, placed: list[Placed], shapes: list[tuple], top: int, bottom: int,
+                bias: float = 0.42) -> None:
+        """Move a stack of blocks (and its shapes) so it sits at ``bias`` of the free height."""
+        stack_top = min(p.block.box[1] for p in placed)
+        stack_bottom = max(p.block.bottom for p in placed)
+        dy = max(0, round(((bottom - top) - (stack_bottom - stack_top)) * bias)) - (stack_top - top)
+        dy = max(dy, top - stack_top)
+        lay.texts.extend(replace(p, block=shift_block(p.block, dy)) for p in placed)
+        lay.shapes.extend((k, (b[0], b[1] + dy, b[2], b[3] + dy), col) for k, b, col in shapes)
+
     # -- kinds
     def _cover(self, spec: Spec, lay: CardLayout) -> bool:
         c = self.theme.colors
         x0, y0, x1, y1 = lay.content_box
         h = y1 - y0
-        title_box = (x0, y0 + round(h * 0.16), x1, y0 + round(h * 0.62))
-        title = self.fit(spec.heading, self.fonts.title, title_box, 136, 46, spacing=1.25, bold=self.bold,
-                         balance=True)
-        if title is None:
-            return False
-        sub = None
-        if spec.body:
-            sub_top = title.bottom + self.s(40)
-            sub = self.fit(spec.body, self.fonts.body, (x0, sub_top, x1, y0 + round(h * 0.84)), 50, 30,
-                           spacing=1.5, balance=True)
-            if sub is None:
-                return False
-        # centre the title + subtitle stack on the card's optical middle (a little high)
-        bottom = sub.bottom if sub is not None else title.bottom
-        stack_h = bottom - title.box[1]
-        dy = (y0 + round(h * 0.44) - stack_h // 2) - title.box[1]
-        dy = max(y0 + self.s(80) - title.box[1], dy)
-        title = shift_block(title, dy)
-        bar_y = title.box[1] - self.s(48)
-        lay.shapes.append(("bar", (x0, bar_y, x0 + self.s(120), bar_y + self.s(12)), c.accent))
-        lay.texts.append(Placed("title", title, c.text))
-        if sub is not None:
-            lay.texts.append(Placed("subtitle", shift_block(sub, dy), c.muted))
+        by = None
         if spec.attribution:
-            by = self.fit(spec.attribution, self.fonts.body, (x0, y1 - self.s(90), x1, y1), 32, 22,
+            by = self.fit(spec.attribution, self.fonts.body, (x0, y1 - self.s(96), x1, y1), 32, 22,
                           spacing=1.35, max_lines=2)
             if by is None:
                 return False
-            by = shift_block(by, (y1 - by.box[1]) - by.height)
+            by = anchor_bottom(by, y1)
+        title_top = y0 + self.s(60)
+        title_box = (x0, title_top, x1, y0 + round(h * 0.66))
+        title = self.fit(spec.heading, self.fonts.title, title_box, 168, 46, spacing=1.18, bold=self.bold,
+                         balance=True, max_lines=4)
+        if title is None:
+            return False
+        if len(title.lines) > 2:  # two lines read at a glance: take them unless the type gets much smaller
+            two = self.fit(spec.heading, self.fonts.title, title_box, 168, 46, spacing=1.18, bold=self.bold,
+                           balance=True, max_lines=2)
+            if two is not None and two.size >= 0.8 * title.size:
+                title = two
+        placed = [Placed("title", title, c.text, spec.marks, c.accent)]
+        if spec.body:
+            sub_top = title.bottom + self.s(44)
+            limit = (by.boxes[0][1] if by is not None else y1) - self.s(40)
+            sub = self.fit(spec.body, self.fonts.body, (x0, sub_top, x1, limit), 56, 30,
+                           spacing=1.45, balance=True, max_lines=4)
+            if sub is None:
+                return False
+            placed.append(Placed("subtitle", sub, c.muted))
+        bar = ("bar", (x0, title.box[1] - self.s(56), x0 + self.s(128), title.box[1] - self.s(42)), c.accent)
+        self._centre(lay, placed, [bar], y0 + self.s(60), (by.boxes[0][1] if by else y1) - self.s(40), 0.40)
+        if by is not None:
             lay.texts.append(Placed("byline", by, c.accent))
+        lay.family = "headline"
         return True
 
     def _point(self, spec: Spec, lay: CardLayout) -> bool:
         c = self.theme.colors
         x0, y0, x1, y1 = lay.content_box
-        num = self.fit(spec.label or " ", self.fonts.title, (x0, y0, x1, y0 + self.s(130)), 104, 60,
-                       spacing=1.1, max_lines=1)
+        text = self._body_text(spec)
+        big = not text  # a heading alone (video frames) is set large
+        short = bool(spec.body) and not spec.items and len(spec.body) <= (34 if self.cjk else 90)
+        num = self.fit(spec.label or " ", self.fonts.title, (x0, y0, x1, y0 + self.s(150)), 120, 60,
+                       spacing=1.05, max_lines=1)
         if num is None:
             return False
-        top = y0 + self.s(150)
-        big = not spec.body and not spec.items  # a heading alone (video frames) is set large
-        head = self.fit(spec.heading + (self._cont_mark(spec)), self.fonts.title,
-                        (x0, top, x1, top + self.s(420 if big else 260)), 112 if big else 72, 40,
-                        spacing=1.25, bold=self.bold, max_lines=3, balance=True)
+        top = num.bottom + self.s(18)
+        head = self.fit(spec.heading + self._cont_mark(spec), self.fonts.title,
+                        (x0, top, x1, min(y1, top + self.s(460 if big else 300))), 128 if big else 88, 40,
+                        spacing=1.2, bold=self.bold, max_lines=3, balance=True)
         if head is None:
             return False
-        rule_y = head.bottom + self.s(34)
-        body_top = rule_y + self.s(52)
-        text = spec.body
-        if spec.items:
-            items = "\n".join(self.bullet + it for it in spec.items)
-            text = (text + "\n" + items) if text else items
-        body = None
+        rule_y = head.bottom + self.s(30)
+        placed = [Placed("heading", head, c.text, spec.marks, c.accent)]
+        if spec.label:
+            placed.insert(0, Placed("number", num, c.accent))
         if text:
-            body = self.fit(text, self.fonts.body, (x0, body_top, x1, y1), 56, 32, spacing=1.62)
+            body_top = rule_y + self.s(52)
+            # the type scale follows the amount of text: a short point is set large
+            top_px = min(88 if short else 66, round(head.size / self.u * (1.0 if short else 0.86)))
+            body = self.fit(text, self.fonts.body, (x0, body_top, x1, y1), max(40, top_px), 32,
+                            spacing=1.5 if short else 1.58, justify=self.cjk)
             if body is None:
                 return False
-        # centre the whole stack a little above the middle of the card
-        stack_bottom = body.bottom if body is not None else rule_y
-        dy = max(0, ((y1 - y0) - (stack_bottom - y0)) * 2 // 5)
-        if spec.label:
-            lay.texts.append(Placed("number", shift_block(num, dy), c.accent))
-        lay.texts.append(Placed("heading", shift_block(head, dy), c.text))
-        lay.shapes.append(("bar", (x0, rule_y + dy, x0 + self.s(72), rule_y + dy + self.s(6)), c.accent))
-        if body is not None:
-            lay.texts.append(Placed("body", shift_block(body, dy), c.text))
+            placed.append(Placed("body", body, c.text, spec.marks, None, self.marker))
+        bar = ("bar", (x0, rule_y, x0 + self.s(72), rule_y + self.s(7)), c.accent)
+        self._centre(lay, placed, [bar], y0, y1, 0.40)
+        lay.family = "statement" if short else "point"
+        return True
+
+    def _list(self, spec: Spec, lay: CardLayout) -> bool:
+        """Numbered items: an accent numeral per item, the items as large as they fit."""
+        c = self.theme.colors
+        x0, y0, x1, y1 = lay.content_box
+        head = self.fit(spec.heading + self._cont_mark(spec), self.fonts.title, (x0, y0, x1, min(y1, y0 + self.s(280))),
+                        84, 40, spacing=1.2, bold=self.bold, max_lines=3, balance=True)
+        if head is None:
+            return False
+        placed = [Placed("heading", head, c.text, spec.marks, c.accent)]
+        y = head.bottom + self.s(40)
+        if spec.body:  # the sentence that announces the list, one block with its items
+            items = spec.body + "\n" + "\n".join(f"{spec.first + i}. {it}" for i, it in enumerate(spec.items))
+            body = self.fit(items, self.fonts.body, (x0, y, x1, y1), 64, 30, spacing=1.6, justify=self.cjk)
+            if body is None:
+                return False
+            placed.append(Placed("body", body, c.text, spec.marks, None, self.marker, lead=c.accent))
+            self._centre(lay, placed, [], y0, y1, 0.40)
+            lay.family = "list"
+            return True
+        items = "\n".join(f"{spec.first + i}. {it}" for i, it in enumerate(spec.items))
+        body = self.fit(items, self.fonts.body, (x0, y, x1, y1), 68, 30, spacing=1.6, justify=self.cjk)
+        if body is None:
+            return False
+        placed.append(Placed("items", body, c.text, spec.marks, None, self.marker, lead=c.accent))
+        self._centre(lay, placed, [], y0, y1, 0.40)
+        lay.family = "list"
+        return True
+
+    def _number(self, spec: Spec, lay: CardLayout) -> bool:
+        """A big figure leads ("1855", "8000 年"), the heading and the point under it."""
+        c = self.theme.colors
+        x0, y0, x1, y1 = lay.content_box
+        fig = self.fit(spec.figure, self.fonts.title, (x0, y0, x1, y0 + self.s(340)), 300, 120,
+                       spacing=1.0, max_lines=1, bold=self.bold)
+        if fig is None:
+            return False
+        placed = [Placed("figure", fig, c.accent)]
+        bottom = fig.bottom
+        if spec.unit:
+            unit_w = x1 - (fig.boxes[0][2] + self.s(16))
+            if unit_w > self.s(80):
+                ux = fig.boxes[0][2] + self.s(16)
+                unit = self.fit(spec.unit, self.fonts.title, (ux, fig.box[1], x1, fig.bottom), 96, 40,
+                                spacing=1.0, max_lines=1, bold=self.bold)
+                if unit is not None:  # set on the figure's baseline
+                    unit = shift_block(unit, fig.boxes[0][3] - unit.boxes[0][3])
+                    placed.append(Placed("unit", unit, c.accent))
+        head = self.fit(spec.heading + self._cont_mark(spec), self.fonts.title,
+                        (x0, bottom + self.s(24), x1, min(y1, bottom + self.s(300))), 80, 40, spacing=1.2, bold=self.bold,
+                        max_lines=3, balance=True)
+        if head is None:
+            return False
+        placed.append(Placed("heading", head, c.text))
+        text = self._body_text(spec)
+        if text:
+            body = self.fit(text, self.fonts.body, (x0, head.bottom + self.s(44), x1, y1), 62, 32, spacing=1.56,
+                            justify=self.cjk)
+            if body is None:
+                return False
+            placed.append(Placed("body", body, c.text, spec.marks, None, self.marker))
+        self._centre(lay, placed, [], y0, y1, 0.40)
+        lay.family = "number"
         return True
 
     def _quote(self, spec: Spec, lay: CardLayout) -> bool:
+        from contentkit.layout import ink_box
+
         c = self.theme.colors
         x0, y0, x1, y1 = lay.content_box
-        placed: list[Placed] = []
         if spec.label:
             lab = self.fit(spec.label + self._cont_mark(spec), self.fonts.body, (x0, y0, x1, y0 + self.s(96)),
                            34, 24, spacing=1.35, max_lines=2)
@@ -242,86 +342,106 @@ class Designer:
                 return False
             lay.texts.append(Placed("label", lab, c.muted))
         mark_top = y0 + self.s(110)
-        mark = self.fit(self.mark, self.fonts.title, (x0, mark_top, x1, mark_top + self.s(200)), 240, 120,
+        mark = self.fit(self.mark, self.fonts.title, (x0, mark_top, x1, mark_top + self.s(220)), 260, 120,
                         spacing=1.0, max_lines=1)
         if mark is None:
             return False
-        mark = shift_block(mark, 0, x0 - mark.boxes[0][0])  # the glyph's ink, not its advance, on the margin
-        q_top = mark_top + self.s(170)
+        ink = ink_box(mark)  # the glyph's ink, not its advance, on the margin and close above the text
+        dx = x0 - ink[0]
+        mark = shift_block(mark, 0, dx)
+        ink = (ink[0] + dx, ink[1], ink[2] + dx, ink[3])
+        mark = replace(mark, boxes=(ink,), box=(x0, mark.box[1], max(ink[2], x0 + 1), mark.box[3]))
+        q_top = ink[3] + self.s(40)
         q_bottom = y1 - (self.s(120) if spec.attribution else self.s(20))
-        quote = self.fit(spec.body, self.fonts.title, (x0, q_top, x1, q_bottom), 80, 38, spacing=1.5,
+        quote = self.fit(spec.body, self.fonts.title, (x0, q_top, x1, q_bottom), 104, 38, spacing=1.42,
                          bold=self.bold * 0.6, balance=True)
         if quote is None:
             return False
-        placed += [Placed("mark", mark, c.accent), Placed("quote", quote, c.text)]
-        bottom = quote.bottom
+        placed = [Placed("mark", mark, c.accent), Placed("quote", quote, c.text, spec.marks, c.accent)]
         if spec.attribution:
             att = self.fit(self.dash + spec.attribution, self.fonts.body,
-                           (x0, quote.bottom + self.s(36), x1, quote.bottom + self.s(120)), 36, 24,
+                           (x0, quote.bottom + self.s(40), x1, quote.bottom + self.s(124)), 40, 24,
                            spacing=1.3, max_lines=2, align="right")
             if att is None:
                 return False
             placed.append(Placed("attribution", att, c.muted))
-            bottom = att.bottom
-        dy = max(0, ((y1 - mark_top) - (bottom - mark_top)) * 2 // 5)
-        lay.texts.extend(Placed(p.role, shift_block(p.block, dy), p.color) for p in placed)
+        self._centre(lay, placed, [], mark_top, y1, 0.40)
+        lay.family = "quote"
         return True
 
     def _image(self, spec: Spec, lay: CardLayout) -> bool:
-        c = self.theme.colors
+        """The story's image full-bleed, the heading and the point on a dark scrim below it. A
+        picture wider than the card fills its top part (so the subject is not under the text);
+        a tall one fills the card."""
         x0, y0, x1, y1 = lay.content_box
-        top = y0
-        if spec.heading:
-            head = self.fit(spec.heading, self.fonts.title, (x0, y0, x1, y0 + self.s(190)), 64, 34,
-                            spacing=1.3, bold=self.bold, max_lines=2, balance=True)
-            if head is None:
-                return False
-            lay.texts.append(Placed("heading", head, c.text))
-            top = head.bottom + self.s(36)
-        cap_h = self.s(260) if spec.body else 0
-        img_bottom = y1 - cap_h - (self.s(24) if spec.body else 0)
-        if img_bottom - top < self.s(200):
-            return False
-        lay.image_box = (x0, top, x1, img_bottom)
+        lay.full_bleed = True
+        wide = spec.image is not None and image_aspect(spec.image) > (self.W / self.H) * 1.15
+        lay.image_box = (0, 0, self.W, round(self.H * 0.60)) if wide else (0, 0, self.W, self.H)
+        white = "#FFFFFF"
+        placed: list[Placed] = []
+        cap = None
         if spec.body:
-            cap = self.fit(spec.body, self.fonts.body, (x0, img_bottom + self.s(36), x1, y1), 44, 28,
-                           spacing=1.55, max_lines=4)
+            cap = self.fit(spec.body, self.fonts.body, (x0, y1 - self.s(360), x1, y1), 54, 30, spacing=1.5,
+                           max_lines=5, justify=self.cjk)
             if cap is None:
                 return False
-            lay.texts.append(Placed("caption", cap, c.muted))
+            cap = anchor_bottom(cap, y1)
+        limit = cap.boxes[0][1] - self.s(36) if cap is not None else y1
+        if spec.heading:
+            head = self.fit(spec.heading, self.fonts.title, (x0, limit - self.s(300), x1, limit), 96, 40,
+                            spacing=1.2, bold=self.bold, max_lines=3, balance=True)
+            if head is None:
+                return False
+            head = anchor_bottom(head, limit)
+            placed.append(Placed("heading", head, white, spec.marks, self.photo_mark))
+        if cap is not None:
+            placed.append(Placed("caption", cap, white))
+        lay.texts.extend(placed)
+        top = min((p.block.boxes[0][1] for p in placed), default=y1)
+        scrim_top = min(top - self.s(260), lay.image_box[3] - self.s(320)) if wide else top - self.s(260)
+        lay.shapes.append(("scrim", (0, max(0, scrim_top), self.W, self.H), "#000000"))
+        lay.family = "photo"
         return True
 
     def _cta(self, spec: Spec, lay: CardLayout) -> bool:
         c = self.theme.colors
         x0, y0, x1, y1 = lay.content_box
         h = y1 - y0
-        main = self.fit(spec.heading, self.fonts.title, (x0, y0 + round(h * 0.18), x1, y0 + round(h * 0.58)),
-                        92, 44, spacing=1.35, bold=self.bold, align="center")
+        main = self.fit(spec.heading, self.fonts.title, (x0, y0 + round(h * 0.14), x1, y0 + round(h * 0.62)),
+                        112, 44, spacing=1.3, bold=self.bold, align="center", balance=True)
         if main is None:
             return False
-        dy = max(0, (round(h * 0.40) - main.height) // 2)
+        dy = max(0, (round(h * 0.44) - main.height) // 2)
         main = shift_block(main, dy)
         lay.texts.append(Placed("cta", main, c.on_accent))
-        y = main.bottom + self.s(60)
+        y = main.bottom + self.s(64)
         if spec.body:
-            handle = self.fit(spec.body, self.fonts.body, (x0, y, x1, y + self.s(80)), 44, 28,
+            handle = self.fit(spec.body, self.fonts.body, (x0, y, x1, y + self.s(90)), 52, 28,
                               spacing=1.3, max_lines=1, align="center")
             if handle is None:
                 return False
             lay.texts.append(Placed("handle", handle, c.on_accent))
             y = handle.bottom + self.s(40)
         if spec.attribution:
-            tags = self.fit(spec.attribution, self.fonts.body, (x0, max(y, y1 - self.s(200)), x1, y1), 34, 24,
+            tags = self.fit(spec.attribution, self.fonts.body, (x0, max(y, y1 - self.s(220)), x1, y1), 38, 24,
                             spacing=1.5, max_lines=3, align="center")
             if tags is None:
                 return False
             lay.texts.append(Placed("hashtags", tags, c.on_accent))
+        lay.family = "cta"
         return True
 
     def _cont_mark(self, spec: Spec) -> str:
         if not spec.cont:
             return ""
         return msg(self.lang, "continued")
+
+
+def anchor_bottom(block, y: int):
+    """The block moved so its last line ends at ``y``; its box ends there too."""
+    moved = shift_block(block, y - max(b[3] for b in block.boxes))
+    x0, y0, x1, _ = moved.box
+    return replace(moved, box=(x0, min(y0, y), x1, y))
 
 
 def shift_block(block, dy: int, dx: int = 0):
@@ -338,12 +458,13 @@ def split_spec(spec: Spec, cjk: bool) -> list[Spec] | None:
     """Move half of a card's text to a further card; None if it cannot be split."""
     from contentkit.text import split_sentences
 
-    if spec.kind not in ("point", "quote") and not (spec.kind == "cover"):
+    if spec.kind not in ("point", "quote", "list", "number", "cover"):
         return None
     if spec.items and len(spec.items) > 1:
         k = math.ceil(len(spec.items) / 2)
         return [replace(spec, items=spec.items[:k]),
-                replace(spec, body="", items=spec.items[k:], cont=spec.cont + 1, order=spec.order + 0.01)]
+                replace(spec, body="", items=spec.items[k:], cont=spec.cont + 1, order=spec.order + 0.01,
+                        first=spec.first + k)]
     sents = split_sentences(spec.body)
     if len(sents) < 2:
         return None
@@ -374,12 +495,59 @@ def _gradient_uncached(w: int, h: int, top, bottom):
     return Image.composite(Image.new("RGB", (w, h), rgb(bottom)), Image.new("RGB", (w, h), rgb(top)), mask)
 
 
+def subject_centring(src, w: int, h: int) -> tuple[float, float]:
+    """Where to crop ``src`` to the aspect ``w``:``h`` so the window holds its subject: the
+    window (along the axis that is cut) with the most edge energy, on a small thumbnail."""
+    from PIL import ImageFilter
+
+    sw, sh = src.size
+    if sw * h == sh * w:
+        return 0.5, 0.5
+    thumb = src.convert("L")
+    thumb.thumbnail((96, 96))
+    edges = thumb.filter(ImageFilter.FIND_EDGES)
+    tw, th = edges.size
+    px = edges.load()
+    cut_x = sw * h > sh * w  # the image is wider than the frame: choose a column window
+    n = tw if cut_x else th
+    energy = [sum(px[i, j] if cut_x else px[j, i] for j in range(th if cut_x else tw)) for i in range(n)]
+    win = max(1, round(n * ((sh * w / h) / sw if cut_x else (sw * h / w) / sh)))
+    if win >= n:
+        return 0.5, 0.5
+    sums = [sum(energy[i:i + win]) for i in range(n - win + 1)]
+    mid = (n - win) / 2
+    best = max(range(len(sums)), key=lambda i: (sums[i], -abs(i - mid)))
+    t = best / (n - win)
+    return (t, 0.5) if cut_x else (0.5, t)
+
+
 def _cover_crop(path: Path, w: int, h: int):
     from PIL import Image, ImageOps
 
     with Image.open(path) as src:
         rgb = ImageOps.exif_transpose(src).convert("RGB")
-        return ImageOps.fit(rgb, (w, h), method=Image.Resampling.LANCZOS, centering=(0.5, 0.45))
+        return ImageOps.fit(rgb, (w, h), method=Image.Resampling.LANCZOS, centering=subject_centring(rgb, w, h))
+
+
+def image_aspect(path: Path) -> float:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.width / max(1, im.height)
+
+
+def _scrim(img, box: tuple[int, int, int, int], strength: float = 0.80, rise: float = 0.45):
+    """Darken ``box`` from transparent at its top to ``strength`` black at its bottom (the lower
+    part of a photo under text), eased so that no edge shows."""
+    from PIL import Image
+
+    x0, y0, x1, y1 = box
+    h = max(1, y1 - y0)
+    ramp = Image.linear_gradient("L").resize((1, 256))
+    curve = [round(255 * strength * min(1.0, (i / 255) / rise) ** 1.6) for i in range(256)]
+    alpha = ramp.point(curve).resize((x1 - x0, h), Image.Resampling.BILINEAR)
+    black = Image.new("RGB", (x1 - x0, h), (0, 0, 0))
+    img.paste(black, (x0, y0), alpha)
 
 
 def draw(lay: CardLayout, theme, cover_image: Path | None):
@@ -390,9 +558,19 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
     c = theme.colors
     W, H = lay.width, lay.height
     kind = lay.spec.kind
-    if kind == "cta":
+    photo_cover = kind == "cover" and theme.style.background == "image" and cover_image is not None
+    if lay.full_bleed and lay.spec.image is not None:
+        ib = lay.image_box or (0, 0, W, H)
+        img = Image.new("RGB", (W, H), (14, 12, 13))
+        img.paste(_cover_crop(lay.spec.image, ib[2] - ib[0], ib[3] - ib[1]), (ib[0], ib[1]))
+        top = min((b[1] for k, b, _ in lay.shapes if k == "scrim"), default=H // 2)
+        _scrim(img, (0, top, W, ib[3]), strength=0.94, rise=1.0) if ib[3] < H else _scrim(img, (0, top, W, H))
+        chrome = Image.new("RGB", (W, round(H * 0.12)), (0, 0, 0))  # the brand line over the photo
+        img.paste(chrome, (0, 0), Image.linear_gradient("L").rotate(180).resize(chrome.size).point(lambda v: v * 0.45))
+    elif kind == "cta":
         img = _gradient(W, H, c.accent, _mix(c.accent, "#000000", 0.25))
-    elif kind == "cover" and theme.style.background == "image" and cover_image is not None:
+    elif photo_cover:
+        assert cover_image is not None
         img = _cover_crop(cover_image, W, H)
         scrim = Image.new("RGB", (W, H), rgb(c.background))
         img = Image.blend(img, scrim, theme.style.scrim)
@@ -403,20 +581,20 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
     d = ImageDraw.Draw(img)
     u = W / 1080.0
     shape = theme.style.accent_shape
-    if kind != "cta":
+    if kind == "cta":
+        r = round(420 * u)
+        d.ellipse((-r * 0.6, H - r * 0.9, r * 1.0, H + r * 0.7), fill=_mix(c.on_accent, c.accent, 0.88))
+    elif not lay.full_bleed and not photo_cover:  # no ornament over a photograph
         if shape == "circle":
             r = round(260 * u)
             d.ellipse((W - r * 1.3, -r * 0.7, W + r * 0.7, r * 1.3), fill=_mix(c.accent, c.background, 0.78))
         elif shape == "corner":
             s = round(150 * u)
             d.polygon([(W, H), (W - s, H), (W, H - s)], fill=rgb(c.accent))
-    else:
-        r = round(420 * u)
-        d.ellipse((-r * 0.6, H - r * 0.9, r * 1.0, H + r * 0.7), fill=_mix(c.on_accent, c.accent, 0.88))
     for sk, box, color in lay.shapes:
         if sk == "bar":
             d.rectangle(box, fill=rgb(color))
-    if lay.image_box is not None and lay.spec.image is not None:
+    if lay.image_box is not None and lay.spec.image is not None and not lay.full_bleed:
         x0, y0, x1, y1 = lay.image_box
         pic = _cover_crop(lay.spec.image, x1 - x0, y1 - y0)
         mask = Image.new("L", pic.size, 0)
@@ -424,7 +602,10 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
                                                radius=round(theme.style.radius * u), fill=255)
         img.paste(pic, (x0, y0), mask)
     for placed in lay.texts:
-        draw_block(d, placed.block, rgb(placed.color))
+        draw_block(d, placed.block, rgb(placed.color), marks=placed.marks,
+                   mark_fill=rgb(placed.mark_color) if placed.mark_color else None,
+                   marker=rgb(placed.marker) if placed.marker is not None else None,
+                   lead_fill=rgb(placed.lead) if placed.lead else None)
     return img
 
 

@@ -56,6 +56,7 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     bold = {p for sec in story.sections for b in sec.blocks if isinstance(b, Paragraph)
             for p in b.text.strong_parts if len(p) >= 6}
     image_done = False
+    figures = 0
     for si, sec in enumerate(story.sections):
         kp = points.get(si)
         media = _media_card(sec, si, kp, not image_done, warnings)
@@ -65,13 +66,47 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
             continue
         if sec.heading:
             spec = _list_card(sec, si, kp, a.is_cjk) or _point_card(sec, si, kp, a, bold)
+            if spec is not None and spec.kind == "point" and figures < 2:
+                lead = _figure_card(spec, a.is_cjk)
+                if lead is not None:
+                    spec, figures = lead, figures + 1
             if spec is not None:
                 specs.append(spec)
     tags = " ".join(f"#{t}" for t in a.hashtags[:6])
     cta = meta.cta or msg(a.messages_locale, "follow")
     specs.append(Spec("cta", heading=cta, body=meta.brand.handle or meta.brand.name or meta.author,
                       attribution=tags, order=1e9, score=99))
+    for sp in specs:
+        sp.marks = _marks(sp, a, bold)
     return specs
+
+
+def _marks(spec: Spec, a, bold: set[str]) -> tuple[str, ...]:
+    """What the card emphasises: the author's bold first, then numbers, then keywords."""
+    from contentkit.editorial.emphasis import emphasis
+
+    if spec.kind == "cta":
+        return ()
+    if spec.kind == "cover":
+        return emphasis(spec.heading, a.is_cjk, keywords=a.keywords[:8], limit=1)
+    text = "\n".join([spec.heading, spec.body, *spec.items])
+    strong = tuple(p for p in bold if p in text)
+    return emphasis(text, a.is_cjk, strong=strong, keywords=a.keywords[:12], limit=2)
+
+
+def _figure_card(spec: Spec, cjk: bool) -> Spec | None:
+    """A point whose heading leads with a year ("1855：...") or whose point turns on a number
+    ("距今约八千年") becomes a big-number card."""
+    from contentkit.editorial.emphasis import figure
+
+    head = figure(spec.heading, cjk)
+    if head is not None and spec.heading.lstrip().startswith(head[0]):
+        rest = spec.heading.lstrip()[len(head[0]):].lstrip(" ：:，,.-—")
+        return replace(spec, kind="number", figure=head[0], unit=head[1], heading=rest or spec.heading)
+    body = figure(spec.body, cjk)
+    if body is not None and body[1]:
+        return replace(spec, kind="number", figure=body[0], unit=body[1])
+    return None
 
 
 def card_fonts(story: Story, specs: list[Spec], theme, font: str | None, warnings: list[str]) -> Fonts:
@@ -80,14 +115,16 @@ def card_fonts(story: Story, specs: list[Spec], theme, font: str | None, warning
     from contentkit.layout import clean_for_font, pick_font
 
     lang = story.a.language
-    all_text = "".join(s.heading + s.body + "".join(s.items) + s.attribution + s.label for s in specs)
+    all_text = "".join(s.heading + s.body + "".join(s.items) + s.attribution + s.label + s.figure + s.unit
+                       for s in specs)
     all_text += story.meta.brand.name + "0123456789/" + (
         msg(story.a.messages_locale, "continued") + "“—•" if story.a.is_cjk else "")
 
     def role_font(role_name: str):
         value = getattr(theme.fonts, role_name)
         explicit = font or (value if value not in ("serif", "sans") else None)
-        return pick_font(value if value in ("serif", "sans") else "sans", lang, all_text, explicit, warnings)
+        return pick_font(value if value in ("serif", "sans") else "sans", lang, all_text, explicit, warnings,
+                         bold=role_name == "title" and theme.style.title_bold > 0)
 
     fonts = Fonts(role_font("title"), role_font("body"))
     for s in specs:
@@ -129,7 +166,7 @@ def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
                 fits = both and (len(both) <= 80 if cjk else len(both.split()) <= 40)
                 intro = both if fits and opener_kind(both, cjk) is None else ""
             break
-    return Spec("point", heading=sec.heading, body=intro, items=tuple(it.text.plain for it in short_list.items),
+    return Spec("list", heading=sec.heading, body=intro, items=tuple(it.text.plain for it in short_list.items),
                 section=si, score=(kp.score if kp else 0.0) + 0.3, order=si + 0.5)
 
 
