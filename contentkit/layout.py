@@ -352,8 +352,36 @@ def get_font(ref: FontRef, size: int) -> Face:
 _LATIN_SPLIT = re.compile(r"([A-Za-z0-9À-ɏ](?:[A-Za-z0-9À-ɏ'’\-.%/&+]|[.,](?=[A-Za-z0-9]))*)")
 
 
-def tokenize(text: str) -> list[str]:
-    return list(_tokenize(text))
+def tokenize(text: str, keep: tuple[str, ...] = ()) -> list[str]:
+    """Unbreakable tokens of ``text``; the words in ``keep`` (the brand, the author) never break."""
+    tokens = _tokenize(text)
+    if keep and any(w in text for w in keep):
+        return _keep_whole(list(tokens), keep)
+    return list(tokens)
+
+
+def _keep_whole(tokens: list[str], keep: tuple[str, ...]) -> list[str]:
+    """Merge the tokens that a word of ``keep`` spans (jieba cuts names it does not know)."""
+    text = "".join(tokens)
+    ends, pos = [], 0
+    for t in tokens:
+        pos += len(t)
+        ends.append(pos)
+    inside: set[int] = set()  # token boundaries (offsets) that fall inside a kept word
+    for w in keep:
+        if len(w) < 2:
+            continue
+        i = text.find(w)
+        while i >= 0:
+            inside.update(range(i + 1, i + len(w)))
+            i = text.find(w, i + len(w))
+    out: list[str] = []
+    for t, end in zip(tokens, ends):
+        if out and (end - len(t)) in inside and t != " " and out[-1] != " ":
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -560,7 +588,8 @@ class TextBlock:
 
 def fit(text: str, font: FontRef, box: tuple[int, int, int, int], *, max_size: int, min_size: int,
         spacing: float = 1.45, max_lines: int = 0, align: str = "left",
-        bold: float = 0.0, balance: bool = False, justify: bool = False) -> TextBlock | None:
+        bold: float = 0.0, balance: bool = False, justify: bool = False,
+        keep: tuple[str, ...] = ()) -> TextBlock | None:
     """Largest size in [min_size, max_size] at which ``text`` fits ``box``; None if none does.
 
     ``bold``: stroke width as a fraction of the size (faux bold), e.g. 0.025.
@@ -574,7 +603,7 @@ def fit(text: str, font: FontRef, box: tuple[int, int, int, int], *, max_size: i
     for i, para in enumerate(paragraphs):
         if i:
             tokens.append("\n")
-        tokens.extend(tokenize(para))
+        tokens.extend(tokenize(para, keep))
     ref = get_font(font, 100)
     lo, hi = min_size, max_size
     best: tuple[int, list[str]] | None = None

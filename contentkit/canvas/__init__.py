@@ -98,6 +98,12 @@ class CardLayout:
     family: str = ""  # the layout family chosen for the card
 
 
+# The type scale: the largest size of each text (px on a 1080-wide card); ``fit`` steps down
+# from it until the text fits, so a short point is set large and a long one fills the card.
+TYPE = {"cover": 180, "heading": 104, "heading_big": 136, "statement": 100, "body": 78, "list": 80,
+        "number": 300, "quote": 150, "cta": 124}
+
+
 class Fonts:
     def __init__(self, title, body) -> None:
         self.title = title
@@ -121,6 +127,7 @@ class Designer:
         self.lang = lang
         self.cjk = lang.startswith("zh")
         self.brand = brand
+        self.keep = tuple(w for w in (brand,) if w)  # names that never break across lines
         self.warnings = warnings
         u = width / 1080.0
         self.u = u
@@ -150,7 +157,7 @@ class Designer:
     def fit(self, text, font, box, max_px, min_px, **kw):
         from contentkit.layout import fit
 
-        return fit(text, font, box, max_size=self.s(max_px), min_size=self.s(min_px), **kw)
+        return fit(text, font, box, max_size=self.s(max_px), min_size=self.s(min_px), keep=self.keep, **kw)
 
     def chrome(self, lay: CardLayout, page: str, on_accent: bool = False) -> bool:
         c = self.theme.colors
@@ -176,10 +183,11 @@ class Designer:
         ok = fn(spec, lay) and self.chrome(lay, page, on_accent=spec.kind == "cta")
         return lay if ok else None
 
-    def _body_text(self, spec: Spec) -> str:
+    def _body_text(self, spec: Spec, numbered: bool = False) -> str:
         text = spec.body
         if spec.items:
-            items = "\n".join(self.bullet + it for it in spec.items)
+            items = "\n".join((f"{spec.first + i}. " if numbered else self.bullet) + it
+                              for i, it in enumerate(spec.items))
             text = (text + "\n" + items) if text else items
         return text
 
@@ -207,14 +215,14 @@ class Designer:
             by = anchor_bottom(by, y1)
         title_top = y0 + self.s(60)
         title_box = (x0, title_top, x1, y0 + round(h * 0.66))
-        title = self.fit(spec.heading, self.fonts.title, title_box, 168, 46, spacing=1.18, bold=self.bold,
-                         balance=True, max_lines=4)
+        title = self.fit(spec.heading, self.fonts.title, title_box, TYPE["cover"], 46, spacing=1.14,
+                         bold=self.bold, balance=True, max_lines=4)
         if title is None:
             return False
         if len(title.lines) > 2:  # two lines read at a glance: take them unless the type gets much smaller
-            two = self.fit(spec.heading, self.fonts.title, title_box, 168, 46, spacing=1.18, bold=self.bold,
-                           balance=True, max_lines=2)
-            if two is not None and two.size >= 0.8 * title.size:
+            two = self.fit(spec.heading, self.fonts.title, title_box, TYPE["cover"], 46, spacing=1.14,
+                           bold=self.bold, balance=True, max_lines=2)
+            if two is not None and two.size >= 0.88 * title.size:
                 title = two
         placed = [Placed("title", title, c.text, spec.marks, c.accent)]
         if spec.body:
@@ -244,8 +252,9 @@ class Designer:
             return False
         top = num.bottom + self.s(18)
         head = self.fit(spec.heading + self._cont_mark(spec), self.fonts.title,
-                        (x0, top, x1, min(y1, top + self.s(460 if big else 300))), 128 if big else 88, 40,
-                        spacing=1.2, bold=self.bold, max_lines=3, balance=True)
+                        (x0, top, x1, min(y1, top + self.s(480 if big else 340))),
+                        TYPE["heading_big" if big else "heading"], 40, spacing=1.16, bold=self.bold, max_lines=3,
+                        balance=True)
         if head is None:
             return False
         rule_y = head.bottom + self.s(30)
@@ -255,9 +264,9 @@ class Designer:
         if text:
             body_top = rule_y + self.s(52)
             # the type scale follows the amount of text: a short point is set large
-            top_px = min(88 if short else 66, round(head.size / self.u * (1.0 if short else 0.86)))
+            top_px = min(TYPE["statement" if short else "body"], round(head.size / self.u * (1.0 if short else 0.9)))
             body = self.fit(text, self.fonts.body, (x0, body_top, x1, y1), max(40, top_px), 32,
-                            spacing=1.5 if short else 1.58, justify=self.cjk)
+                            spacing=1.4 if short else 1.46, justify=self.cjk)
             if body is None:
                 return False
             placed.append(Placed("body", body, c.text, spec.marks, None, self.marker))
@@ -271,14 +280,14 @@ class Designer:
         c = self.theme.colors
         x0, y0, x1, y1 = lay.content_box
         head = self.fit(spec.heading + self._cont_mark(spec), self.fonts.title, (x0, y0, x1, min(y1, y0 + self.s(280))),
-                        84, 40, spacing=1.2, bold=self.bold, max_lines=3, balance=True)
+                        TYPE["heading"], 40, spacing=1.16, bold=self.bold, max_lines=3, balance=True)
         if head is None:
             return False
         placed = [Placed("heading", head, c.text, spec.marks, c.accent)]
         y = head.bottom + self.s(40)
         if spec.body:  # the sentence that announces the list, one block with its items
             items = spec.body + "\n" + "\n".join(f"{spec.first + i}. {it}" for i, it in enumerate(spec.items))
-            body = self.fit(items, self.fonts.body, (x0, y, x1, y1), 64, 30, spacing=1.6, justify=self.cjk)
+            body = self.fit(items, self.fonts.body, (x0, y, x1, y1), TYPE["list"], 30, spacing=1.5, justify=self.cjk)
             if body is None:
                 return False
             placed.append(Placed("body", body, c.text, spec.marks, None, self.marker, lead=c.accent))
@@ -286,7 +295,7 @@ class Designer:
             lay.family = "list"
             return True
         items = "\n".join(f"{spec.first + i}. {it}" for i, it in enumerate(spec.items))
-        body = self.fit(items, self.fonts.body, (x0, y, x1, y1), 68, 30, spacing=1.6, justify=self.cjk)
+        body = self.fit(items, self.fonts.body, (x0, y, x1, y1), TYPE["list"], 30, spacing=1.5, justify=self.cjk)
         if body is None:
             return False
         placed.append(Placed("items", body, c.text, spec.marks, None, self.marker, lead=c.accent))
@@ -298,7 +307,7 @@ class Designer:
         """A big figure leads ("1855", "8000 年"), the heading and the point under it."""
         c = self.theme.colors
         x0, y0, x1, y1 = lay.content_box
-        fig = self.fit(spec.figure, self.fonts.title, (x0, y0, x1, y0 + self.s(340)), 300, 120,
+        fig = self.fit(spec.figure, self.fonts.title, (x0, y0, x1, y0 + self.s(340)), TYPE["number"], 120,
                        spacing=1.0, max_lines=1, bold=self.bold)
         if fig is None:
             return False
@@ -319,13 +328,13 @@ class Designer:
         if head is None:
             return False
         placed.append(Placed("heading", head, c.text))
-        text = self._body_text(spec)
+        text = self._body_text(spec, numbered=True)
         if text:
-            body = self.fit(text, self.fonts.body, (x0, head.bottom + self.s(44), x1, y1), 62, 32, spacing=1.56,
+            body = self.fit(text, self.fonts.body, (x0, head.bottom + self.s(44), x1, y1), TYPE["body"], 32, spacing=1.46,
                             justify=self.cjk)
             if body is None:
                 return False
-            placed.append(Placed("body", body, c.text, spec.marks, None, self.marker))
+            placed.append(Placed("body", body, c.text, spec.marks, None, self.marker, lead=c.accent))
         self._centre(lay, placed, [], y0, y1, 0.40)
         lay.family = "number"
         return True
@@ -353,7 +362,7 @@ class Designer:
         mark = replace(mark, boxes=(ink,), box=(x0, mark.box[1], max(ink[2], x0 + 1), mark.box[3]))
         q_top = ink[3] + self.s(40)
         q_bottom = y1 - (self.s(120) if spec.attribution else self.s(20))
-        quote = self.fit(spec.body, self.fonts.title, (x0, q_top, x1, q_bottom), 104, 38, spacing=1.42,
+        quote = self.fit(spec.body, self.fonts.title, (x0, q_top, x1, q_bottom), TYPE["quote"], 38, spacing=1.3,
                          bold=self.bold * 0.6, balance=True)
         if quote is None:
             return False
@@ -408,7 +417,7 @@ class Designer:
         x0, y0, x1, y1 = lay.content_box
         h = y1 - y0
         main = self.fit(spec.heading, self.fonts.title, (x0, y0 + round(h * 0.14), x1, y0 + round(h * 0.62)),
-                        112, 44, spacing=1.3, bold=self.bold, align="center", balance=True)
+                        TYPE["cta"], 44, spacing=1.22, bold=self.bold, align="center", balance=True)
         if main is None:
             return False
         dy = max(0, (round(h * 0.44) - main.height) // 2)

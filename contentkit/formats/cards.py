@@ -66,7 +66,7 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
             continue
         if sec.heading:
             spec = _list_card(sec, si, kp, a.is_cjk) or _point_card(sec, si, kp, a, bold)
-            if spec is not None and spec.kind == "point" and figures < 2:
+            if spec is not None and spec.kind in ("point", "list") and figures < 2:
                 lead = _figure_card(spec, a.is_cjk)
                 if lead is not None:
                     spec, figures = lead, figures + 1
@@ -77,11 +77,11 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     specs.append(Spec("cta", heading=cta, body=meta.brand.handle or meta.brand.name or meta.author,
                       attribution=tags, order=1e9, score=99))
     for sp in specs:
-        sp.marks = _marks(sp, a, bold)
+        sp.marks = _marks(sp, a, bold, story.title)
     return specs
 
 
-def _marks(spec: Spec, a, bold: set[str]) -> tuple[str, ...]:
+def _marks(spec: Spec, a, bold: set[str], title: str) -> tuple[str, ...]:
     """What the card emphasises: the author's bold first, then numbers, then keywords."""
     from contentkit.editorial.emphasis import emphasis
 
@@ -89,9 +89,11 @@ def _marks(spec: Spec, a, bold: set[str]) -> tuple[str, ...]:
         return ()
     if spec.kind == "cover":
         return emphasis(spec.heading, a.is_cjk, keywords=a.keywords[:8], limit=1)
-    text = "\n".join([spec.heading, spec.body, *spec.items])
+    text = "\n".join([spec.heading, spec.body])
     strong = tuple(p for p in bold if p in text)
-    return emphasis(text, a.is_cjk, strong=strong, keywords=a.keywords[:12], limit=2)
+    # the story's topic words (those of its title) are on every card: marking them marks nothing
+    keywords = tuple(k for k in a.keywords[:12] if k.lower() not in title.lower())
+    return emphasis(text, a.is_cjk, strong=strong, keywords=keywords, limit=2)
 
 
 def _figure_card(spec: Spec, cjk: bool) -> Spec | None:
@@ -103,7 +105,7 @@ def _figure_card(spec: Spec, cjk: bool) -> Spec | None:
     if head is not None and spec.heading.lstrip().startswith(head[0]):
         rest = spec.heading.lstrip()[len(head[0]):].lstrip(" ：:，,.-—")
         return replace(spec, kind="number", figure=head[0], unit=head[1], heading=rest or spec.heading)
-    body = figure(spec.body, cjk)
+    body = figure(spec.body, cjk) if spec.kind == "point" else None
     if body is not None and body[1]:
         return replace(spec, kind="number", figure=body[0], unit=body[1])
     return None
@@ -321,6 +323,8 @@ def _record(lay: CardLayout, rel: str, i: int, n: int) -> dict:
         "index": i,
         "of": n,
         "kind": lay.spec.kind,
+        "family": lay.family,
+        "marks": list(lay.spec.marks),
         "file": rel,
         "section": lay.spec.section,
         "content_box": list(lay.content_box),
