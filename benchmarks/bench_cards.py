@@ -1,16 +1,25 @@
-"""Cards per second for a 9-card Xiaohongshu carousel at 1080x1440.
+"""What a user waits for per card, and what the cards weigh.
 
-Run: python benchmarks/bench_cards.py [--repeat 7]
-Reports the median time per card for layout+draw+PNG encode (the work a build does per card),
-after one warm-up build (jieba dictionary, font loading). Also reports the split between the
-three phases so regressions can be located. Numbers are for this machine at the time of the run.
+Run: python benchmarks/bench_cards.py [--repeat 7] [--against OLD_CHECKOUT]
+
+1. Whole builds: ``contentkit build STORY -f cards`` (all five card sizes) as a fresh process (start-up,
+   jieba, fonts and the contact sheet included), wall time divided by the cards written, and the
+   median PNG bytes per card. With ``--against DIR`` (a checkout of another version, e.g. a
+   ``git worktree`` of an older commit) the two are run in interleaved pairs in this one run
+   and reported side by side, as a ratio.
+2. In-process phases of one carousel (layout, draw, PNG encode), warm, to locate regressions.
+Numbers are for this machine at the time of the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,12 +27,48 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def whole_build(checkout: Path, story: str, theme: str) -> tuple[float, int, list[int]]:
+    """(seconds, cards written, PNG bytes per card) of one cold ``-f cards`` build."""
+    with tempfile.TemporaryDirectory() as out:
+        env = dict(os.environ, CONTENTKIT_FONTS="bundled")
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "contentkit", "build", story, "-f", "cards",
+                        "-O", f"cards.theme={theme}", "-o", out, "-q"], cwd=checkout, env=env, check=True)
+        dt = time.perf_counter() - t0
+        sizes = []
+        for cards_json in sorted(Path(out).glob("cards/*/cards.json")):  # every platform of a default build
+            data = json.loads(cards_json.read_text("utf-8"))
+            sizes += [(Path(out) / c["file"]).stat().st_size for c in data["cards"]]
+        return dt, len(sizes), sizes
+
+
+def report_builds(args) -> None:
+    story = str(Path(args.story).resolve())
+    sides = [("this", ROOT)] + ([("against", Path(args.against).resolve())] if args.against else [])
+    results: dict[str, list[tuple[float, int, list[int]]]] = {name: [] for name, _ in sides}
+    for _ in range(args.repeat):  # interleaved pairs: the machine's noise hits both alike
+        for name, path in sides:
+            results[name].append(whole_build(path, story, args.theme))
+    print(f"whole -f cards builds (fresh process, contact sheet included), {args.repeat} runs each:")
+    per = {}
+    for name, _ in sides:
+        runs = results[name]
+        per[name] = statistics.median(dt / n * 1000 for dt, n, _ in runs)
+        kb = statistics.median(runs[0][2]) / 1024
+        print(f"  {name:8s} {per[name]:6.1f} ms per card  ({runs[0][1]} cards, median {kb:.0f} KB per card, "
+              f"{sum(runs[0][2]) / 1024:.0f} KB in all)")
+    if args.against:
+        print(f"  ratio this/against: {per['this'] / per['against']:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--story", default=str(ROOT / "samples/red-wine-history.md"))
     ap.add_argument("--theme", default="wine")
+    ap.add_argument("--against", help="a checkout of another contentkit version to compare with")
     args = ap.parse_args()
+    report_builds(args)
 
     from contentkit.analysis import analyze
     from contentkit.formats import cards as C
