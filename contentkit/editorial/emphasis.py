@@ -18,7 +18,7 @@ _EN_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
                     "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|first|second|third")
 _EN_NUMBER = re.compile(
     rf"\b(?:\d[\d,.]*%?|(?:(?:{_EN_NUMBER_WORDS})[\s-]+)*(?:{_EN_NUMBER_WORDS}))"
-    r"(?:[\s-]+(?:years?|centuries|century|percent|francs|dollars|times|days|hours|km|miles))?\b",
+    r"(?:[\s-]+(?:years?|centuries|century|percent|francs|dollars|times|days|hours|km|miles|metres|meters|feet))?\b",
     re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.])(1[0-9]{3}|20[0-9]{2})(?![\d.])")
 _CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
