@@ -203,3 +203,13 @@ def test_chinese_teleprompter_shows_glyphs_not_boxes_in_a_real_browser(cli, tmp_
         shots.append(Image.open(shot).convert("L"))
     diff = ImageStat.Stat(ImageChops.difference(shots[0], shots[1])).mean[0]
     assert diff > 5.0, diff  # glyphs where the bare page draws identical boxes
+
+
+@pytest.mark.parametrize("sample", [ZH, EN])
+def test_a_segment_never_says_a_point_twice(cli, tmp_path, sample):
+    """The segment's story or example is not one of its talking points (the cue card of the
+    English sample's first section listed the same sentence twice)."""
+    data = build(cli, sample, tmp_path / "o", "live.minutes=60")
+    for seg in data["segments"]:
+        assert len(seg["points"]) == len(set(seg["points"])), seg["title"]
+        assert not seg["story"] or seg["story"] not in seg["points"], seg["title"]

@@ -159,7 +159,7 @@ def _example(sec, sents: list[str], talking: list[str], cjk: bool) -> str:
         return f"“{quote.text.plain}”" + (f"——{quote.attribution}" if cjk and quote.attribution else
                                          f" ({quote.attribution})" if quote.attribution else "")
     return next((s for s in sents if re.search(r"\d|[A-Z][a-z]+|[一二三四五六七八九十百千万]{2,}", s)
-                 and s not in talking[:3]), "")
+                 and s not in talking), "")  # never a talking point said twice
 
 
 def fit_segments(content: list[Segment], max_segments: int, minutes: int,
