@@ -437,6 +437,13 @@ def frame_specs(story: Story, scenes: list[Scene]):
         else:
             k += 1
             out.append(Spec("point", heading=sc.on_screen, label=f"{k:02d}"))
+    from contentkit.editorial.emphasis import emphasis
+
+    topic = story.title.lower()
+    keywords = tuple(w for w in story.a.keywords[:12] if w.lower() not in topic)
+    for sp in out:  # the same emphasis as the cards: a number or a name of the scene in the accent colour
+        if sp.kind in ("point", "image"):
+            sp.marks = emphasis(sp.heading, story.a.is_cjk, keywords=keywords, limit=1)
     return out
 
 
