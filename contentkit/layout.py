@@ -764,8 +764,8 @@ def _pieces(line: str, face: Face, room: float) -> tuple[tuple[tuple[int, str, i
 
 
 def mark_spans(lines: tuple[str, ...], phrases) -> list[list[tuple[int, int]]]:
-    """Character spans of each line that belong to one of ``phrases`` (a phrase may run over a
-    line break; a Latin line break stands for the space it replaced)."""
+    """Character spans of each line that belong to one of ``phrases``, at its first occurrence (a
+    phrase may run over a line break; a Latin line break stands for the space it replaced)."""
     spans: list[list[tuple[int, int]]] = [[] for _ in lines]
     if not phrases or not lines:
         return spans
@@ -778,10 +778,11 @@ def mark_spans(lines: tuple[str, ...], phrases) -> list[list[tuple[int, int]]]:
     taken = [False] * len(joined)
     for ph in sorted({p for p in phrases if p}, key=len, reverse=True):
         pos = joined.find(ph)
-        while pos >= 0:
+        while pos >= 0:  # the first free occurrence only: one mark per phrase reads as emphasis
             if not any(taken[pos:pos + len(ph)]):
                 for j in range(pos, pos + len(ph)):
                     taken[j] = True
+                break
             pos = joined.find(ph, pos + len(ph))
     for i, ln in enumerate(lines):
         a = starts[i]

@@ -184,3 +184,10 @@ def test_photo_card_is_full_bleed_with_legible_text(carousels):
     dark = sum(hist[:60]) / sum(hist)
     bright = sum(hist[200:]) / sum(hist)
     assert dark > 0.5 and bright > 0.05, (dark, bright)
+
+
+def test_a_phrase_is_marked_once_even_across_a_line_break():
+    from contentkit.layout import mark_spans
+
+    assert mark_spans(("不离开折耳根，而且对", "折耳根表示惋惜"), ["折耳根"]) == [[(3, 6)], []]
+    assert mark_spans(("the famous European", "wine regions"), ["European wine"]) == [[(11, 19)], [(0, 4)]]
