@@ -284,21 +284,12 @@ class Designer:
         if head is None:
             return False
         placed = [Placed("heading", head, c.text, spec.marks, c.accent)]
-        y = head.bottom + self.s(40)
-        if spec.body:  # the sentence that announces the list, one block with its items
-            items = spec.body + "\n" + "\n".join(f"{spec.first + i}. {it}" for i, it in enumerate(spec.items))
-            body = self.fit(items, self.fonts.body, (x0, y, x1, y1), TYPE["list"], 30, spacing=1.5, justify=self.cjk)
-            if body is None:
-                return False
-            placed.append(Placed("body", body, c.text, spec.marks, None, self.marker, lead=c.accent))
-            self._centre(lay, placed, [], y0, y1, 0.40)
-            lay.family = "list"
-            return True
-        items = "\n".join(f"{spec.first + i}. {it}" for i, it in enumerate(spec.items))
-        body = self.fit(items, self.fonts.body, (x0, y, x1, y1), TYPE["list"], 30, spacing=1.5, justify=self.cjk)
+        # the sentence that announces the list travels in one block with its numbered items
+        body = self.fit(self._body_text(spec, numbered=True), self.fonts.body,
+                        (x0, head.bottom + self.s(40), x1, y1), TYPE["list"], 30, spacing=1.5, justify=self.cjk)
         if body is None:
             return False
-        placed.append(Placed("items", body, c.text, spec.marks, None, self.marker, lead=c.accent))
+        placed.append(Placed("body", body, c.text, spec.marks, None, self.marker, lead=c.accent))
         self._centre(lay, placed, [], y0, y1, 0.40)
         lay.family = "list"
         return True
