@@ -458,3 +458,25 @@ def test_audio_is_normalised_to_the_platforms_loudness(cli, tmp_path, story_file
                         "-af", "ebur128", "-f", "null", "-"], capture_output=True, text=True)
     lufs = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", r.stderr)[-1])
     assert -15.0 <= lufs <= -13.0, lufs
+
+
+def test_beat_frames_lead_with_their_figure_and_show_progress():
+    """A beat whose phrase leads with a year is a big-number scene; every beat frame carries a
+    progress bar of as many segments as there are beats (the cards' engine draws both)."""
+    from contentkit.analysis import analyze
+    from contentkit.canvas import Designer, Fonts, SafeArea
+    from contentkit.formats.video import _beat_spec
+    from contentkit.layout import pick_font
+    from contentkit.parser import parse_file
+    from contentkit.themes import load_theme
+
+    sp = _beat_spec("1855：一张改变波尔多的名单", 4, True)
+    assert (sp.kind, sp.figure, sp.heading) == ("number", "1855", "一张改变波尔多的名单")
+    assert _beat_spec("罗马：把葡萄种遍欧洲", 2, True).kind == "point"
+    story = analyze(parse_file(str(ZH)))
+    font = pick_font("sans", "zh-Hans", "一张改变波尔多的名单1855小酿说酒")
+    d = Designer(1080, 1920, load_theme("wine"), Fonts(font, font), SafeArea(bottom=0.4), "zh-Hans", "小酿说酒", [])
+    sp.progress = (2, 5)
+    lay = d.layout(sp, "")
+    bars = [b for k, b, _ in lay.shapes if k == "bar"]
+    assert len(bars) == 5 and lay.family == "number" and story.title

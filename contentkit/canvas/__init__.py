@@ -57,6 +57,7 @@ class Spec:
     figure: str = ""  # the number a "number" card leads with ("1855", "8000")
     unit: str = ""  # what the figure counts ("年", "years")
     first: int = 1  # the number of the first item (a list continued on a further card)
+    progress: tuple[int, int] | None = None  # (this beat, beats): a video frame's progress bar
 
 
 def usable_image(path: Path, warnings: list[str] | None = None) -> bool:
@@ -100,7 +101,7 @@ class CardLayout:
 
 # The type scale: the largest size of each text (px on a 1080-wide card); ``fit`` steps down
 # from it until the text fits, so a short point is set large and a long one fills the card.
-TYPE = {"cover": 180, "heading": 104, "heading_big": 136, "statement": 100, "body": 78, "list": 80,
+TYPE = {"cover": 180, "heading": 104, "heading_big": 150, "statement": 100, "body": 78, "list": 80,
         "number": 300, "quote": 150, "cta": 124}
 
 
@@ -181,7 +182,20 @@ class Designer:
         lay.content_box = (self.left, self.top, self.right, self.bottom)
         fn = getattr(self, "_" + spec.kind)
         ok = fn(spec, lay) and self.chrome(lay, page, on_accent=spec.kind == "cta")
+        if ok and spec.progress:
+            self._progress(lay, *spec.progress)
         return lay if ok else None
+
+    def _progress(self, lay: CardLayout, k: int, n: int) -> None:
+        """Segments under the brand line, the first ``k`` of ``n`` in the accent colour (where a
+        video is in its story)."""
+        c = self.theme.colors
+        gap, y = self.s(10), round(self.margin * 0.62) + self.s(56)
+        width = (self.right - self.left - gap * (n - 1)) / max(1, n)
+        for i in range(n):
+            x = round(self.left + i * (width + gap))
+            col = c.accent if i < k else _mix(c.accent, c.background, 0.75)
+            lay.shapes.append(("bar", (x, y, x + round(width), y + self.s(8)), col))
 
     def _body_text(self, spec: Spec, numbered: bool = False) -> str:
         text = spec.body

@@ -436,15 +436,35 @@ def frame_specs(story: Story, scenes: list[Scene]):
             out.append(Spec("image", heading=sc.on_screen, image=sc.image))
         else:
             k += 1
-            out.append(Spec("point", heading=sc.on_screen, label=f"{k:02d}"))
+            out.append(_beat_spec(sc.on_screen, k, story.a.is_cjk))
+    beats = sum(1 for sp in out if sp.kind in ("point", "number", "image"))
+    i = 0
+    for sp in out:
+        if sp.kind in ("point", "number", "image"):
+            i += 1
+            sp.progress = (i, beats)
     from contentkit.editorial.emphasis import emphasis
 
     topic = story.title.lower()
     keywords = tuple(w for w in story.a.keywords[:12] if w.lower() not in topic)
     for sp in out:  # the same emphasis as the cards: a number or a name of the scene in the accent colour
-        if sp.kind in ("point", "image"):
+        if sp.kind in ("point", "number", "image"):
             sp.marks = emphasis(sp.heading, story.a.is_cjk, keywords=keywords, limit=1)
     return out
+
+
+def _beat_spec(on_screen: str, k: int, cjk: bool):
+    """A beat's text scene: its key phrase set large, or, when the phrase leads with a year
+    ("1855：一张改变波尔多的名单"), the figure very large over the rest."""
+    from contentkit.canvas import Spec
+    from contentkit.editorial.emphasis import figure
+
+    fig = figure(on_screen, cjk)
+    if fig is not None and on_screen.lstrip().startswith(fig[0]):
+        rest = on_screen.lstrip()[len(fig[0]):].lstrip(" ：:，,.-—")
+        if rest:
+            return Spec("number", heading=rest, figure=fig[0], unit=fig[1])
+    return Spec("point", heading=on_screen, label=f"{k:02d}")
 
 
 def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, warnings: list[str],
