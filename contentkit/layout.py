@@ -274,14 +274,23 @@ def _runs(ref: FontRef, text: str) -> tuple[tuple[str, int], ...]:
     assert ref.latin is not None
     main_cmap, latin_cmap = _cmap(ref.path, ref.index), _cmap(ref.latin.path, ref.latin.index)
     strong = [_strong(ch) for ch in text]
+    context = [None if ch.isspace() else k0 for ch, k0 in zip(text, strong)]  # spaces tell nothing
+    before: list[int | None] = []  # the nearest strong face to the left of each character
+    last: int | None = None
+    for k0 in context:
+        before.append(last)
+        last = k0 if k0 is not None else last
+    after: list[int | None] = [None] * len(text)  # and to the right
+    last = None
+    for i in range(len(text) - 1, -1, -1):
+        after[i] = last
+        last = context[i] if context[i] is not None else last
     faces: list[int] = []
     for i, ch in enumerate(text):
         k = strong[i]
         if k is None:
-            before = next((strong[j] for j in range(i - 1, -1, -1) if strong[j] is not None and not text[j].isspace()), None)
-            after = next((strong[j] for j in range(i + 1, len(text)) if strong[j] is not None and not text[j].isspace()), None)
-            k = (after if after is not None else before) if ch in _OPENING else (before if before is not None else after)
-            k = 0 if k is None else k
+            first, second = (after[i], before[i]) if ch in _OPENING else (before[i], after[i])
+            k = first if first is not None else (second if second is not None else 0)
         if k == 1 and ord(ch) not in latin_cmap and not ch.isspace():
             k = 0
         elif k == 0 and ord(ch) not in main_cmap and ord(ch) in latin_cmap:
@@ -799,6 +808,15 @@ def mark_spans(lines: tuple[str, ...], phrases) -> list[list[tuple[int, int]]]:
     return spans
 
 
+def _char_x(face: Face, line_pieces, ci: int) -> float:
+    """x offset, from the line's origin, of the character at index ``ci`` (or of the line's end)."""
+    for dx, text, k, c0 in line_pieces:
+        if c0 <= ci < c0 + len(text):
+            return dx + face.font(k).getlength(text[: ci - c0])
+    last = line_pieces[-1]
+    return last[0] + face.font(last[2]).getlength(last[1])
+
+
 def draw_block(draw, block: TextBlock, fill, *, stroke: int | None = None, stroke_fill=None,
                marks=(), mark_fill=None, marker=None, lead_fill=None) -> None:
     """Draw a laid-out block. ``marks``: phrases drawn in ``mark_fill`` and/or over a
@@ -814,18 +832,12 @@ def draw_block(draw, block: TextBlock, fill, *, stroke: int | None = None, strok
         base = y + face.ascent
         lead_span = (0, lead) if lead and lead_fill is not None else None
 
-        def xpos(ci: int) -> float:  # x of the character at index ci of the line
-            for dx, text, k, c0 in line_pieces:
-                if c0 <= ci < c0 + len(text):
-                    return x + dx + face.font(k).getlength(text[: ci - c0])
-            last = line_pieces[-1]
-            return x + last[0] + face.font(last[2]).getlength(last[1])
-
         if marker is not None:
             for a, b in line_spans:
                 pad = round(block.size * 0.06)
-                draw.rectangle((round(xpos(a)) - pad, base - round(block.size * 0.36),
-                                round(xpos(b)) + pad, base + round(block.size * 0.12)), fill=marker)
+                draw.rectangle((round(x + _char_x(face, line_pieces, a)) - pad, base - round(block.size * 0.36),
+                                round(x + _char_x(face, line_pieces, b)) + pad, base + round(block.size * 0.12)),
+                               fill=marker)
         for dx, text, k, c0 in line_pieces:
             font = face.font(k)
             ks = face.stroke(k, st)

@@ -4,7 +4,6 @@ justification, layout families. Real renders of both samples, built once."""
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 from pathlib import Path
 

@@ -328,15 +328,15 @@ class Designer:
                     unit = shift_block(unit, fig.boxes[0][3] - unit.boxes[0][3])
                     placed.append(Placed("unit", unit, c.accent))
         head = self.fit(spec.heading + self._cont_mark(spec), self.fonts.title,
-                        (x0, bottom + self.s(24), x1, min(y1, bottom + self.s(300))), 80, 40, spacing=1.2, bold=self.bold,
-                        max_lines=3, balance=True)
+                        (x0, bottom + self.s(24), x1, min(y1, bottom + self.s(300))), 80, 40, spacing=1.2,
+                        bold=self.bold, max_lines=3, balance=True)
         if head is None:
             return False
         placed.append(Placed("heading", head, c.text))
         text = self._body_text(spec, numbered=True)
         if text:
-            body = self.fit(text, self.fonts.body, (x0, head.bottom + self.s(44), x1, y1), TYPE["body"], 32, spacing=1.46,
-                            justify=self.cjk)
+            body = self.fit(text, self.fonts.body, (x0, head.bottom + self.s(44), x1, y1), TYPE["body"], 32,
+                            spacing=1.46, justify=self.cjk)
             if body is None:
                 return False
             placed.append(Placed("body", body, c.text, spec.marks, None, self.marker, lead=c.accent))
