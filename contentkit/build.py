@@ -164,8 +164,6 @@ def build_one(path: str, jobs, rates, req: BuildRequest,
         if images:
             output.write("index.html", gallery_html(story.title, images), format="gallery")
         warnings = list(output.warnings)
-        for art in output.artifacts:
-            warnings.extend(f"{art.path}: {w}" for w in art.warnings)
         manifest = {
             "contentkit": __version__,
             "story": {

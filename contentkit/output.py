@@ -244,7 +244,7 @@ class Output:
         return self.write(rel, dumps(obj), format=format, **meta)
 
     def register(self, rel: str, *, format: str, media_type: str | None = None,
-                 **meta: Any) -> Artifact:
+                 warnings: list[str] | tuple[str, ...] = (), **meta: Any) -> Artifact:
         rel_p = safe_relpath(rel)
         path = self.staged_path(str(rel_p))
         if not path.is_file():
@@ -259,9 +259,19 @@ class Output:
             **meta,
         )
         self.artifacts = [a for a in self.artifacts if a.path != art.path] + [art]
+        for w in warnings:
+            self.warn(w, path=art.path)
         return art
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, *, path: str | None = None) -> None:
+        """The one warning channel of a build. ``path`` names the artifact the warning is
+        about: the artifact's manifest entry lists it, and the build's list shows it as
+        ``path: message``. Repeats are dropped."""
+        if path is not None:
+            art = next((a for a in self.artifacts if a.path == path), None)
+            if art is not None and message not in art.warnings:
+                art.warnings.append(message)
+            message = f"{path}: {message}"
         if message not in self.warnings:
             self.warnings.append(message)
 

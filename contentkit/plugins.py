@@ -68,8 +68,8 @@ class Format(Generic[Opt]):
     """The typed base class of the built-in formats (third parties may use it too).
 
     ``render(story, options, out)`` gets the analysed ``Story``, its validated options and the
-    build's ``Output`` (``out.write``/``out.register`` stage files, ``out.warn`` is the one
-    warning channel). ``renders(platform)`` says which rows of the platform table the format
+    build's ``Output`` (``out.write``/``out.register`` stage files, ``out.warn(message,
+    path=...)`` is the one warning channel; ``warnings=`` on a write goes through it). ``renders(platform)`` says which rows of the platform table the format
     can render; ``plan()`` refuses any other before anything is read. A subclass is checked
     when it is defined (as MkDocs does), so a malformed format fails on import, clearly."""
 

@@ -150,3 +150,20 @@ def test_platform_override_title(cli, tmp_path, story_file):
     m = build(cli, path, tmp_path / "o", "-p", "xiaohongshu")
     assert (tmp_path / "o/article/xiaohongshu.txt").read_text("utf-8").startswith("短标题\n")
     assert m["warnings"] == []
+
+
+@pytest.mark.parametrize("sample, label", [(ZH, "话题："), (EN, "Topics: ")])
+def test_zhihu_article_keeps_the_story_and_names_its_topics(cli, tmp_path, sample, label):
+    from markdown_it import MarkdownIt
+
+    build(cli, sample, tmp_path / "o", "-p", "zhihu")
+    text = (tmp_path / "o/article/zhihu.md").read_text("utf-8")
+    tokens = MarkdownIt().parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    source = sample.read_text("utf-8")
+    assert headings[0] in source  # the title, from the front matter
+    assert all(h in source for h in headings[1:]) and len(headings) >= 5
+    topics = [ln for ln in text.splitlines() if ln.startswith(label)]
+    assert len(topics) == 1 and 1 <= len(topics[0][len(label):].split(" / ")) <= 3
+    for src in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):  # every image it points to was written
+        assert (tmp_path / "o/article" / src).is_file(), src

@@ -162,3 +162,21 @@ def test_a_malformed_format_class_fails_when_it_is_defined():
         name, description, options_model = "good", "fine", FormatOptions
 
     assert Good().renders(None) is True
+
+
+def test_one_warning_channel(tmp_path):
+    """A warning given with a write and one given with ``out.warn(path=...)`` land in the same
+    place: the artifact's entry and the build's list (as ``path: message``), once each."""
+    from contentkit.output import Output
+
+    out = Output(tmp_path / "o").open()
+    try:
+        out.write("a.txt", "x", format="t", warnings=["too long"])
+        out.warn("too long", path="a.txt")
+        out.warn("cut a line", path="a.txt")
+        out.warn("story-level")
+        art = out.artifacts[0]
+        assert art.warnings == ["too long", "cut a line"]
+        assert out.warnings == ["a.txt: too long", "a.txt: cut a line", "story-level"]
+    finally:
+        out.abort()

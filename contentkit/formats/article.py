@@ -61,7 +61,8 @@ class ArticleFormat(Format[ArticleOptions]):
 
     # the platforms this format has a renderer for; plan() refuses any other up front
     RENDERERS = {"longform": "_longform", "wechat": "_wechat", "xiaohongshu": "_xiaohongshu", "x": "_x",
-                 "newsletter": "_newsletter", "weibo": "_weibo", "toutiao": "_toutiao"}
+                 "newsletter": "_newsletter", "weibo": "_weibo", "toutiao": "_toutiao",
+                 "zhihu": "_zhihu"}
     default_platforms = tuple(RENDERERS)
 
     def renders(self, platform) -> bool:
@@ -72,7 +73,7 @@ class ArticleFormat(Format[ArticleOptions]):
         arts: list[Artifact] = []
         images_copied = False
         for platform in wanted:
-            if platform in ("longform", "newsletter") and not images_copied:  # wechat embeds its own
+            if platform in ("longform", "newsletter", "zhihu") and not images_copied:  # wechat embeds its own
                 for img in local_images(story):
                     assert img.local_path is not None  # local_images() yields only found files
                     arts.append(out.write(f"article/images/{image_name(img)}", img.local_path.read_bytes(),
@@ -156,6 +157,36 @@ class ArticleFormat(Format[ArticleOptions]):
             tags=_hashtag_line(over.get("hashtags") or a.hashtags, 6))
         page = css_inline.inline(page, keep_style_tags=False)
         return [out.write("article/wechat.html", page, format=self.name, platform="wechat", warnings=warnings)]
+
+    # ------------------------------------------------------------------ zhihu
+    def _zhihu(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
+        """A Zhihu column article as Markdown for the editor's document import: the story's own
+        headings and body, a lead paragraph that answers the title (Zhihu's feed shows the first
+        lines under the title), links kept (Zhihu allows them), the topics the article needs
+        before it can be published, and the call to action."""
+        from contentkit.messages import msg
+
+        p = get_platform("zhihu")
+        a = story.a
+        over = story.meta.platform_override("zhihu")
+        title = str(over.get("title") or story.title)
+        topics = [str(t).strip("#") for t in (over.get("hashtags") or a.hashtags)][: p.hashtags_max or 3]
+        md = [f"# {title}", ""]
+        if a.hook and a.hook not in blocks_markdown(story.sections[0].blocks if story.sections else []):
+            md += [a.hook, ""]
+        for sec in story.sections:
+            if sec.heading and not sec.inferred:
+                md += ["#" * max(2, min(sec.level, 4)) + " " + sec.heading, ""]
+            body = blocks_markdown(sec.blocks)
+            if body:
+                md += [body, ""]
+        cta = str(over.get("cta") or story.meta.cta)
+        if cta:
+            md += ["---", "", cta, ""]
+        if topics:
+            md += [msg(a.messages_locale, 'topics') + " / ".join(topics), ""]
+        return [out.write("article/zhihu.md", "\n".join(md).rstrip() + "\n", format=self.name,
+                          platform="zhihu")]
 
     # ------------------------------------------------------------------ weibo / toutiao
     def _weibo(self, story: Story, o: ArticleOptions, out: Output) -> list[Artifact]:
