@@ -208,15 +208,24 @@ def voices(json_out: JsonOpt = False) -> None:
     """List the voices this machine can give a video, per language."""
 
     def body():
-        from contentkit.formats.video import available_voices
+        from dataclasses import asdict
 
-        rows = available_voices()
+        from contentkit.voice import AUTO_ORDER, available
+
+        rows = [asdict(v) for v in available()]
+        firsts = {}
+        for r in rows:  # what video.voice=auto picks per language
+            if r["installed"] and r["backend"] in AUTO_ORDER and r["language"] not in firsts:
+                firsts[r["language"]] = r["backend"]
+        for r in rows:
+            r["auto"] = firsts.get(r["language"]) == r["backend"]
         if json_out:
             _print_json(rows)
             return
         for r in rows:
-            state = "ready" if r["installed"] else "not installed"
-            print(f"{r['language']:<8} {r['backend']}:{r['voice']:<16} {state:<14} {r['quality']}; {r['how']}")
+            state = ("ready (auto)" if r["auto"] else "ready") if r["installed"] else "not installed"
+            print(f"{r['language']:<8} {r['backend'] + ':' + r['voice']:<26} {state:<14} {r['quality']}"
+                  + ("" if r["installed"] else f"; {r['how']}"))
 
     _guard(body)
 

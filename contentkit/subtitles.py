@@ -35,6 +35,9 @@ class Event:
     start_f: int  # first frame shown
     end_f: int  # first frame no longer shown
     lines: tuple[str, ...]
+    # karaoke: the event's text in spoken pieces, each with its length in frames ("\n" between
+    # lines, 0 frames); empty when the voice gave no word times
+    karaoke: tuple[tuple[str, int], ...] = ()
 
     @property
     def text(self) -> str:
@@ -212,6 +215,81 @@ def events_for_scene(text: str, start_f: int, end_f: int, fps: int, rules: Rules
     return events
 
 
+def align_to_speech(events: list[Event], text: str, words: tuple[tuple[int, float], ...], end_f: int,
+                    fps: int, rules: Rules) -> list[Event]:
+    """Start each of a scene's events when its first word is spoken and give it karaoke
+    pieces, from the voice's word times ``(character offset in text, seconds from the scene's
+    start)``. If the spoken timing would break a timed-text rule (too short, too fast, too long)
+    the scene keeps its proportional timing, with karaoke pieces inside it."""
+    if not events or not words:
+        return events
+    spans = _line_spans(events, text)
+    if spans is None:
+        return events
+    wt = sorted(words)
+    start0 = events[0].start_f
+
+    def frame_at(off: int) -> int:
+        t = 0.0
+        for o, sec in wt:
+            if o > off:
+                break
+            t = sec
+        return start0 + round(t * fps)
+
+    # each event starts when its first word is spoken, unless the one before needs longer to
+    # be read (speech faster than the reading-speed rule): then it waits, and catches up at
+    # the next pause
+    starts = [start0]
+    for e, sp in zip(events[:-1], spans[1:]):
+        need = max(math.ceil(rules.min_s * fps), math.ceil(length("".join(e.lines)) / rules.max_cps * fps))
+        starts.append(max(frame_at(sp[0][0]), starts[-1] + need + rules.gap_frames))
+    ends = [s - rules.gap_frames for s in starts[1:]] + [events[-1].end_f]
+    timed = list(zip(starts, ends))
+    if any(not _within_rules(e.lines, a, b, fps, rules) for e, (a, b) in zip(events, timed)):
+        timed = [(e.start_f, e.end_f) for e in events]
+    out = []
+    for e, sp, (a, b) in zip(events, spans, timed):
+        pieces: list[tuple[str, int]] = []
+        for k, (l0, l1) in enumerate(sp):
+            if k:
+                pieces.append(("\n", 0))
+            cuts = [l0] + [o for o, _ in wt if l0 < o < l1]
+            pieces.extend((text[c:d], frame_at(c)) for c, d in zip(cuts, cuts[1:] + [l1]))
+        # frames from each piece's start to the next one's, clamped inside the event
+        marks = [(p, min(max(f, a), b)) for p, f in pieces]
+        sung = [m for m in marks if m[0] != "\n"]
+        nexts = iter([f for _, f in sung[1:]] + [b])
+        karaoke = tuple((p, 0) if p == "\n" else (p, next(nexts) - f) for p, f in marks)
+        if sung:
+            first = next(i for i, m in enumerate(karaoke) if m[0] != "\n")
+            lead = sung[0][1] - a  # the start of the event before its first word: held on it
+            karaoke = karaoke[:first] + ((karaoke[first][0], karaoke[first][1] + lead),) + karaoke[first + 1:]
+        out.append(Event(a, b, e.lines, karaoke))
+    return out
+
+
+def _line_spans(events: list[Event], text: str) -> list[list[tuple[int, int]]] | None:
+    """Where each line of each event is in the voice-over text; None if one is not found."""
+    pos = 0
+    spans = []
+    for e in events:
+        line_spans = []
+        for ln in e.lines:
+            i = text.find(ln, pos)
+            if i < 0:
+                return None
+            line_spans.append((i, i + len(ln)))
+            pos = i + len(ln)
+        spans.append(line_spans)
+    return spans
+
+
+def _within_rules(lines: tuple[str, ...], a: int, b: int, fps: int, rules: Rules) -> bool:
+    d = (b - a) / fps
+    return rules.min_s - 1e-9 <= d <= rules.max_s and length("".join(lines)) / d <= rules.max_cps + 1e-9
+
+
 # ---------------------------------------------------------------------------------- files
 def to_ssa(events: list[Event], fps: int, *, font: str, size: int, primary: str, outline: str,
            margin_v: int, margin_l: int, margin_r: int, width: int, height: int):
@@ -238,7 +316,12 @@ def to_ssa(events: list[Event], fps: int, *, font: str, size: int, primary: str,
     for e in events:
         start = round(e.start_f * 1000 / fps)
         end = round(e.end_f * 1000 / fps)
-        subs.append(pysubs2.SSAEvent(start=start, end=end, text=r"\N".join(ass_safe(x) for x in e.lines)))
+        if e.karaoke:  # \k: centiseconds each piece waits before it lights up
+            text = "".join(r"\N" if p == "\n" else f"{{\\k{round(n * 100 / fps)}}}{ass_safe(p)}"
+                           for p, n in e.karaoke)
+        else:
+            text = r"\N".join(ass_safe(x) for x in e.lines)
+        subs.append(pysubs2.SSAEvent(start=start, end=end, text=text))
     return subs
 
 

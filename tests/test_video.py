@@ -191,7 +191,9 @@ def test_subtitles_follow_the_rules_in_every_format(which, zh_video, en_script):
                   for c in webvtt.read(str(folder / "video/subtitles.vtt"))]
     with open(folder / "video/subtitles.ass", encoding="utf-8-sig") as f:
         doc = ass.parse(f)
-    ass_events = [(e.start.total_seconds(), e.end.total_seconds(), e.text.split("\\N")) for e in doc.events]
+    # the text a player shows: override blocks (the karaoke \k timings) are not text
+    ass_events = [(e.start.total_seconds(), e.end.total_seconds(), re.sub(r"\{[^}]*\}", "", e.text).split("\\N"))
+                  for e in doc.events]
     assert len(srt_events) == len(vtt_events) == len(ass_events) > 5
     for events, tol in ((srt_events, 0.002), (vtt_events, 0.002), (ass_events, 0.011)):  # ASS: centiseconds
         _check_rules(events, lang, script, tol)
@@ -214,7 +216,7 @@ def test_mp4_decodes_to_the_script(zh_video):
     assert (info["codec"], info["w"], info["h"], info["pix_fmt"]) == ("h264", 1080, 1920, "yuv420p")
     assert info["fps"] == FPS
     assert abs(info["frames"] - data["frames"]) <= 1
-    assert info["audio"] == []  # no audio was asked for
+    assert info["audio"] == ["aac"]  # the synthetic voice: there is no recording
     raw = (zh_video / "video/video.mp4").read_bytes()
     assert 0 < raw.find(b"moov") < raw.find(b"mdat")  # faststart
     m = read_manifest(zh_video)
@@ -296,27 +298,87 @@ def test_bad_voiceover_inputs(cli, tmp_path, make, fragment):
     assert not out.exists()
 
 
-def test_tts_without_engine_says_so(cli, tmp_path, monkeypatch):
-    from contentkit.formats import video
+def test_no_voice_says_so_and_names_what_to_install(cli, tmp_path, monkeypatch):
+    from contentkit import voice
 
-    monkeypatch.setattr(video, "espeak_exe", lambda: None)
+    for backend in voice.BACKENDS.values():
+        monkeypatch.setattr(backend, "installed", lambda lang: False)
     out = tmp_path / "o"
-    m = build(cli, EN, out, "video.tts=true", "video.render=false")
-    assert any("no offline speech engine" in w for w in m["warnings"])
-    assert scenes(out)["audio"]["voiceover"] == "none"
+    m = build(cli, EN, out, "video.render=false")
+    warned = [w for w in m["warnings"] if "no voice for en" in w]
+    assert warned and "pip install" in warned[0]
+    assert scenes(out)["audio"]["voiceover"] == "none" and scenes(out)["audio"]["voice"] is None
+
+
+def test_voice_none_is_silent_and_said(cli, tmp_path):
+    out = tmp_path / "o"
+    build(cli, EN, out, "video.voice=none", "video.render=false")
+    assert scenes(out)["audio"] == {"music": False, "voice": None, "voiceover": "none"}
+
+
+def test_every_language_has_an_offline_voice_here(cli):
+    """What the README's first command installs: a neural English voice and a Mandarin one,
+    from pip alone; `contentkit voices --json` says which one auto picks."""
+    r = cli("voices", "--json")
+    rows = json.loads(r.output)
+    auto = {row["language"]: row["backend"] for row in rows if row["auto"]}
+    assert auto == {"en": "piper", "zh-Hans": "espeak", "zh-Hant": "espeak"}
+
+
+def test_captions_follow_the_spoken_words():
+    """Pure stage: events start on the frame their first word is spoken (within 150 ms), and
+    karaoke pieces add up to each event; speech faster than the reading-speed rule makes an
+    event wait, never breaks the rule."""
+    from contentkit.subtitles import Event, Rules, align_to_speech
+
+    rules = Rules.for_language("en")
+    text = "One two three four five six seven. Eight nine ten eleven twelve thirteen."
+    offs = [m.start() for m in re.finditer(r"\S+", text)]
+    times = [0.0, 0.4, 0.8, 1.2, 1.6, 2.0, 2.4, 3.6, 4.0, 4.4, 4.8, 5.2, 5.6]  # a pause before "Eight"
+    words = tuple(zip(offs, times))
+    evs = [Event(0, 100, ("One two three four five six seven.",)),
+           Event(102, 200, ("Eight nine ten eleven twelve thirteen.",))]
+    out = align_to_speech(evs, text, words, 200, 30, rules)
+    assert abs(out[1].start_f / 30 - 3.6) <= 0.15
+    for e in out:
+        assert sum(n for _, n in e.karaoke) == e.end_f - e.start_f
+        assert "".join(p for p, _ in e.karaoke).strip() == " ".join(e.lines)
+        assert rules.min_s <= (e.end_f - e.start_f) / 30 <= rules.max_s
+    fast = tuple((o, t / 4) for o, t in words)  # four times too fast to read
+    for e in align_to_speech(evs, text, fast, 200, 30, rules):
+        d = (e.end_f - e.start_f) / 30
+        assert len(" ".join(e.lines)) / d <= rules.max_cps and d >= rules.min_s
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(__import__("shutil").which("espeak-ng") is None, reason="espeak-ng is not installed")
-def test_tts_with_espeak(cli, tmp_path, story_file):
-    path = story_file("---\ntitle: Speech\n---\n\n## One\n\nThe machine reads this line aloud.\n\n"
-                      "## Two\n\nAnd then this one.\n")
-    out = tmp_path / "o"
-    build(cli, path, out, "video.tts=true")
+@pytest.mark.parametrize("which, backend", [("en", "piper:"), ("zh", "espeak:")])
+def test_every_sample_video_speaks_at_platform_loudness(cli, tmp_path, which, backend, request):
+    import subprocess
+
+    import ass
+
+    from contentkit.formats.video import ffmpeg_exe
+
+    if which == "zh":
+        out = request.getfixturevalue("zh_video")  # the full 45 s render the other tests decode
+    else:
+        out = tmp_path / "o"
+        build(cli, EN, out, "video.duration=30")
     data = scenes(out)
-    assert data["audio"]["voiceover"] == "tts"
-    info = probe(out / "video/video.mp4")
-    assert info["audio"] == ["aac"] and abs(info["frames"] - data["frames"]) <= 1
+    assert data["audio"]["voiceover"] == "tts" and data["audio"]["voice"].startswith(backend)
+    mp4 = out / "video/video.mp4"
+    assert probe(mp4)["audio"] == ["aac"]
+    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(mp4), "-af", "ebur128", "-f", "null", "-"],
+                       capture_output=True, text=True)
+    loudness = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", r.stderr)[-1])
+    assert -15.5 <= loudness <= -12.5, loudness
+    with open(out / "video/subtitles.ass", encoding="utf-8-sig") as f:
+        doc = ass.parse(f)
+    lit = [e for e in doc.events if "\\k" in e.text]
+    assert len(lit) >= 0.8 * len(doc.events)  # karaoke timing on (nearly) every event
+    for e in lit:
+        ks = sum(int(k) for k in re.findall(r"\\k(\d+)", e.text)) / 100
+        assert abs(ks - (e.end - e.start).total_seconds()) <= 0.05 * len(re.findall(r"\\k", e.text)) + 0.05
 
 
 def test_ffmpeg_failure_is_one_clear_line_and_no_mp4(cli, tmp_path, monkeypatch):
@@ -330,7 +392,7 @@ def test_ffmpeg_failure_is_one_clear_line_and_no_mp4(cli, tmp_path, monkeypatch)
     r = cli("build", EN, "-f", "video", "-o", out)
     assert r.exit_code == 4
     err = r.stderr.strip().splitlines()[-1]
-    assert err == f"error: {EN}: video: ffmpeg failed while encoding the video: Unknown encoder libx264"
+    assert err == f"error: {EN}: video: ffmpeg failed while preparing the sound: Unknown encoder libx264"
     assert not out.exists()
 
 
@@ -388,8 +450,9 @@ def test_voice_and_music_give_the_same_bytes_every_time(cli, tmp_path, story_fil
 def test_a_video_without_a_voice_says_so(cli, tmp_path, story_file):
     path = story_file("# Quiet\n\n## One\n\nA short line to say.\n")
     out = tmp_path / "o"
-    r = cli("build", path, "-o", out, "-f", "video")
+    r = cli("build", path, "-o", out, "-f", "video", "-O", "video.voice=none")
     assert r.exit_code == 0, r.output
+    assert probe(out / "video/video.mp4")["audio"] == []
     assert any("the video has no voice" in w for w in read_manifest(out)["warnings"])
     assert "no voice" in r.stderr
 

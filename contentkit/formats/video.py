@@ -46,7 +46,9 @@ class VideoOptions(FormatOptions):
     motion: bool = Field(False, description="slow zoom on each scene, with a dip-to-black between scenes")
     render: bool = Field(True, description="render the MP4 (false: script, subtitles and previews only)")
     voiceover: str | None = Field(None, description="a WAV/MP3 the creator recorded; scene timings stretch to fit")
-    tts: bool = Field(False, description="synthetic voice-over with espeak-ng, where it is installed")
+    voice: Literal["auto", "none", "piper", "espeak", "edge"] = Field(
+        "auto", description="synthetic voice when there is no recording: auto (the best offline voice "
+        "here; `contentkit voices`), none, or one backend")
     music: str | None = Field(None, description="background music file: looped or trimmed, faded, ducked")
     music_volume: float = Field(0.25, ge=0.0, le=1.0, description="music level under the voice")
     crf: int = Field(20, ge=10, le=35, description="x264 quality (lower is better)")
@@ -66,6 +68,7 @@ class Scene:
     start_f: int = 0
     frames: int = 0
     image: Path | None = None
+    words: tuple[tuple[int, float], ...] = ()  # spoken word starts: (offset in voiceover, s from start)
 
     def seconds(self, fps: int) -> tuple[float, float]:
         return self.start_f / fps, self.frames / fps
@@ -76,9 +79,8 @@ SUBTITLE_BAND = 0.175  # of the frame height: two lines of subtitles with their 
 DEFAULT_SAFE = SafeArea(top=0.08, bottom=0.20, right=0.15)
 HOOK_MAX_S = 10.0
 # Short-video platforms play at about -14 LUFS integrated; quieter audio sounds weak beside
-# other videos, louder is turned down and can clip. loudnorm (EBU R128), then back to 48 kHz.
+# other videos, louder is turned down and can clip. Two-pass loudnorm (EBU R128), 48 kHz.
 LUFS_TARGET = -14
-LOUDNORM = f"loudnorm=I={LUFS_TARGET}:TP=-1.5:LRA=11,aresample=48000"  # seconds: the first 3 s decide retention; a hook never runs past 10
 
 
 def _shot(kind: str, subjects: list[str], image: Path | None, locale: str) -> str:
@@ -358,63 +360,39 @@ def probe_audio(path_str: str, what: str) -> float:
     return dur
 
 
-def espeak_exe() -> str | None:
-    return shutil.which("espeak-ng") or shutil.which("espeak")
-
-
-# The offline voice per language: espeak-ng reads Mandarin only through its pinyin voice (its
-# plain "cmn" voice reads tone digits aloud, shared/README.md).
-ESPEAK_VOICES = {"zh-Hans": "cmn-latn-pinyin", "zh-Hant": "cmn-latn-pinyin", "en": "en-us"}
-
-
-def available_voices() -> list[dict]:
-    """The voices this machine can speak with, per language (``contentkit voices``)."""
-    exe = espeak_exe()
-    out = []
-    for lang, voice in ESPEAK_VOICES.items():
-        out.append({"language": lang, "backend": "espeak-ng", "voice": voice, "installed": exe is not None,
-                    "quality": "robotic placeholder", "how": "video.tts=true" if exe else
-                    "apt-get install espeak-ng (or record one: video.voiceover=take.wav)"})
-    return out
-
-
-def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, warnings: list[str]) -> Path | None:
-    """Synthetic voice-over with espeak-ng, one clip per scene placed at the scene's start.
-    Scenes stretch to the clip length where the synthetic voice is slower than planned."""
+def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, want: str,
+               warnings: list[str]) -> tuple[Path | None, str | None]:
+    """A synthetic voice-over (``contentkit.voice``), one clip per scene placed at the scene's
+    start; each scene lasts at least its clip and keeps the clip's word times for the
+    subtitles. Returns the WAV and the voice's name, or (None, None) with a warning."""
     import wave
 
-    exe = espeak_exe()
-    if exe is None:
-        warnings.append("no offline speech engine found (install espeak-ng); the video has no voice-over")
-        return None
-    voice = ESPEAK_VOICES.get(lang, "en-us")
-    clips = []
-    for sc in scenes:
-        wav = workdir / f"tts-{sc.index:02d}.wav"
-        r = subprocess.run([exe, "-v", voice, "-s", "230" if lang.startswith("zh") else "165",
-                            "-w", str(wav), sc.voiceover],
-                           capture_output=True, text=True, timeout=120)
-        if r.returncode != 0 or not wav.is_file():
-            raise ContentkitError(f"espeak-ng failed: {(r.stderr or '').strip()[-200:]}", exit_code=EXIT_OUTPUT)
-        with wave.open(str(wav)) as w:
-            n, rate, width, ch = w.getnframes(), w.getframerate(), w.getsampwidth(), w.getnchannels()
-            clips.append((w.readframes(n), n, rate, width, ch))
-        need = math.ceil((n / rate + PAD_S) * fps)
-        sc.frames = max(sc.frames, need)
+    from contentkit import voice
+
+    chosen = voice.choose(lang, want)
+    if chosen is None:
+        hint = "; ".join(sorted({v.how for v in voice.available() if v.language == lang and not v.installed}))
+        warnings.append(f"no voice for {lang} on this machine ({hint}); the video has no voice-over")
+        return None, None
+    name, speak_all = chosen
+    clips = speak_all([sc.voiceover for sc in scenes])
+    for sc, clip in zip(scenes, clips):
+        sc.frames = max(sc.frames, math.ceil((clip.seconds + PAD_S) * fps))
+        sc.words = clip.words
     _retime(scenes)
-    rate, width, ch = clips[0][2], clips[0][3], clips[0][4]
+    rate = clips[0].rate
     total = sum(s.frames for s in scenes)
-    out = bytearray(b"\x00" * (math.ceil(total / fps * rate) * width * ch))
-    for sc, (data, *_fmt) in zip(scenes, clips):
-        off = round(sc.start_f / fps * rate) * width * ch
-        out[off:off + len(data)] = data[: max(0, len(out) - off)]
+    out = bytearray(b"\x00" * (math.ceil(total / fps * rate) * 2))
+    for sc, clip in zip(scenes, clips):
+        off = round(sc.start_f / fps * rate) * 2
+        out[off:off + len(clip.pcm)] = clip.pcm[: max(0, len(out) - off)]
     path = workdir / "voice.wav"
     with wave.open(str(path), "wb") as w:
-        w.setnchannels(ch)
-        w.setsampwidth(width)
+        w.setnchannels(1)
+        w.setsampwidth(2)
         w.setframerate(rate)
         w.writeframes(bytes(out))
-    return path
+    return path, name
 
 
 # ------------------------------------------------------------------------------ frames
@@ -660,12 +638,13 @@ def prepare_frames(story: Story, scenes: list[Scene], options, warnings: list[st
 
 
 def subtitle_events(scenes: list[Scene], lang: str, fps: int) -> list:
-    from contentkit.subtitles import Rules, events_for_scene
+    from contentkit.subtitles import Rules, align_to_speech, events_for_scene
 
     rules = Rules.for_language(lang)
     events = []
     for sc in scenes:
-        events.extend(events_for_scene(sc.voiceover, sc.start_f, sc.start_f + sc.frames, fps, rules))
+        evs = events_for_scene(sc.voiceover, sc.start_f, sc.start_f + sc.frames, fps, rules)
+        events.extend(align_to_speech(evs, sc.voiceover, sc.words, sc.start_f + sc.frames, fps, rules))
     return events
 
 
@@ -780,8 +759,9 @@ class VideoFormat(Format[VideoOptions]):
         vo_len = probe_audio(options.voiceover, "voiceover") if options.voiceover else None
         if options.music:
             probe_audio(options.music, "music")
-        if options.voiceover and options.tts:
-            raise ContentkitError("choose either a recorded voiceover or tts, not both", key="video.tts")
+        if options.voiceover and options.voice not in ("auto", "none"):
+            raise ContentkitError("choose either a recorded voiceover or a synthetic voice, not both",
+                                  key="video.voice")
         scenes, dropped = plan_script(story, options.duration, fps, warnings)
         if vo_len is not None:
             fit_to_recording(scenes, vo_len, fps, options.voiceover, warnings)
@@ -793,14 +773,14 @@ class VideoFormat(Format[VideoOptions]):
         arts: list[Artifact] = []
         with tempfile.TemporaryDirectory(prefix="video-", dir=out.scratch_dir()) as tmp:
             work = Path(tmp)
-            audio_path = self._voice(scenes, options, lang, fps, work, warnings)
+            audio_path, voice_name = self._voice(scenes, options, lang, fps, work, warnings)
             events = subtitle_events(scenes, lang, fps)
             total = sum(s.frames for s in scenes)
             texts = subtitle_files(events, fps, fonts, (W, H), safe, warnings)
             for ext, content in texts.items():
                 put(f"subtitles.{ext}", content, duration_s=round(total / fps, 3))
             audio_info = {"voiceover": "recorded" if options.voiceover else ("tts" if audio_path else "none"),
-                          "music": bool(options.music)}
+                          "voice": voice_name, "music": bool(options.music)}
             data = script_json(story, scenes, dropped, fps, options.duration, (W, H), audio_info)
             put("script.json", dumps_json(data), duration_s=data["duration_s"])
             put("script.md", script_markdown(data, story.a.messages_locale), duration_s=data["duration_s"])
@@ -812,7 +792,7 @@ class VideoFormat(Format[VideoOptions]):
             put("frames.json", dumps_json(frames_record(scenes, layouts, (W, H), safe)))
             if options.render and audio_path is None:
                 warnings.append("the video has no voice: record one (video.voiceover=take.wav) or use a "
-                                "synthetic one (video.tts=true; `contentkit voices` lists them)")
+                                "synthetic one (video.voice=auto; `contentkit voices` lists them)")
             if options.render:
                 mp4 = out.staged_path(prefix + "video.mp4")
                 self._encode(scenes, events, bases, (W, H), fps, options, fonts, work, mp4, audio_path,
@@ -822,19 +802,21 @@ class VideoFormat(Format[VideoOptions]):
         return arts
 
     @staticmethod
-    def _voice(scenes, options: VideoOptions, lang: str, fps: int, work: Path, warnings: list[str]) -> Path | None:
-        """The voice track: synthetic (scene timings follow it) or the creator's recording."""
-        if options.tts:
-            planned = sum(s.frames for s in scenes)
-            audio_path = synthesize(scenes, lang, fps, work, warnings)
-            final = sum(s.frames for s in scenes)
-            if final > planned and final > options.duration * fps:
-                warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
-                                f"{final / fps:.1f} s (target {options.duration} s)")
-            return audio_path
+    def _voice(scenes, options: VideoOptions, lang: str, fps: int, work: Path,
+               warnings: list[str]) -> tuple[Path | None, str | None]:
+        """The voice track and its name: the creator's recording first, else a synthetic voice
+        (scene timings follow it), else none (with a warning naming what to install)."""
         if options.voiceover:
-            return Path(options.voiceover).expanduser().resolve()
-        return None
+            return Path(options.voiceover).expanduser().resolve(), "recording"
+        if options.voice == "none":
+            return None, None
+        planned = sum(s.frames for s in scenes)
+        audio_path, name = synthesize(scenes, lang, fps, work, options.voice, warnings)
+        final = sum(s.frames for s in scenes)
+        if final > planned and final > options.duration * fps:
+            warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
+                            f"{final / fps:.1f} s (target {options.duration} s)")
+        return audio_path, name
 
     @staticmethod
     def _timeline(scenes, events, burn_or_motion: bool):
@@ -902,10 +884,8 @@ class VideoFormat(Format[VideoOptions]):
         else:
             video = self._motion_video(scenes, events, bases, size, fps, burn, fonts, work, warnings, safe)
         streams = [video]
-        if audio_path is not None and o.music:
-            audio = ffmpeg.input(str(premix(audio_path, o, total / fps, work))).audio
-        else:
-            audio = audio_stream(audio_path, o, total / fps)
+        sound = mixed_audio(audio_path, o, total / fps, work)
+        audio = ffmpeg.input(str(sound)).audio if sound is not None else None
         kwargs = encoder_args(o, fps, total)
         if audio is not None:
             streams.append(audio)
@@ -988,7 +968,7 @@ def premix(voice: Path, o: VideoOptions, dur: float, work: Path) -> Path:
              f"amovie=music-in:loop=0,aresample=48000,atrim=end={dur:.6f},afade=t=in:d=1,"
              f"afade=t=out:st={max(0.0, dur - 2.0):.6f}:d=2,volume={o.music_volume}[m];"
              "[m][v1]sidechaincompress=threshold=0.03:ratio=8:attack=20:release=400[d];"
-             f"[v2][d]amix=inputs=2:duration=first:normalize=0,{LOUDNORM},"
+             "[v2][d]amix=inputs=2:duration=first:normalize=0,"
              "aformat=sample_rates=48000:channel_layouts=stereo[out0]")
     out = work / "mix.wav"
     run_ffmpeg(["-f", "lavfi", "-i", graph, "-t", f"{dur:.6f}", "-c:a", "pcm_s16le", "-fflags", "+bitexact",
@@ -1021,8 +1001,48 @@ def audio_stream(audio_path: Path | None, o: VideoOptions, dur: float):
         audio = ffmpeg.filter([vs[1], ducked], "amix", inputs=2, duration="first", normalize=0)
     else:
         audio = voice if voice is not None else music
-    return (audio.filter("loudnorm", I=LUFS_TARGET, TP=-1.5, LRA=11).filter("aresample", 48000)
-            .filter("aformat", sample_rates=48000, channel_layouts="stereo"))
+    return audio.filter("aresample", 48000).filter("aformat", sample_rates=48000, channel_layouts="stereo")
+
+
+def mixed_audio(audio_path: Path | None, o: VideoOptions, dur: float, work: Path) -> Path | None:
+    """The video's sound as one WAV at the platforms' loudness, or None when it has none."""
+    import ffmpeg
+
+    if audio_path is not None and o.music:
+        return normalise(premix(audio_path, o, dur, work), work)
+    stream = audio_stream(audio_path, o, dur)
+    if stream is None:
+        return None
+    out = work / "sound.wav"
+    run_ffmpeg(ffmpeg.output(stream, str(out), acodec="pcm_s16le", t=f"{dur:.6f}", fflags="+bitexact",
+                             flags="+bitexact", map_metadata="-1").overwrite_output(), "preparing the sound")
+    return normalise(out, work)
+
+
+def normalise(path: Path, work: Path) -> Path:
+    """Two-pass EBU R128 loudness normalisation to LUFS_TARGET: measure, then apply the
+    measured values with a linear gain (one-pass loudnorm lands 2-3 LU low on speech with
+    pauses). Silence (nothing to measure) is passed through."""
+    import json
+    import re
+
+    probe = f"loudnorm=I={LUFS_TARGET}:TP=-1.5:LRA=11:print_format=json"
+    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-af", probe, "-f", "null", "-"],
+                       capture_output=True, text=True)
+    found = re.findall(r"\{[^{}]*\}", r.stderr)
+    if r.returncode != 0 or not found:
+        raise ContentkitError("measuring the loudness failed: " + (r.stderr or "").strip()[-200:],
+                              exit_code=EXIT_OUTPUT)
+    m = json.loads(found[-1])
+    if m["input_i"] in ("-inf", "inf") or float(m["input_i"]) < -70:
+        return path
+    apply = (f"loudnorm=I={LUFS_TARGET}:TP=-1.5:LRA=11:measured_I={m['input_i']}:measured_TP={m['input_tp']}"
+             f":measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}:offset={m['target_offset']}"
+             ":linear=true,aresample=48000,aformat=sample_rates=48000:channel_layouts=stereo")
+    out = work / "loud.wav"
+    run_ffmpeg(["-i", str(path), "-af", apply, "-c:a", "pcm_s16le", "-fflags", "+bitexact", "-flags", "+bitexact",
+                "-map_metadata", "-1", "-y", str(out)], "normalising the loudness")
+    return out
 
 
 def storyboard(bases, scenes: list[Scene], fps: int, font, cjk: bool, cols: int = 4):
