@@ -34,6 +34,8 @@ class Platform(BaseModel):
     thread_max: int | None = None
     preheader_max: int | None = None
     width: int | None = None  # email body width in pixels
+    # posting hours the plan format defaults to (HH:MM, local time); plan.times overrides them
+    best_times: tuple[str, ...] = ()
     # images and video
     cover: tuple[int, int] | None = None
     card_size: tuple[int, int] | None = None

@@ -217,6 +217,14 @@ class Brand:
     name: str = ""
     handle: str = ""
     color: str = ""
+    # from a brand kit (brand.toml, contentkit.brand); front matter overrides field by field
+    sign_off: str = ""
+    phrases: tuple[str, ...] = ()
+    logo: Path | None = None
+    handles: tuple[tuple[str, str], ...] = ()  # per platform
+
+    def handle_for(self, platform: str) -> str:
+        return dict(self.handles).get(platform, self.handle)
 
 
 @dataclass(frozen=True)
