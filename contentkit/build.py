@@ -27,6 +27,28 @@ class BuildRequest:
     where: str = ""  # recipe path, for error messages
     allow_outside: list[Path] = field(default_factory=list)  # folders local media may also come from
     jobs: int = 0  # stories built at once (processes); 0: the machine's cores, 1: one after another
+    brand: Path | None = None  # a brand kit (brand.toml) for every story that names none itself
+
+
+def with_brand(story, default_kit: Path | None):
+    """The story with its brand kit applied: the one its front matter names (``brand:
+    brand.toml``, relative to the story) or else the build's (``--brand``, a recipe's
+    ``brand``); front matter fields win over the kit's."""
+    import dataclasses
+
+    from contentkit.brand import apply, load_kit
+    from contentkit.story import Brand
+
+    b = story.meta.brand
+    kit_path: Path | None = default_kit
+    meta = story.meta
+    if b.name.lower().endswith(".toml") and not (b.handle or b.color):
+        kit_path = story.base_dir / b.name
+        meta = dataclasses.replace(meta, brand=Brand())
+    if kit_path is None:
+        return story
+    kit, logo = load_kit(kit_path)
+    return dataclasses.replace(story, meta=apply(meta, kit, logo))
 
 
 def split_option(item: str) -> tuple[str, str, Any]:
@@ -140,7 +162,7 @@ def build_one(path: str, jobs, rates, req: BuildRequest,
 
     say = progress or (lambda _msg: None)
     say(f"parse {path}")
-    story = analyze(parse_file(path, tuple(req.allow_outside)), rates)
+    story = analyze(with_brand(parse_file(path, tuple(req.allow_outside)), req.brand), rates)
     out_dir = req.out if (req.out and len(req.stories) == 1) else (
         (req.out / default_out(story).name) if req.out else default_out(story))
     output = Output(out_dir)

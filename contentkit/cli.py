@@ -119,6 +119,7 @@ def build(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 3, nothing written).")] = False,
     allow_outside: Annotated[Optional[list[Path]], typer.Option("--allow-outside", help="Also allow local images from this folder (repeatable); by default only the story's folder.")] = None,
     jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Stories built at once (0: one per core, 1: one after another).")] = 0,
+    brand: Annotated[Optional[Path], typer.Option("--brand", help="A brand kit (brand.toml) for stories that name none in their front matter.")] = None,
 ) -> None:
     """Render STORY into formats; writes files and manifest.json to the output folder."""
 
@@ -133,7 +134,7 @@ def build(
 
         req = BuildRequest(stories=list(stories or [default_story()]), formats=list(format or []), out=out,
                            platforms=list(platform or []), options=opts, strict=strict,
-                           allow_outside=list(allow_outside or []), jobs=jobs)
+                           allow_outside=list(allow_outside or []), jobs=jobs, brand=brand)
         say, status = _reporter(quiet, json_out)
         try:
             results = run_build(req, say)

@@ -22,6 +22,7 @@ class Job(BaseModel):
     options: dict[str, dict[str, Any]] = {}
     strict: bool = False
     allow_outside: list[str] = []  # folders (relative to the recipe) local images may also come from
+    brand: str | None = None  # a brand kit (relative to the recipe) for every story of the job
 
     @field_validator("out")
     @classmethod
@@ -99,5 +100,6 @@ def load_recipe(path: Path, strict: bool = False) -> list[BuildRequest]:
             strict=strict or job.strict or recipe.strict,
             where=where,
             allow_outside=[base / a for a in (job.allow_outside or recipe.allow_outside)],
+            brand=(base / str(job.brand or recipe.brand)) if (job.brand or recipe.brand) else None,
         ))
     return out

@@ -97,6 +97,7 @@ class CardLayout:
     content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
     full_bleed: bool = False  # the image fills the card under a scrim, the text on top
     family: str = ""  # the layout family chosen for the card
+    logo: tuple[Path, tuple[int, int, int, int]] | None = None  # the brand kit's logo and its box
 
 
 # The type scale: the largest size of each text (px on a 1080-wide card); ``fit`` steps down
@@ -121,8 +122,9 @@ class Designer:
     full-bleed under a scrim) and ``cta``."""
 
     def __init__(self, width: int, height: int, theme, fonts: Fonts, safe: SafeArea, lang: str,
-                 brand: str, warnings: list[str]) -> None:
+                 brand: str, warnings: list[str], logo: Path | None = None) -> None:
         self.W, self.H = width, height
+        self.logo = logo
         self.theme = theme
         self.fonts = fonts
         self.lang = lang
@@ -165,7 +167,11 @@ class Designer:
         col = c.on_accent if on_accent else ("#FFFFFF" if lay.full_bleed else c.muted)
         y0 = round(self.margin * 0.62)
         box_h = self.s(44)
-        left = self.fit(self.brand or " ", self.fonts.body, (self.left, y0, self.W // 2, y0 + box_h), 28, 20,
+        x = self.left
+        if self.logo is not None:  # the logo, a square the height of the brand line, before the name
+            lay.logo = (self.logo, (x, y0, x + box_h, y0 + box_h))
+            x += box_h + self.s(14)
+        left = self.fit(self.brand or " ", self.fonts.body, (x, y0, self.W // 2, y0 + box_h), 28, 20,
                         spacing=1.3, max_lines=1)
         right = self.fit(page or " ", self.fonts.body, (self.W // 2, y0, self.right, y0 + box_h), 28, 20,
                          spacing=1.3, max_lines=1, align="right")
@@ -615,12 +621,26 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
         ImageDraw.Draw(mask).rounded_rectangle((0, 0, pic.size[0] - 1, pic.size[1] - 1),
                                                radius=round(theme.style.radius * u), fill=255)
         img.paste(pic, (x0, y0), mask)
+    if lay.logo is not None:
+        _paste_logo(img, *lay.logo)
     for placed in lay.texts:
         draw_block(d, placed.block, rgb(placed.color), marks=placed.marks,
                    mark_fill=rgb(placed.mark_color) if placed.mark_color else None,
                    marker=rgb(placed.marker) if placed.marker is not None else None,
                    lead_fill=rgb(placed.lead) if placed.lead else None)
     return img
+
+
+def _paste_logo(img, path: Path, box: tuple[int, int, int, int]) -> None:
+    """The logo scaled to fit the box (aspect kept), centred, with its transparency."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        logo = im.convert("RGBA")
+    w, h = box[2] - box[0], box[3] - box[1]
+    scale = min(w / logo.width, h / logo.height)
+    logo = logo.resize((max(1, round(logo.width * scale)), max(1, round(logo.height * scale))), Image.Resampling.LANCZOS)
+    img.paste(logo, (box[0] + (w - logo.width) // 2, box[1] + (h - logo.height) // 2), logo)
 
 
 def _mix(a, b, t: float) -> tuple[int, int, int]:
@@ -637,7 +657,7 @@ def needs_rgb(lay: CardLayout, theme, cover_image: Path | None) -> bool:
     """A photo or a gradient must be saved in full colour: a 256-colour palette turns a
     gradient into 5-7 visible bands. Flat cards keep the small palette PNG."""
     flat = theme.style.background == "flat" or theme.colors.background == theme.colors.background2
-    return has_photo(lay, theme, cover_image) or not flat
+    return has_photo(lay, theme, cover_image) or not flat or lay.logo is not None
 
 
 def png_bytes(img, photo: bool = False, exact: tuple = ()) -> bytes:

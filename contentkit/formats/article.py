@@ -108,6 +108,8 @@ class ArticleFormat(Format[ArticleOptions]):
                 md += [body, ""]
         if cta:
             md += ["---", "", f"**{cta}**", ""]
+        if sign_off(story, "longform"):
+            md += [sign_off(story, "longform"), ""]
         if tags:
             md += [tags, ""]
         arts = [out.write("article/longform.md", "\n".join(md).rstrip() + "\n", format=self.name,
@@ -183,6 +185,8 @@ class ArticleFormat(Format[ArticleOptions]):
         cta = str(over.get("cta") or story.meta.cta)
         if cta:
             md += ["---", "", cta, ""]
+        if sign_off(story, "zhihu"):
+            md += [sign_off(story, "zhihu"), ""]
         if topics:
             md += [msg(a.messages_locale, 'topics') + " / ".join(topics), ""]
         return [out.write("article/zhihu.md", "\n".join(md).rstrip() + "\n", format=self.name,
@@ -221,7 +225,7 @@ class ArticleFormat(Format[ArticleOptions]):
                 warnings.append(f"post over {limit} characters: left out {len(points) - len(kept)} key point(s)")
                 break
             kept.append(f"{bullets[i % len(bullets)]} {pt}")
-        text = "\n\n".join(x for x in (lead, "\n".join(kept), cta, tag_line) if x) + "\n"
+        text = "\n\n".join(x for x in (lead, "\n".join(kept), cta, sign_off(story, platform), tag_line) if x) + "\n"
         return [out.write(f"article/{platform}.txt", text, format=self.name, platform=platform, warnings=warnings)]
 
     # ------------------------------------------------------------------ xiaohongshu
@@ -239,7 +243,8 @@ class ArticleFormat(Format[ArticleOptions]):
 
         intro = a.hook
         limit = p.body_max or 1000
-        closing = [("👉 " if o.emoji else "") + cta] if cta else []
+        closing = ([("👉 " if o.emoji else "") + cta] if cta else []) + (
+            [sign_off(story, "xiaohongshu")] if sign_off(story, "xiaohongshu") else [])
         n_sections = sum(1 for sec in story.sections if sec.heading) or 1
         fixed = visible_len(intro) + sum(visible_len(c) for c in closing) + visible_len(tag_line)
         budget = max(40, min(120, (limit - fixed) // n_sections - 12))
@@ -449,6 +454,14 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
 
 
 # ---------------------------------------------------------------------------- helpers
+def sign_off(story: Story, platform: str) -> str:
+    """The brand kit's sign-off with the platform's handle ("干杯，下期见 · @xiaoniang")."""
+    b = story.meta.brand
+    if not b.sign_off:
+        return ""
+    return " · ".join(x for x in (b.sign_off, b.handle_for(platform)) if x)
+
+
 def _limit(text: str, limit: int | None, measure, what: str, warnings: list[str]) -> str:
     if not limit or measure(text) <= limit:
         return text

@@ -224,7 +224,8 @@ class CardsFormat(Format[CardsOptions]):
                 raise UsageError(f"platform '{pname}' has no card size")
             w, h = platform.card_size
             limit = options.max_cards or (platform.cards_max or 9)
-            designer = Designer(w, h, theme, fonts, SafeArea.of(platform), lang, brand, warnings)
+            designer = Designer(w, h, theme, fonts, SafeArea.of(platform), lang, brand, warnings,
+                                logo=story.meta.brand.logo)
             layouts = self._select(specs, designer, limit, story.a.is_cjk, warnings, pname)
             images = []
             records = []

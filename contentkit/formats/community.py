@@ -67,7 +67,7 @@ def topics(story: Story, n: int = 7) -> list[dict]:
     rows += [(si, u.text) for si, us in enumerate(story.a.units) for u in us if u.standalone]
     seen: set[str] = set()
     used_k: set[str] = set()
-    out = []
+    out: list[dict] = []
     for strict in (True, False):  # sentences about a keyword first; then any, on their section
         for si, text in rows:
             if text in seen or len(out) >= n or visible_len(text) < 8:
@@ -81,7 +81,7 @@ def topics(story: Story, n: int = 7) -> list[dict]:
             used_k.add(k)
             out.append({"day": 0, "quote": text, "question": "", "k": k, "section": si})
     order = {text: i for i, (_, text) in enumerate(rows)}
-    out.sort(key=lambda t: order[t["quote"]])  # a week that follows the story
+    out.sort(key=lambda t: order[str(t["quote"])])  # a week that follows the story
     for i, t in enumerate(out):
         t["day"] = i + 1
         t["question"] = questions[i % len(questions)].format(k=t.pop("k"))
@@ -92,7 +92,7 @@ def faq(story: Story, n: int = 5) -> list[dict]:
     """Questions on the story's sections; each answer is the section's first standalone sentence."""
     loc = story.a.messages_locale
     qs = msg(loc, "community.faq_q")
-    out = []
+    out: list[dict] = []
     for si, sec in enumerate(story.sections):
         units = [u.text for u in story.a.units[si] if u.standalone] if si < len(story.a.units) else []
         if not units or not sec.heading or sec.heading == story.title:

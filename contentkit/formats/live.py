@@ -195,7 +195,8 @@ def assemble(story: Story, o: LiveOptions, t: dict, content: list[Segment], budg
     segs.append(Segment("qa", t["qa"], prompts=[t["ask"]], qa=qa_pairs(story, t, content),
                         source="sections and questions"))
     product = story.meta.product
-    closing = [story.meta.cta or t["follow"], t["type1"], t["thanks"]]
+    b = story.meta.brand  # the brand kit's recurring phrase and sign-off close every show
+    closing = [story.meta.cta or t["follow"], t["type1"], *b.phrases[:1], t["thanks"], *([b.sign_off] if b.sign_off else [])]
     if product:
         closing.insert(1, t["product_line"].format(name=product.name) + " " + t["link"])
     segs.append(Segment("closing", t["closing"], points=closing, source="front matter: cta"))
@@ -460,7 +461,7 @@ class LiveFormat(Format[LiveOptions]):
 
         W, H = 1240, 1754  # A5-ish portrait at 150 dpi
         designer = Designer(W, H, theme, fonts, SafeArea(), lang, clean_for_font(story.meta.brand.name, fonts.body),
-                            warnings)
+                            warnings, logo=story.meta.brand.logo)
         arts = []
         images = []
         n = len(data["segments"])

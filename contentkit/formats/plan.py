@@ -47,14 +47,15 @@ SERIES = {
            (3, "youtube-shorts", "live", "product", "live/run-of-show.md")],
 }
 DEFAULT_TZ = {"zh-Hans": "Asia/Shanghai", "zh-Hant": "Asia/Taipei", "en": "UTC"}
-CSV_COLUMNS = ["date", "time", "timezone", "platform", "format", "angle", "title", "text", "media", "links"]
+CSV_COLUMNS = ["date", "time", "timezone", "platform", "account", "format", "angle", "title", "text", "media",
+               "links"]
 
 
 class PlanOptions(FormatOptions):
     start: dt.date | None = Field(None, description="the series' first day (YYYY-MM-DD; default: today)")
     timezone: str = Field("", description="IANA time zone of the posting times (default: Asia/Shanghai "
                                           "for zh-Hans, Asia/Taipei for zh-Hant, UTC for en)")
-    times: dict[str, str] = Field(default_factory=dict, description="posting time per platform, "
+    times: dict[str, str] = Field({}, description="posting time per platform, "
                                   "e.g. {douyin = \"18:30\"}; default: the platform table's best_times")
     live: str = Field("20:00", description="clock time of the live show (HH:MM)")
 
@@ -99,7 +100,8 @@ def entries(story: Story, o: PlanOptions) -> list[dict]:
         rows.append({"day": day, "date": (start + dt.timedelta(days=day - 1)).isoformat(), "time": time,
                      "timezone": tz, "platform": pname, "platform_label": p.label, "format": fmt,
                      "angle": a.kind, "angle_label": msg(loc, f"plan.angle.{a.kind}"),
-                     "title": story.title, "text": shorten(lead, 140, visible_len), "artifact": artifact})
+                     "title": story.title, "text": shorten(lead, 140, visible_len), "artifact": artifact,
+                     "account": story.meta.brand.handle_for(pname)})
     rows.sort(key=lambda r: (r["date"], r["time"]))
     full = next((r for r in rows if r["format"] == "article"), None)
     live = next((r for r in rows if r["format"] == "live"), None)
@@ -124,7 +126,7 @@ def to_csv(rows: list[dict]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in rows:
-        w.writerow([r["date"], r["time"], r["timezone"], r["platform"], r["format"], r["angle"], r["title"],
+        w.writerow([r["date"], r["time"], r["timezone"], r["platform"], r["account"], r["format"], r["angle"], r["title"],
                     r["text"], r["artifact"], " | ".join(r["links"])])
     return buf.getvalue()
 

@@ -672,7 +672,8 @@ def draw_frames(story: Story, scenes: list[Scene], specs, theme, fonts, size: tu
 
     W, H = size
     designer = Designer(W, H, theme, fonts, frame_safe(safe, size), story.a.language,
-                        clean_for_font(story.meta.brand.name or story.meta.author, fonts.body), warnings)
+                        clean_for_font(story.meta.brand.name or story.meta.author, fonts.body), warnings,
+                        logo=story.meta.brand.logo)
     cover_image = next((sc.image for sc in scenes if sc.image is not None), None)
     bases, layouts = [], []
     for sc, sp in zip(scenes, specs):
