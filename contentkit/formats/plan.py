@@ -91,12 +91,17 @@ def entries(story: Story, o: PlanOptions) -> list[dict]:
     start = o.start or dt.date.today()
     tz = o.timezone or DEFAULT_TZ.get(story.a.language, "UTC")
     rows = []
+    used: set[str] = set()
     for day, pname, fmt, kind, artifact in SERIES["zh" if story.a.is_cjk else "en"]:
         p = get_platform(pname)
         time = o.live if fmt == "live" else o.times.get(pname) or (p.best_times[-1 if day > 1 else 0]
                                                                    if p.best_times else "12:00")
         a = angle(story, kind)
-        lead = a.lead or story.a.hook
+        # an angle the story lacks falls back to the story angle: each post still opens with
+        # a line no other post has (the angle's next one, else a key point)
+        spare = [*a.lines, *(kp.text for kp in story.a.key_points), story.a.hook]
+        lead = next((x for x in spare if x and x not in used), a.lead or story.a.hook)
+        used.add(lead)
         rows.append({"day": day, "date": (start + dt.timedelta(days=day - 1)).isoformat(), "time": time,
                      "timezone": tz, "platform": pname, "platform_label": p.label, "format": fmt,
                      "angle": a.kind, "angle_label": msg(loc, f"plan.angle.{a.kind}"),
