@@ -13,7 +13,8 @@ from contentkit import __version__
 from contentkit.errors import EXIT_STRICT, ContentkitError, UsageError, closest
 from contentkit.output import Output, dumps, safe_name
 
-Progress = Callable[[str], None]
+Progress = Callable[[str, str], None]  # (story, what it is doing)
+Say = Callable[[str], None]  # one story's status
 
 
 @dataclass
@@ -28,6 +29,8 @@ class BuildRequest:
     allow_outside: list[Path] = field(default_factory=list)  # folders local media may also come from
     jobs: int = 0  # stories built at once (processes); 0: the machine's cores, 1: one after another
     brand: Path | None = None  # a brand kit (brand.toml) for every story that names none itself
+    nest_out: bool | None = None  # each story in out/<slug>/ (None: when there is more than one story)
+    cache: bool = True  # reuse unchanged formats' outputs (contentkit.cache); CONTENTKIT_CACHE=off too
 
 
 def with_brand(story, default_kit: Path | None):
@@ -155,51 +158,118 @@ def default_out(story) -> Path:
     return Path("out") / safe_name(story.meta.title)
 
 
+def story_summary(story) -> dict[str, Any]:
+    """What the manifest says about the analysed story (cached with the formats' outputs, so
+    an unchanged story is not analysed again)."""
+    return {
+        "story": {"path": story.source, "sha256": story.sha256, "title": story.title,
+                  "language": story.a.language},
+        "editorial": {
+            "sections": [{"heading": s.heading, "found": s.inferred, "line": s.line} for s in story.sections],
+            "set_aside": [{"line": x.line, "reason": x.reason, "text": x.text} for x in story.a.set_aside],
+            "units_needing_context": sum(1 for us in story.a.units for u in us if not u.standalone),
+        },
+        "warnings": list(story.warnings),
+    }
+
+
 def build_one(path: str, jobs, rates, req: BuildRequest,
-              progress: Progress | None = None) -> tuple[Path, dict[str, Any]]:
+              progress: Say | None = None, cache=None) -> tuple[Path, dict[str, Any]]:
+    out_dir, manifest, _ = _build_one(path, jobs, rates, req, progress, cache)
+    return out_dir, manifest
+
+
+def _build_one(path: str, jobs, rates, req: BuildRequest, progress: Say | None = None,
+               cache=None) -> tuple[Path, dict[str, Any], dict[str, float]]:
+    """One story: (output folder, manifest, seconds each rendered format took)."""
+    import time
+
     from contentkit.analysis import analyze
     from contentkit.parser import parse_file
 
     say = progress or (lambda _msg: None)
-    say(f"parse {path}")
-    story = analyze(with_brand(parse_file(path, tuple(req.allow_outside)), req.brand), rates)
-    out_dir = req.out if (req.out and len(req.stories) == 1) else (
-        (req.out / default_out(story).name) if req.out else default_out(story))
+    say("parse")
+    parsed = with_brand(parse_file(path, tuple(req.allow_outside)), req.brand)
+    keys: dict[str, str | None] = {}
+    entries: dict[str, Any] = {}
+    summary = None
+    if cache is not None:
+        from contentkit.cache import format_key, story_key
+
+        for plugin, options in jobs:
+            keys[plugin.name] = k = format_key(parsed, rates, plugin, options)
+            entries[plugin.name] = cache.get(k) if k else None
+        skey = story_key(parsed, rates)
+        if all(entries.values()):
+            summary = cache.get_json(skey)
+    analysed = None
+    timings: dict[str, float] = {}
+
+    def story():
+        nonlocal analysed, summary
+        if analysed is None:
+            say("analyse")
+            t0 = time.perf_counter()
+            analysed = analyze(parsed, rates)
+            timings["_story"] = time.perf_counter() - t0
+            if summary is None:
+                summary = story_summary(analysed)
+                if cache is not None:
+                    cache.put_json(skey, summary)
+        return analysed
+
+    if summary is None:
+        story()
+    assert summary is not None
+    nest = req.nest_out if req.nest_out is not None else len(req.stories) != 1
+    out_dir = req.out if (req.out and not nest) else (
+        (req.out / default_out(parsed).name) if req.out else default_out(parsed))
     output = Output(out_dir)
     output.open()
     try:
-        for w in story.warnings:
+        for w in summary["warnings"]:
             output.warn(w)
         formats_json: dict[str, Any] = {}
         for plugin, options in jobs:
+            entry = entries.get(plugin.name)
+            if entry is not None:
+                try:
+                    say(f"{plugin.name}: from the cache")
+                    blobs = {rel: entry.folder / b["file"] for rel, b in entry.data["blobs"].items()}
+                    output.replay(entry.data["events"], blobs)
+                    formats_json[plugin.name] = options.model_dump(mode="json")
+                    continue
+                except (OSError, ValueError, KeyError, TypeError):
+                    pass  # changed under us: render it
             say(f"render {plugin.name}")
+            key = keys.get(plugin.name)
+            if key:
+                output.record()
             try:
-                plugin.render(story, options, output)
+                st = story()
+                t0 = time.perf_counter()
+                plugin.render(st, options, output)
+                timings[plugin.name] = time.perf_counter() - t0
             except ContentkitError as exc:
+                output.events = None
                 if not exc.path:  # name the story and the format the error came from
-                    exc = type(exc)(f"{plugin.name}: {exc.message}", path=story.source, key=exc.key,
+                    exc = type(exc)(f"{plugin.name}: {exc.message}", path=parsed.source, key=exc.key,
                                     exit_code=exc.exit_code)
                     raise exc from None
                 raise
+            if key and cache is not None:
+                events, files = output.recorded()
+                cache.put(key, {"format": plugin.name, "events": events}, files)
             formats_json[plugin.name] = options.model_dump(mode="json")
         images = [a for a in output.artifacts if a.media_type == "image/png"]
         if images:
-            output.write("index.html", gallery_html(story.title, images), format="gallery")
+            output.write("index.html", gallery_html(summary["story"]["title"], images), format="gallery")
         warnings = list(output.warnings)
         manifest = {
             "contentkit": __version__,
-            "story": {
-                "path": story.source,
-                "sha256": story.sha256,
-                "title": story.title,
-                "language": story.a.language,
-            },
+            "story": summary["story"],
             "formats": formats_json,
-            "editorial": {
-                "sections": [{"heading": s.heading, "found": s.inferred, "line": s.line} for s in story.sections],
-                "set_aside": [{"line": x.line, "reason": x.reason, "text": x.text} for x in story.a.set_aside],
-                "units_needing_context": sum(1 for us in story.a.units for u in us if not u.standalone),
-            },
+            "editorial": summary["editorial"],
             "artifacts": [a.to_json() for a in sorted(output.artifacts, key=lambda a: a.path)],
             "warnings": warnings,
         }
@@ -210,7 +280,7 @@ def build_one(path: str, jobs, rates, req: BuildRequest,
     except BaseException:
         output.abort()
         raise
-    return out_dir, manifest
+    return out_dir, manifest, timings
 
 
 def gallery_html(title: str, images) -> str:
@@ -245,20 +315,58 @@ def gallery_html(title: str, images) -> str:
 
 
 def build(req: BuildRequest, progress: Progress | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    """Build every story of the request; ``progress(story, status)`` hears what each is doing.
+    With the cache on, what each format took is folded into the machine's timings (the
+    estimates of ``contentkit run --plan``) and the cache is trimmed to its cap at the end."""
     if not req.stories:
         raise UsageError("no story given")
     if req.stories.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     jobs, rates = plan(req)
+    cache = open_cache(req)
     workers = _workers(req, jobs, rates)
-    if workers <= 1:
-        return [build_one(path, jobs, rates, req, progress) for path in req.stories]
-    return _build_parallel(req, jobs, rates, workers, progress)
+    results: list[tuple[Path, dict[str, Any], dict[str, float]]] = []
+    try:
+        if workers <= 1:
+            for path in req.stories:
+                say = (lambda msg, p=path: progress(p, msg)) if progress else None
+                results.append(_build_one(path, jobs, rates, req, say, cache))
+                if progress:
+                    progress(path, "done")
+        else:
+            results = _build_parallel(req, jobs, rates, workers, progress, cache)
+    finally:
+        if cache is not None:
+            _record(results, jobs)
+            cache.evict()
+    return [(out_dir, manifest) for out_dir, manifest, _ in results]
+
+
+def _record(results, jobs) -> None:
+    from contentkit.batch import record_timings, story_chars
+
+    options = {p.name: o for p, o in jobs}
+    samples = []
+    for _, manifest, timings in results:
+        chars = story_chars(manifest["story"]["path"])
+        for name, seconds in sorted(timings.items()):
+            samples.append((name, options.get(name), chars, seconds))
+    record_timings(samples)
+
+
+def open_cache(req: BuildRequest):
+    """The build cache, or None when it is off (``--no-cache``, ``CONTENTKIT_CACHE=off``)."""
+    from contentkit.cache import Cache, enabled_by_env
+
+    if not req.cache or not enabled_by_env():
+        return None
+    return Cache()
 
 
 def _workers(req: BuildRequest, jobs, rates) -> int:
     """How many stories to build at once: one per core (or -j), never more than the stories;
-    one when a story comes from standard input or a plugin cannot travel to a worker."""
+    one when a story comes from standard input or a plugin cannot travel to a worker.
+    (x264 runs with 2 threads whatever -j is: its bytes depend on its thread count.)"""
     import os
     import pickle
 
@@ -273,24 +381,57 @@ def _workers(req: BuildRequest, jobs, rates) -> int:
     return n
 
 
+_QUEUE = None  # progress from worker processes (inherited through fork)
+
+
+def _worker(index: int, path: str, jobs, rates, req: BuildRequest, cache):
+    q = _QUEUE
+
+    def say(msg: str) -> None:
+        if q is not None:
+            q.put((index, msg))
+
+    return _build_one(path, jobs, rates, req, say, cache)
+
+
 def _build_parallel(req: BuildRequest, jobs, rates, workers: int,
-                    progress: Progress | None) -> list[tuple[Path, dict[str, Any]]]:
+                    progress: Progress | None, cache=None):
     """Stories in worker processes; results in story order, the same bytes as one by one.
     The first error stops the build and is raised as it was raised in the worker."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
-    say = progress or (lambda _msg: None)
+    global _QUEUE
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(build_one, path, jobs, rates, req, None) for path in req.stories]
-        results = []
-        try:
-            for path, fut in zip(req.stories, futures):
-                results.append(fut.result())
-                say(f"built {path} ({len(results)}/{len(futures)})")
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
-    return results
+    _QUEUE = ctx.SimpleQueue() if progress else None
+    q = _QUEUE
+
+    def drain() -> None:
+        while q is not None and not q.empty():
+            i, msg = q.get()
+            progress(req.stories[i], msg)
+
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = [pool.submit(_worker, i, path, jobs, rates, req, cache)
+                       for i, path in enumerate(req.stories)]
+            pending = set(futures)
+            reported: set = set()
+            try:
+                while pending:
+                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                    drain()
+                    for f in futures:
+                        if f in finished and f not in reported:
+                            reported.add(f)
+                            if f.exception() is not None:
+                                raise f.exception()  # type: ignore[misc]
+                            if progress:
+                                progress(req.stories[futures.index(f)], "done")
+                return [f.result() for f in futures]
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
+    finally:
+        _QUEUE = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -21,6 +21,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Render everything; neither read nor fill the build cache.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout, nothing else.")]
 
 
@@ -65,18 +66,70 @@ def _root(
     """contentkit: one story in, every format out."""
 
 
-def _reporter(quiet: bool, json_out: bool):
-    """Progress: rich status on a terminal, plain lines on stderr otherwise, silent if asked."""
-    if quiet or json_out:
-        return None, None
-    if sys.stderr.isatty():
-        from rich.console import Console
+class _Display:
+    """Progress of a build: on a terminal one rich display (a bar over the whole batch, sized
+    by the estimated cost of each story, and a line per story being built); plain lines on
+    stderr otherwise; nothing with --quiet or --json."""
 
-        console = Console(stderr=True)
-        status = console.status("starting")
-        status.start()
-        return (lambda msg: status.update(msg)), status
-    return (lambda msg: _err(f"contentkit: {msg}")), None
+    def __init__(self, quiet: bool, json_out: bool) -> None:
+        self.mode = "off" if (quiet or json_out) else ("rich" if sys.stderr.isatty() else "plain")
+        self.rows: dict[tuple[int, str], Any] = {}
+        self.cost: dict[tuple[int, str], float] = {}
+        self.done = 0
+        self.total = 0
+        self._progress = None
+
+    def start(self, plan=None) -> "_Display":
+        """``plan``: the batch's jobs (contentkit.batch.Job), for the bar and its estimate."""
+        jobs = plan or []
+        self.total = len(jobs)
+        for j in jobs:
+            self.cost[(j.entry, j.story)] = max(j.estimate_s, 0.05)
+        if self.mode == "rich":
+            from rich.console import Console
+            from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                      TextColumn("{task.fields[note]}"), TimeElapsedColumn(),
+                                      TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+            est = sum(self.cost.values())
+            self._all = self._progress.add_task(f"{self.total} stories" if self.total != 1 else "1 story",
+                                                total=est or None, note=f"~{est:.0f} s estimated" if est else "")
+            self._progress.start()
+        elif self.mode == "plain" and jobs:
+            est = sum(j.estimate_s for j in jobs)
+            _err(f"contentkit: {len(jobs)} stories, about {est:.0f} s on this machine "
+                 f"({sum(1 for j in jobs if len(j.cached) == len(j.formats))} entirely from the cache)")
+        return self
+
+    def for_entry(self, entry: int):
+        return lambda story, msg: self.update(entry, story, msg)
+
+    def update(self, entry: int, story: str, msg: str) -> None:
+        key = (entry, story)
+        name = Path(story).name if story != "-" else "stdin"
+        if msg == "done":
+            self.done += 1
+        if self.mode == "plain":
+            counter = f"[{self.done}/{self.total}] " if self.total and msg == "done" else ""
+            _err(f"contentkit: {counter}{name}: {msg}")
+            return
+        if self._progress is None:
+            return
+        p = self._progress
+        if key not in self.rows:
+            self.rows[key] = p.add_task(f"  {name}", total=None, note="")
+        if msg == "done":
+            p.update(self.rows[key], visible=False)
+            p.advance(self._all, self.cost.get(key, 1.0))
+        else:
+            p.update(self.rows[key], note=msg.replace(story, "").strip() or msg)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
 
 
 def _print_json(obj) -> None:
@@ -86,25 +139,36 @@ def _print_json(obj) -> None:
 
 
 def _summary(results, quiet: bool) -> None:
+    """What was built, one row per story and format (every file is in manifest.json and
+    --json); then the warnings."""
     if quiet:
         return
+    from collections import defaultdict
+
     from rich.console import Console
     from rich.table import Table
 
     console = Console(stderr=True)
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("story", "folder", "format", "files", "size", "from cache"):
+        table.add_column(col, justify="right" if col in ("files", "size", "from cache") else "left")
     for out_dir, manifest in results:
-        table = Table(title=f"{manifest['story']['title']} -> {out_dir}", title_justify="left",
-                      show_edge=False, pad_edge=False)
-        table.add_column("format")
-        table.add_column("platform")
-        table.add_column("file")
-        table.add_column("size", justify="right")
+        groups: dict[str, list] = defaultdict(list)
         for art in manifest["artifacts"]:
-            size = f"{art['width']}x{art['height']}" if art.get("width") else f"{art['bytes']:,} B"
-            table.add_row(art["format"], art.get("platform", ""), art["path"], size)
-        console.print(table)
+            groups[art["format"]].append(art)
+        first = True
+        for fmt, arts in sorted(groups.items()):
+            cached = sum(1 for a in arts if a.get("cached"))
+            table.add_row(manifest["story"]["title"] if first else "", str(out_dir) if first else "", fmt,
+                          str(len(arts)), _size(sum(a["bytes"] for a in arts)),
+                          ("all" if cached == len(arts) else str(cached)) if cached else "")
+            first = False
+        table.add_section()
+    console.print(table)
+    for out_dir, manifest in results:
         for w in manifest["warnings"]:
-            console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+            prefix = f"{out_dir}: " if len(results) > 1 else ""
+            console.print(f"[yellow]warning:[/] {prefix}{w}", markup=True, highlight=False)
 
 
 @app.command()
@@ -120,6 +184,7 @@ def build(
     allow_outside: Annotated[Optional[list[Path]], typer.Option("--allow-outside", help="Also allow local images from this folder (repeatable); by default only the story's folder.")] = None,
     jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Stories built at once (0: one per core, 1: one after another).")] = 0,
     brand: Annotated[Optional[Path], typer.Option("--brand", help="A brand kit (brand.toml) for stories that name none in their front matter.")] = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Render STORY into formats; writes files and manifest.json to the output folder."""
 
@@ -134,13 +199,13 @@ def build(
 
         req = BuildRequest(stories=list(stories or [default_story()]), formats=list(format or []), out=out,
                            platforms=list(platform or []), options=opts, strict=strict,
-                           allow_outside=list(allow_outside or []), jobs=jobs, brand=brand)
-        say, status = _reporter(quiet, json_out)
+                           allow_outside=list(allow_outside or []), jobs=jobs, brand=brand,
+                           cache=not no_cache)
+        display = _Display(quiet, json_out).start()
         try:
-            results = run_build(req, say)
+            results = run_build(req, display.for_entry(0))
         finally:
-            if status is not None:
-                status.stop()
+            display.stop()
         if json_out:
             _print_json(results[0][1] if len(results) == 1 else [m for _, m in results])
         else:
@@ -300,27 +365,133 @@ def run(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress or summary.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
     jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Stories built at once (0: one per core, 1: one after another).")] = 0,
+    shard: Annotated[Optional[str], typer.Option("--shard", help="Build only share I of N (e.g. 2/4), balanced by expected cost: one CI matrix job each.")] = None,
+    plan_only: Annotated[bool, typer.Option("--plan", help="Build nothing: list the jobs with their cost, shard and this machine's estimate.")] = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Run a batch recipe: stories x formats x platforms with options."""
 
     def body():
+        from contentkit.batch import assign_shards, expand, parse_shard, requests_for
         from contentkit.build import build as run_build
         from contentkit.recipe import load_recipe
 
         requests = load_recipe(recipe, strict=strict)
-        say, status = _reporter(quiet, json_out)
+        for req in requests:
+            req.jobs = jobs
+            req.cache = not no_cache
+        i, n = parse_shard(shard) if shard else (1, 1)
+        planned = assign_shards(expand(requests, check_cache=not no_cache), n)
+        if plan_only:
+            mine = [j for j in planned if j.shard == i] if shard else planned
+            if json_out:
+                _print_json({"recipe": str(recipe), "shards": n, "jobs": [j.to_json() for j in mine],
+                             "cost_s": round(sum(j.cost_s for j in mine), 2),
+                             "estimate_s": round(sum(j.estimate_s for j in mine), 2)})
+            else:
+                _plan_table(mine, n)
+            return
+        if shard:
+            requests_i = requests_for(requests, planned, i)
+            planned = [j for j in planned if j.shard == i]
+        else:
+            requests_i = list(enumerate(requests))
+        display = _Display(quiet, json_out).start(planned)
         results = []
         try:
-            for req in requests:
-                req.jobs = jobs
-                results.extend(run_build(req, say))
+            for ei, req in requests_i:
+                results.extend(run_build(req, display.for_entry(ei)))
         finally:
-            if status is not None:
-                status.stop()
+            display.stop()
         if json_out:
             _print_json([m for _, m in results])
         else:
             _summary(results, quiet)
+
+    _guard(body)
+
+
+def _plan_table(jobs, shards: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(show_edge=False)
+    for col in ("#", "story", "formats", "shard", "cost s", "here s", "cached"):
+        t.add_column(col, justify="right" if col in ("#", "shard", "cost s", "here s") else "left")
+    for j in jobs:
+        t.add_row(str(j.index), os.path.relpath(j.story), ",".join(j.formats), f"{j.shard}/{shards}", f"{j.cost_s:.1f}",
+                  f"{j.estimate_s:.1f}", ",".join(j.cached) if len(j.cached) < len(j.formats) else "all")
+    c = Console()
+    c.print(t)
+    c.print(f"{len(jobs)} jobs, cost {sum(j.cost_s for j in jobs):.0f} s on the reference machine, "
+            f"about {sum(j.estimate_s for j in jobs):.0f} s here", highlight=False)
+
+
+@app.command("merge-manifests")
+def merge_manifests(
+    paths: Annotated[list[Path], typer.Argument(help="Output folders (searched for manifest.json) or manifest files, e.g. one per CI shard.")],
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write the merged list here instead of standard output.")] = None,
+) -> None:
+    """Merge the manifests of several builds (CI shards) into one JSON list, sorted by story."""
+
+    def body():
+        from contentkit.batch import merge_manifests as merge
+        from contentkit.output import dumps, write_atomic
+
+        merged = merge(list(paths))
+        if out is not None:
+            write_atomic(out, dumps(merged).encode("utf-8"))
+            _err(f"contentkit: {len(merged)} manifests -> {out}")
+        else:
+            sys.stdout.write(dumps(merged))
+
+    _guard(body)
+
+
+cache_app = typer.Typer(help="The build cache: unchanged formats are copied from it, not rendered again.",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+@cache_app.command("info")
+def cache_info(json_out: JsonOpt = False) -> None:
+    """Where the cache is, how many entries it holds and its size cap."""
+
+    def body():
+        from contentkit.cache import Cache
+
+        info = Cache().info()
+        if json_out:
+            _print_json(info)
+            return
+        state = "on" if info["enabled"] else "off (CONTENTKIT_CACHE)"
+        print(f"{info['path']}: {info['entries']} entries, {_size(info['bytes'])} of {_size(info['max_bytes'])}"
+              f" (least recently used evicted first); {state}")
+
+    _guard(body)
+
+
+@cache_app.command("clear")
+def cache_clear(json_out: JsonOpt = False) -> None:
+    """Remove every cache entry (safe while other builds run: they render what they miss)."""
+
+    def body():
+        from contentkit.cache import Cache
+
+        c = Cache()
+        n = c.clear()
+        if json_out:
+            _print_json({"path": str(c.root), "removed": n})
+        else:
+            print(f"removed {n} entries from {c.root}")
 
     _guard(body)
 

@@ -32,6 +32,7 @@ class Artifact:
     width: int | None = None
     height: int | None = None
     duration_s: float | None = None
+    cached: bool | None = None  # True: copied from the build cache, not rendered this time
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -76,6 +77,9 @@ class Output:
         self._staging: Path | None = None
         self._created_root = False
         self._lock_fd: int | None = None
+        # while a format renders with the cache on: what it registered and warned, in order,
+        # so a later build replays exactly the same (contentkit.cache)
+        self.events: list[list[Any]] | None = None
 
     # -- lifecycle
     def open(self) -> "Output":
@@ -259,6 +263,8 @@ class Output:
             **meta,
         )
         self.artifacts = [a for a in self.artifacts if a.path != art.path] + [art]
+        if self.events is not None:
+            self.events.append(["artifact", {k: v for k, v in asdict(art).items() if k != "warnings"}])
         for w in warnings:
             self.warn(w, path=art.path)
         return art
@@ -267,6 +273,8 @@ class Output:
         """The one warning channel of a build. ``path`` names the artifact the warning is
         about: the artifact's manifest entry lists it, and the build's list shows it as
         ``path: message``. Repeats are dropped."""
+        if self.events is not None:
+            self.events.append(["warn", message, path])
         if path is not None:
             art = next((a for a in self.artifacts if a.path == path), None)
             if art is not None and message not in art.warnings:
@@ -274,6 +282,36 @@ class Output:
             message = f"{path}: {message}"
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+    # -- the build cache
+    def record(self) -> None:
+        self.events = []
+
+    def recorded(self) -> tuple[list[list[Any]], dict[str, Path]]:
+        """The events since ``record()`` and the staged file of every artifact they name."""
+        events, self.events = self.events or [], None
+        last = {e[1]["path"]: i for i, e in enumerate(events) if e[0] == "artifact"}
+        events = [e for i, e in enumerate(events) if e[0] != "artifact" or last[e[1]["path"]] == i]
+        files = {e[1]["path"]: self.staged_path(e[1]["path"]) for e in events if e[0] == "artifact"}
+        return events, files
+
+    def replay(self, events: list[list[Any]], blobs: dict[str, Path]) -> None:
+        """Stage a cached format's files and register and warn exactly as its render did;
+        the artifacts are marked ``cached``. Raises OSError or ValueError if a file does not
+        match the entry (the caller renders instead)."""
+        for ev in events:
+            if ev[0] == "artifact":
+                meta = dict(ev[1])
+                rel = meta.pop("path")
+                dst = self.staged_path(rel)
+                shutil.copyfile(blobs[rel], dst)
+                art = self.register(rel, **{k: v for k, v in meta.items() if k not in ("sha256", "bytes", "cached")})
+                if art.sha256 != meta["sha256"]:
+                    raise ValueError(f"cached {rel} does not match its entry")
+                art.cached = True
+            else:
+                self.warn(ev[1], path=ev[2])
 
 
 def dumps(obj: Any) -> str:

@@ -89,6 +89,14 @@ class Format(Generic[Opt]):
     def renders(self, platform: "Platform") -> bool:
         return True
 
+    def cache_inputs(self, story: "Story", options: Opt) -> list[Any] | None:
+        """What the output depends on besides the parsed story, the files it names, the
+        options, contentkit's code and the libraries (``contentkit.cache``): a list of
+        strings and ``Path``s (their bytes count). ``None``, the default, means "not known":
+        the format renders on every build. A format that reads anything else (a file an
+        option names, the clock, the network) must list it here before it returns a list."""
+        return None
+
     def render(self, story: "Story", options: Opt, out: "Output") -> list["Artifact"]:
         raise NotImplementedError
 

@@ -90,7 +90,7 @@ def load_recipe(path: Path, strict: bool = False) -> list[BuildRequest]:
             if not full.is_file():
                 raise ContentkitError(f"story '{s}' not found (paths are relative to the recipe)",
                                       path=where, line=_line_of(text, "stories"), key="stories")
-            stories.append(str(full))
+            stories.append(os.path.normpath(full))
         out.append(BuildRequest(
             stories=stories,
             formats=job.formats or recipe.formats,

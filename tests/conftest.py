@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+# Tests render for real: the build cache is off unless a test turns it on (tests/test_cache.py),
+# so no test passes on bytes an earlier test rendered. A user's cache is never touched.
+os.environ["CONTENTKIT_CACHE"] = "off"
+os.environ.pop("CONTENTKIT_CACHE_DIR", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -68,6 +68,9 @@ class ArticleFormat(Format[ArticleOptions]):
     def renders(self, platform) -> bool:
         return platform.name in self.RENDERERS
 
+    def cache_inputs(self, story: Story, options: ArticleOptions) -> list:
+        return []  # the story and the options are all it reads
+
     def render(self, story: Story, options: ArticleOptions, out: Output) -> list[Artifact]:
         wanted = options.platforms or self.default_platforms
         arts: list[Artifact] = []

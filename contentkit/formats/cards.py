@@ -200,6 +200,11 @@ class CardsFormat(Format[CardsOptions]):
     description = "Image-card carousel (PNG) per platform size: cover, key points, quotes, image, CTA"
     options_model = CardsOptions
 
+    def cache_inputs(self, story: Story, options: CardsOptions) -> list:
+        from contentkit.cache import user_file
+
+        return [user_file(options.theme), user_file(options.font)]
+
     def render(self, story: Story, options: CardsOptions, out: Output) -> list[Artifact]:
         from contentkit.layout import clean_for_font
         from contentkit.themes import load_theme

@@ -204,6 +204,9 @@ class CommunityFormat(Format[CommunityOptions]):
     def renders(self, platform) -> bool:
         return False  # one kit per story, for any group chat
 
+    def cache_inputs(self, story: Story, options: CommunityOptions) -> list:
+        return [build_date(options.date).isoformat()]  # the festivals ahead depend on the day
+
     def render(self, story: Story, options: CommunityOptions, out: Output) -> list[Artifact]:
         loc = story.a.messages_locale
         data = kit(story, options)

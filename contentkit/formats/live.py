@@ -426,6 +426,11 @@ class LiveFormat(Format[LiveOptions]):
     description = "Live-stream run-of-show: timed segments, talking points, interaction, Q&A, teleprompter, cue cards"
     options_model = LiveOptions
 
+    def cache_inputs(self, story: Story, options: LiveOptions) -> list:
+        from contentkit.cache import user_file
+
+        return [user_file(options.theme)]
+
     def render(self, story: Story, options: LiveOptions, out: Output) -> list[Artifact]:
         warnings: list[str] = []
         segs, cues, dropped = plan_show(story, options, warnings)

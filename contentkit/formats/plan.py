@@ -185,6 +185,9 @@ class PlanFormat(Format[PlanOptions]):
     def renders(self, platform) -> bool:
         return False  # the series picks its platforms
 
+    def cache_inputs(self, story: Story, options: PlanOptions) -> list:
+        return [(options.start or dt.date.today()).isoformat()]
+
     def render(self, story: Story, options: PlanOptions, out: Output) -> list[Artifact]:
         rows = entries(story, options)
         return [out.write("plan/plan.json", dumps({"schema": SCHEMA, "title": story.title, "posts": rows}),

@@ -719,6 +719,14 @@ class VideoFormat(Format[VideoOptions]):
         """Any platform the table gives a video size can be rendered."""
         return platform.video_size is not None
 
+    def cache_inputs(self, story: Story, options: VideoOptions) -> list | None:
+        from contentkit.cache import user_file
+
+        if options.voice == "edge":
+            return None  # an online voice: its bytes are not the same twice
+        return [user_file(options.theme), user_file(options.font), user_file(options.voiceover),
+                user_file(options.music)]
+
     def render(self, story: Story, options: VideoOptions, out: Output) -> list[Artifact]:
         """One video per platform; platforms whose frame and UI-safe areas match share one
         render (the files are written again, not rendered again)."""
