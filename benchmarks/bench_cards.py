@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 def whole_build(checkout: Path, story: str, theme: str) -> tuple[float, int, list[int]]:
     """(seconds, cards written, PNG bytes per card) of one cold ``-f cards`` build."""
     with tempfile.TemporaryDirectory() as out:
-        env = dict(os.environ, CONTENTKIT_FONTS="bundled")
+        env = dict(os.environ, CONTENTKIT_FONTS="bundled", CONTENTKIT_NO_CACHE="1")  # cold: no build cache
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-m", "contentkit", "build", story, "-f", "cards",
                         "-O", f"cards.theme={theme}", "-o", out, "-q"], cwd=checkout, env=env, check=True)

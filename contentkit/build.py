@@ -30,7 +30,7 @@ class BuildRequest:
     jobs: int = 0  # stories built at once (processes); 0: the machine's cores, 1: one after another
     brand: Path | None = None  # a brand kit (brand.toml) for every story that names none itself
     nest_out: bool | None = None  # each story in out/<slug>/ (None: when there is more than one story)
-    cache: bool = True  # reuse unchanged formats' outputs (contentkit.cache); CONTENTKIT_CACHE=off too
+    cache: bool = True  # reuse unchanged formats' outputs (contentkit.cache); CONTENTKIT_NO_CACHE=1 too
 
 
 def with_brand(story, default_kit: Path | None):
@@ -355,7 +355,7 @@ def _record(results, jobs) -> None:
 
 
 def open_cache(req: BuildRequest):
-    """The build cache, or None when it is off (``--no-cache``, ``CONTENTKIT_CACHE=off``)."""
+    """The build cache, or None when it is off (``--no-cache``, ``CONTENTKIT_NO_CACHE=1``)."""
     from contentkit.cache import Cache, enabled_by_env
 
     if not req.cache or not enabled_by_env():
@@ -407,7 +407,7 @@ def _build_parallel(req: BuildRequest, jobs, rates, workers: int,
     q = _QUEUE
 
     def drain() -> None:
-        while q is not None and not q.empty():
+        while q is not None and progress is not None and not q.empty():
             i, msg = q.get()
             progress(req.stories[i], msg)
 

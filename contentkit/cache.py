@@ -24,7 +24,8 @@ this process or another) sees either no entry or a complete one; a build killed 
 leaves only ``tmp/`` debris, which eviction removes. Reading verifies every file's SHA-256;
 an entry that fails is removed and the format renders again. Entries are evicted least
 recently used first (each hit touches its folder) above a size cap (``CONTENTKIT_CACHE_MAX``,
-e.g. ``500MB``; default 2 GB). ``CONTENTKIT_CACHE=off`` or ``--no-cache`` turns it off.
+e.g. ``500MB``; default 2 GB). ``CONTENTKIT_NO_CACHE=1`` or ``--no-cache`` turns it off.
+The same folder keeps the web-font subsets (``fonts/``) and this machine's format timings.
 """
 
 from __future__ import annotations
@@ -62,14 +63,15 @@ def _parse_size(text: str) -> int:
 
 
 def default_root() -> Path:
-    if os.environ.get("CONTENTKIT_CACHE_DIR"):
-        return Path(os.environ["CONTENTKIT_CACHE_DIR"]).expanduser()
+    for var in ("CONTENTKIT_CACHE_DIR", "CONTENTKIT_CACHE"):  # the second: its name before 0.x
+        if os.environ.get(var):
+            return Path(os.environ[var]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "contentkit"
 
 
 def enabled_by_env() -> bool:
-    return os.environ.get("CONTENTKIT_CACHE", "").strip().lower() not in ("off", "0", "false", "no")
+    return os.environ.get("CONTENTKIT_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
 
 
 # ---------------------------------------------------------------------------------- keys
@@ -306,7 +308,7 @@ class Cache:
 
     def entries(self) -> list[tuple[float, int, Path]]:
         """(last use, bytes, folder) of every entry."""
-        out = []
+        out: list[tuple[float, int, Path]] = []
         root = self.base / "entries"
         if not root.is_dir():
             return out

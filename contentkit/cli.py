@@ -77,7 +77,8 @@ class _Display:
         self.cost: dict[tuple[int, str], float] = {}
         self.done = 0
         self.total = 0
-        self._progress = None
+        self._progress: Any = None
+        self._all: Any = None
 
     def start(self, plan=None) -> "_Display":
         """``plan``: the batch's jobs (contentkit.batch.Job), for the bar and its estimate."""
@@ -453,7 +454,7 @@ cache_app = typer.Typer(help="The build cache: unchanged formats are copied from
 app.add_typer(cache_app, name="cache")
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -472,7 +473,7 @@ def cache_info(json_out: JsonOpt = False) -> None:
         if json_out:
             _print_json(info)
             return
-        state = "on" if info["enabled"] else "off (CONTENTKIT_CACHE)"
+        state = "on" if info["enabled"] else "off (CONTENTKIT_NO_CACHE)"
         print(f"{info['path']}: {info['entries']} entries, {_size(info['bytes'])} of {_size(info['max_bytes'])}"
               f" (least recently used evicted first); {state}")
 

@@ -23,11 +23,10 @@ def needed(text: str) -> str:
 
 
 def cache_dir() -> Path:
-    """Where derived files are kept between runs: $CONTENTKIT_CACHE, else the XDG cache."""
-    env = os.environ.get("CONTENTKIT_CACHE")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "contentkit"
+    """Where derived files are kept between runs: the build cache's folder (contentkit.cache)."""
+    from contentkit.cache import default_root
+
+    return default_root()
 
 
 @lru_cache(maxsize=16)

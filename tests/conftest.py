@@ -9,8 +9,7 @@ from typer.testing import CliRunner
 
 # Tests render for real: the build cache is off unless a test turns it on (tests/test_cache.py),
 # so no test passes on bytes an earlier test rendered. A user's cache is never touched.
-os.environ["CONTENTKIT_CACHE"] = "off"
-os.environ.pop("CONTENTKIT_CACHE_DIR", None)
+os.environ["CONTENTKIT_NO_CACHE"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -20,7 +20,7 @@ FAST = ("-f", "article", "-f", "community", "-f", "plan", "-O", "plan.start=2026
 @pytest.fixture
 def cache_on(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
-    monkeypatch.setenv("CONTENTKIT_CACHE", "on")
+    monkeypatch.delenv("CONTENTKIT_NO_CACHE", raising=False)
     monkeypatch.setenv("CONTENTKIT_CACHE_DIR", str(folder))
     return folder
 
@@ -243,3 +243,17 @@ def test_example_ci_workflow_uses_the_commands_that_exist():
     doc = yaml.safe_load(wf)
     shards = doc["jobs"]["build"]["strategy"]["matrix"]["shard"]
     assert shards == list(range(1, len(shards) + 1))
+
+
+def test_progress_names_each_story_and_the_summary_counts_cached_files(cli, tmp_path, monkeypatch, cache_on):
+    recipe = _recipe(tmp_path, 2)
+    monkeypatch.chdir(tmp_path)
+    r = cli("run", recipe, "-j", "1")
+    assert r.exit_code == 0, r.output
+    assert "contentkit: 2 stories, about" in r.stderr
+    assert "contentkit: s00.md: render article" in r.stderr and "contentkit: [2/2] s01.md: done" in r.stderr
+    again = cli("run", recipe, "-j", "2")
+    assert "(2 entirely from the cache)" in again.stderr
+    assert "article: from the cache" in again.stderr
+    rows = [ln for ln in again.stderr.splitlines() if "│ article" in ln]
+    assert len(rows) == 2 and all(ln.rstrip().endswith("all") for ln in rows), again.stderr
