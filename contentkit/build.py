@@ -315,39 +315,72 @@ def gallery_html(title: str, images) -> str:
 
 
 def build(req: BuildRequest, progress: Progress | None = None) -> list[tuple[Path, dict[str, Any]]]:
-    """Build every story of the request; ``progress(story, status)`` hears what each is doing.
-    With the cache on, what each format took is folded into the machine's timings (the
-    estimates of ``contentkit run --plan``) and the cache is trimmed to its cap at the end."""
-    if not req.stories:
-        raise UsageError("no story given")
-    if req.stories.count("-") > 1:
+    """Build every story of the request; ``progress(story, status)`` hears what each is doing."""
+    say = (lambda _entry, story, msg: progress(story, msg)) if progress else None
+    return build_all([(0, req)], say)
+
+
+EntryProgress = Callable[[int, str, str], None]  # (recipe entry, story, status)
+
+
+def build_all(requests: list[tuple[int, BuildRequest]],
+              progress: EntryProgress | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    """Build every story of every request (a recipe's entries) in one pool of workers, the
+    costliest first (contentkit.batch's model), so a recipe keeps every core busy across its
+    entries; results come back in recipe order. With the cache on, what each format took
+    is folded into the machine's timings (the estimates of ``contentkit run --plan``) and the
+    cache is trimmed to its cap at the end."""
+    from contentkit.batch import STORY_COST, _model, format_cost, story_chars
+
+    tasks: list[Task] = []
+    for entry, req in requests:
+        if not req.stories:
+            raise UsageError("no story given", path=req.where or None)
+        if req.stories.count("-") > 1:
+            raise UsageError("standard input ('-') can be read only once")
+        jobs, rates = plan(req)
+        for path in req.stories:
+            k = story_chars(path) / 1000 if path != "-" else 1.0
+            cost = _model(STORY_COST, k) + sum(format_cost(p.name, o, k) for p, o in jobs)
+            tasks.append(Task(len(tasks), entry, path, jobs, rates, req, cost))
+    if sum(1 for t in tasks if t.path == "-") > 1:
         raise UsageError("standard input ('-') can be read only once")
-    jobs, rates = plan(req)
-    cache = open_cache(req)
-    workers = _workers(req, jobs, rates)
-    results: list[tuple[Path, dict[str, Any], dict[str, float]]] = []
+    cache = open_cache(requests[0][1]) if all(r.cache for _, r in requests) else None
+    workers = _workers(tasks)
+    results: dict[int, tuple[Path, dict[str, Any], dict[str, float]]] = {}
     try:
         if workers <= 1:
-            for path in req.stories:
-                say = (lambda msg, p=path: progress(p, msg)) if progress else None
-                results.append(_build_one(path, jobs, rates, req, say, cache))
+            for t in tasks:
+                say = (lambda msg, t=t: progress(t.entry, t.path, msg)) if progress else None
+                results[t.index] = _build_one(t.path, t.jobs, t.rates, t.req, say, cache)
                 if progress:
-                    progress(path, "done")
+                    progress(t.entry, t.path, "done")
         else:
-            results = _build_parallel(req, jobs, rates, workers, progress, cache)
+            results = _build_parallel(tasks, workers, progress, cache)
     finally:
         if cache is not None:
-            _record(results, jobs)
+            _record([(results[t.index], t.jobs) for t in tasks if t.index in results])
             cache.evict()
-    return [(out_dir, manifest) for out_dir, manifest, _ in results]
+    return [(results[t.index][0], results[t.index][1]) for t in tasks]
 
 
-def _record(results, jobs) -> None:
+@dataclass
+class Task:
+    index: int  # in recipe order
+    entry: int
+    path: str
+    jobs: Any
+    rates: Any
+    req: BuildRequest
+    cost: float
+
+
+def _record(done) -> None:
     from contentkit.batch import record_timings, story_chars
 
-    options = {p.name: o for p, o in jobs}
     samples = []
-    for _, manifest, timings in results:
+    for (_, manifest, timings), jobs in done:
+        options = {p.name: o for p, o in jobs}
         chars = story_chars(manifest["story"]["path"])
         for name, seconds in sorted(timings.items()):
             samples.append((name, options.get(name), chars, seconds))
@@ -363,19 +396,19 @@ def open_cache(req: BuildRequest):
     return Cache()
 
 
-def _workers(req: BuildRequest, jobs, rates) -> int:
+def _workers(tasks: list[Task]) -> int:
     """How many stories to build at once: one per core (or -j), never more than the stories;
     one when a story comes from standard input or a plugin cannot travel to a worker.
     (x264 runs with 2 threads whatever -j is: its bytes depend on its thread count.)"""
     import os
     import pickle
 
-    wanted = req.jobs or os.cpu_count() or 1
-    n = min(wanted, len(req.stories))
-    if n <= 1 or "-" in req.stories:
+    wanted = tasks[0].req.jobs or os.cpu_count() or 1
+    n = min(wanted, len(tasks))
+    if n <= 1 or any(t.path == "-" for t in tasks):
         return 1
     try:
-        pickle.dumps((jobs, rates, req))
+        pickle.dumps(tasks)
     except Exception:  # a format registered in-process (tests, embedding): build in this process
         return 1
     return n
@@ -384,20 +417,20 @@ def _workers(req: BuildRequest, jobs, rates) -> int:
 _QUEUE = None  # progress from worker processes (inherited through fork)
 
 
-def _worker(index: int, path: str, jobs, rates, req: BuildRequest, cache):
+def _worker(t: Task, cache):
     q = _QUEUE
 
     def say(msg: str) -> None:
         if q is not None:
-            q.put((index, msg))
+            q.put((t.index, msg))
 
-    return _build_one(path, jobs, rates, req, say, cache)
+    return _build_one(t.path, t.jobs, t.rates, t.req, say, cache)
 
 
-def _build_parallel(req: BuildRequest, jobs, rates, workers: int,
-                    progress: Progress | None, cache=None):
-    """Stories in worker processes; results in story order, the same bytes as one by one.
-    The first error stops the build and is raised as it was raised in the worker."""
+def _build_parallel(tasks: list[Task], workers: int, progress: EntryProgress | None, cache=None):
+    """Stories in worker processes, the costliest submitted first; {task index: result}, the
+    same bytes as one by one. The first error stops the build and is raised as it was raised
+    in the worker."""
     import multiprocessing
     from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
@@ -409,26 +442,27 @@ def _build_parallel(req: BuildRequest, jobs, rates, workers: int,
     def drain() -> None:
         while q is not None and progress is not None and not q.empty():
             i, msg = q.get()
-            progress(req.stories[i], msg)
+            progress(tasks[i].entry, tasks[i].path, msg)
 
+    order = sorted(tasks, key=lambda t: (-t.cost, t.index))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(_worker, i, path, jobs, rates, req, cache)
-                       for i, path in enumerate(req.stories)]
+            futures = {pool.submit(_worker, t, cache): t for t in order}
             pending = set(futures)
-            reported: set = set()
+            results = {}
             try:
                 while pending:
                     finished, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
                     drain()
-                    for f in futures:
-                        if f in finished and f not in reported:
-                            reported.add(f)
-                            if f.exception() is not None:
-                                raise f.exception()  # type: ignore[misc]
-                            if progress:
-                                progress(req.stories[futures.index(f)], "done")
-                return [f.result() for f in futures]
+                    for f in sorted(finished, key=lambda f: futures[f].index):
+                        t = futures[f]
+                        exc = f.exception()
+                        if exc is not None:
+                            raise exc
+                        results[t.index] = f.result()
+                        if progress:
+                            progress(t.entry, t.path, "done")
+                return results
             except BaseException:
                 for f in futures:
                     f.cancel()

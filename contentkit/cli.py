@@ -374,7 +374,7 @@ def run(
 
     def body():
         from contentkit.batch import assign_shards, expand, parse_shard, requests_for
-        from contentkit.build import build as run_build
+        from contentkit.build import build_all
         from contentkit.recipe import load_recipe
 
         requests = load_recipe(recipe, strict=strict)
@@ -398,10 +398,8 @@ def run(
         else:
             requests_i = list(enumerate(requests))
         display = _Display(quiet, json_out).start(planned)
-        results = []
         try:
-            for ei, req in requests_i:
-                results.extend(run_build(req, display.for_entry(ei)))
+            results = build_all(requests_i, display.update)
         finally:
             display.stop()
         if json_out:
