@@ -56,25 +56,34 @@ def make_recipe(folder: Path, n: int) -> Path:
     return recipe
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size: a forked worker's pages shared with its parent count once."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _tree_rss(root_pid: int) -> int:
-    """Resident bytes of a process and all its descendants."""
+    """Memory of a process and all its descendants (PSS: shared pages counted once)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
         try:
             with open(f"/proc/{d}/stat") as f:
                 parts = f.read().rsplit(")", 1)[1].split()
-            ppid = int(parts[1])
-            rss[int(d)] = int(parts[21]) * os.sysconf("SC_PAGE_SIZE")
-            children.setdefault(ppid, []).append(int(d))
+            children.setdefault(int(parts[1]), []).append(int(d))
         except (OSError, IndexError, ValueError):
             continue
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         stack += children.get(pid, [])
     return total
 
@@ -92,7 +101,7 @@ def run(recipe: Path, cwd: Path, cache: Path, *args: str) -> tuple[float, int]:
         nonlocal peak
         while p.poll() is None:
             peak = max(peak, _tree_rss(p.pid))
-            time.sleep(0.02)
+            time.sleep(0.05)
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()

@@ -415,16 +415,34 @@ def _workers(tasks: list[Task]) -> int:
 
 
 _QUEUE = None  # progress from worker processes (inherited through fork)
+_BUSY = False  # a worker is building a story (a SIGTERM then unwinds it: staging removed, ffmpeg ended)
+
+
+def _init_worker() -> None:
+    import os
+    import signal
+
+    def terminated(signum, frame):  # noqa: ARG001
+        if _BUSY:
+            raise KeyboardInterrupt
+        os._exit(0)  # an idle worker told to stop: nothing to clean up, nothing to print
+
+    signal.signal(signal.SIGTERM, terminated)
 
 
 def _worker(t: Task, cache):
+    global _BUSY
     q = _QUEUE
 
     def say(msg: str) -> None:
         if q is not None:
             q.put((t.index, msg))
 
-    return _build_one(t.path, t.jobs, t.rates, t.req, say, cache)
+    _BUSY = True
+    try:
+        return _build_one(t.path, t.jobs, t.rates, t.req, say, cache)
+    finally:
+        _BUSY = False
 
 
 def _build_parallel(tasks: list[Task], workers: int, progress: EntryProgress | None, cache=None):
@@ -446,7 +464,7 @@ def _build_parallel(tasks: list[Task], workers: int, progress: EntryProgress | N
 
     order = sorted(tasks, key=lambda t: (-t.cost, t.index))
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as pool:
             futures = {pool.submit(_worker, t, cache): t for t in order}
             pending = set(futures)
             results = {}

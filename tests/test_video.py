@@ -524,22 +524,54 @@ def test_audio_is_normalised_to_the_platforms_loudness(cli, tmp_path, story_file
 
 
 def test_beat_frames_lead_with_their_figure_and_show_progress():
-    """A beat whose phrase leads with a year is a big-number scene; every beat frame carries a
-    progress bar of as many segments as there are beats (the cards' engine draws both)."""
-    from contentkit.analysis import analyze
+    """A beat whose phrase leads with a year leads its scene with that figure (else its beat
+    number); every beat frame carries a progress bar of as many segments as there are beats
+    (the cards' engine draws both), and the phrase sits on a full-width accent panel."""
     from contentkit.canvas import Designer, Fonts, SafeArea
     from contentkit.formats.video import _beat_spec
     from contentkit.layout import pick_font
-    from contentkit.parser import parse_file
     from contentkit.themes import load_theme
 
     sp = _beat_spec("1855：一张改变波尔多的名单", 4, True)
-    assert (sp.kind, sp.figure, sp.heading) == ("number", "1855", "一张改变波尔多的名单")
-    assert _beat_spec("罗马：把葡萄种遍欧洲", 2, True).kind == "point"
-    story = analyze(parse_file(str(ZH)))
-    font = pick_font("sans", "zh-Hans", "一张改变波尔多的名单1855小酿说酒")
+    assert (sp.kind, sp.figure, sp.heading) == ("scene", "1855", "一张改变波尔多的名单")
+    plain = _beat_spec("罗马：把葡萄种遍欧洲", 2, True)
+    assert (plain.kind, plain.figure, plain.label) == ("scene", "", "02")
+    font = pick_font("sans", "zh-Hans", "一张改变波尔多的名单1855小酿说酒梅多克")
     d = Designer(1080, 1920, load_theme("wine"), Fonts(font, font), SafeArea(bottom=0.4), "zh-Hans", "小酿说酒", [])
     sp.progress = (2, 5)
+    sp.items = ("梅多克",)
     lay = d.layout(sp, "")
     bars = [b for k, b, _ in lay.shapes if k == "bar"]
-    assert len(bars) == 5 and lay.family == "number" and story.title
+    panels = [b for k, b, _ in lay.shapes if k == "panel"]
+    assert len(bars) == 5 and lay.family == "scene"
+    assert len(panels) == 1 and panels[0][2] - panels[0][0] == 1080 and panels[0][3] - panels[0][1] >= 0.25 * 1920
+    roles = {p.role: p.block.box for p in lay.texts}
+    assert roles["figure"][3] <= panels[0][1] < roles["heading"][1] < roles["heading"][3] <= panels[0][3]
+    assert panels[0][3] <= roles["terms"][1]  # the names the voice says, under the panel
+
+
+def test_scene_terms_are_figures_and_names_the_voice_says():
+    from contentkit.formats.video import scene_terms
+
+    en = scene_terms('In the Tang dynasty the poet Wang Han wrote of "fine grape wine"; in 1892 '
+                     "Zhang Bishi founded the Changyu winery in Yantai.", False)
+    assert en[:4] == ["Tang", "Wang Han", "1892", "Zhang Bishi"]
+    assert "two" not in scene_terms("It was planted in two plots.", False)
+    zh = scene_terms("1855年，波尔多为巴黎世博会评出了列级酒庄，下午5点30分开始。", True)
+    assert zh[0].startswith("1855") and "波尔多" in zh and "30" not in zh
+
+
+@pytest.mark.parametrize("story", [ZH, EN])
+def test_no_frame_is_mostly_empty_field(cli, tmp_path, story):
+    """Every scene of the samples fills at least a fifth of the frame (a designed text scene:
+    figure, panel, terms; the cover: title and hook; the close: a band and a follow button),
+    measured on the drawn frames against the plain field they are drawn on."""
+    out = tmp_path / "o"
+    r = cli("build", story, "-f", "video", "-O", "video.render=false", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    frames = json.loads((out / "video/frames.json").read_text("utf-8"))
+    shares = [sc["background"] for sc in frames["scenes"]]
+    assert shares and max(shares) <= 0.80, shares
+    assert frames["scenes"][0]["family"] == "headline"
+    cover_roles = {t["role"] for t in frames["scenes"][0]["texts"]}
+    assert {"title", "hook"} <= cover_roles  # the thumbnail says what the video is and why to watch

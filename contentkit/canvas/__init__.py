@@ -187,7 +187,7 @@ class Designer:
         lay = CardLayout(spec, self.W, self.H)
         lay.content_box = (self.left, self.top, self.right, self.bottom)
         fn = getattr(self, "_" + spec.kind)
-        ok = fn(spec, lay) and self.chrome(lay, page, on_accent=spec.kind == "cta")
+        ok = fn(spec, lay) and self.chrome(lay, page, on_accent=spec.kind in ("cta", "vcta"))
         if ok and spec.progress:
             self._progress(lay, *spec.progress)
         return lay if ok else None
@@ -423,6 +423,108 @@ class Designer:
         lay.family = "photo"
         return True
 
+    def _scene(self, spec: Spec, lay: CardLayout) -> bool:
+        """A video beat with no picture, designed to fill the frame: the beat number (or the
+        figure it leads with) very large in the accent colour, the key phrase large on a
+        full-width accent panel, and the figures and names the voice says (``items``) as a
+        line of highlighted terms under it; the stack centred in the free height."""
+        c = self.theme.colors
+        x0, y0, x1, y1 = lay.content_box
+        h = y1 - y0
+        lead_text = spec.figure + spec.unit if spec.figure else spec.label
+        lead = self.fit(lead_text or " ", self.fonts.title, (x0, y0, x1, y0 + round(h * 0.24)),
+                        TYPE["number"], 110, spacing=1.0, max_lines=1, bold=self.bold)
+        if lead is None:
+            return False
+        pad = self.s(64)
+        panel_top = lead.bottom + self.s(40)
+        room = self.s(230) if spec.items else 0  # for the line of terms under the panel
+        head_box = (x0, panel_top + pad, x1, min(y1 - pad - room, panel_top + pad + round(h * 0.50)))
+        head = self.fit(spec.heading, self.fonts.title, head_box, TYPE["heading_big"], 56, spacing=1.18,
+                        bold=self.bold, max_lines=4, balance=True)
+        if head is None:
+            return False
+        # the panel is at least a quarter of the frame: the phrase sits in a block of colour
+        panel_bottom = max(head.bottom + pad, panel_top + round(self.H * 0.25))
+        head = shift_block(head, (panel_bottom - (head.bottom + pad)) // 2)
+        placed = [Placed("figure" if spec.figure else "number", lead, c.accent),
+                  Placed("heading", head, c.on_accent, spec.marks, c.background)]
+        bottom = panel_bottom
+        if spec.items:
+            terms = "  ·  ".join(spec.items)
+            t = self.fit(terms, self.fonts.title, (x0, panel_bottom + self.s(44), x1,
+                                                    min(y1, panel_bottom + self.s(230))),
+                         68, 34, spacing=1.25, max_lines=2, bold=self.bold)
+            if t is not None:
+                placed.append(Placed("terms", t, c.accent))
+                bottom = t.bottom
+        dy = max(0, round((y1 - bottom) * 0.45))
+        lay.texts.extend(replace(p, block=shift_block(p.block, dy)) for p in placed)
+        lay.shapes.append(("panel", (0, panel_top + dy, self.W, panel_bottom + dy), c.accent))
+        lay.family = "scene"
+        return True
+
+    def _vcover(self, spec: Spec, lay: CardLayout) -> bool:
+        """A video's first frame, which platforms take as its thumbnail: the title large, the
+        hook (``body``) on a full-width accent panel under it, the byline under that."""
+        c = self.theme.colors
+        x0, y0, x1, y1 = lay.content_box
+        h = y1 - y0
+        title = self.fit(spec.heading, self.fonts.title, (x0, y0 + self.s(70), x1, y0 + round(h * 0.50)),
+                         TYPE["cover"], 56, spacing=1.14, bold=self.bold, balance=True, max_lines=4)
+        if title is None:
+            return False
+        placed = [Placed("title", title, c.text, spec.marks, c.accent)]
+        shapes = [("bar", (x0, title.box[1] - self.s(56), x0 + self.s(128), title.box[1] - self.s(42)), c.accent)]
+        pad = self.s(60)
+        panel_top = title.bottom + self.s(56)
+        bottom = title.bottom
+        if spec.body:
+            room = self.s(120) if spec.attribution else 0
+            hook = self.fit(spec.body, self.fonts.title,
+                            (x0, panel_top + pad, x1, min(y1 - pad - room, panel_top + pad + round(h * 0.40))),
+                            72, 40, spacing=1.3, bold=self.bold * 0.6, balance=True, max_lines=5)
+            if hook is None:
+                return False
+            panel_bottom = max(hook.bottom + pad, panel_top + round(self.H * 0.22))
+            hook = shift_block(hook, (panel_bottom - (hook.bottom + pad)) // 2)
+            placed.append(Placed("hook", hook, c.on_accent))
+            shapes.append(("panel", (0, panel_top, self.W, panel_bottom), c.accent))
+            bottom = panel_bottom
+        if spec.attribution:
+            by = self.fit(spec.attribution, self.fonts.body, (x0, bottom + self.s(36), x1, bottom + self.s(130)),
+                          34, 22, spacing=1.35, max_lines=2)
+            if by is not None:
+                placed.append(Placed("byline", by, c.accent))
+                bottom = by.bottom
+        dy = max(0, round((y1 - bottom) * 0.40))
+        lay.texts.extend(replace(p, block=shift_block(p.block, dy)) for p in placed)
+        lay.shapes.extend((k, (b[0], b[1] + dy, b[2], b[3] + dy), col) for k, b, col in shapes)
+        lay.family = "headline"
+        return True
+
+    def _vcta(self, spec: Spec, lay: CardLayout) -> bool:
+        """A video's closing call to action: the card's, with its line on a darker band and the
+        handle on a follow button."""
+        if not self._cta(spec, lay):
+            return False
+        c = self.theme.colors
+        texts = []
+        for p in lay.texts:
+            b = p.block.box
+            if p.role == "cta":  # a band at least 30 % of the frame behind the line, above the button
+                bottom = b[3] + self.s(44)
+                top = min(b[1] - self.s(72), bottom - round(self.H * 0.30))
+                lay.shapes.append(("panel", (0, max(0, top), self.W, bottom), _mix(c.accent, "#000000", 0.45)))
+            elif p.role == "handle":
+                ink = p.block.boxes[0]
+                px, py = self.s(48), self.s(22)
+                lay.shapes.append(("button", (ink[0] - px, ink[1] - py, ink[2] + px, ink[3] + py), c.on_accent))
+                p = replace(p, color=c.accent)
+            texts.append(p)
+        lay.texts = texts
+        return True
+
     def _cta(self, spec: Spec, lay: CardLayout) -> bool:
         c = self.theme.colors
         x0, y0, x1, y1 = lay.content_box
@@ -587,21 +689,17 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
         _scrim(img, (0, top, W, ib[3]), strength=0.94, rise=1.0) if ib[3] < H else _scrim(img, (0, top, W, H))
         chrome = Image.new("RGB", (W, round(H * 0.12)), (0, 0, 0))  # the brand line over the photo
         img.paste(chrome, (0, 0), Image.linear_gradient("L").rotate(180).resize(chrome.size).point(lambda v: v * 0.45))
-    elif kind == "cta":
-        img = _gradient(W, H, c.accent, _mix(c.accent, "#000000", 0.25))
     elif photo_cover:
         assert cover_image is not None
         img = _cover_crop(cover_image, W, H)
         scrim = Image.new("RGB", (W, H), rgb(c.background))
         img = Image.blend(img, scrim, theme.style.scrim)
-    elif theme.style.background == "flat":
-        img = Image.new("RGB", (W, H), rgb(c.background))
     else:
-        img = _gradient(W, H, c.background, c.background2)
+        img = plain_field(lay, theme)
     d = ImageDraw.Draw(img)
     u = W / 1080.0
     shape = theme.style.accent_shape
-    if kind == "cta":
+    if kind in ("cta", "vcta"):
         r = round(420 * u)
         d.ellipse((-r * 0.6, H - r * 0.9, r * 1.0, H + r * 0.7), fill=_mix(c.on_accent, c.accent, 0.88))
     elif not lay.full_bleed and not photo_cover:  # no ornament over a photograph
@@ -614,6 +712,12 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
     for sk, box, color in lay.shapes:
         if sk == "bar":
             d.rectangle(box, fill=rgb(color))
+        elif sk == "button":
+            d.rounded_rectangle(box, radius=(box[3] - box[1]) // 2, fill=rgb(color))
+        elif sk == "panel":  # a block of colour with a darker lower edge
+            d.rectangle(box, fill=rgb(color))
+            edge = max(1, round(12 * u))
+            d.rectangle((box[0], box[3] - edge, box[2], box[3]), fill=_mix(color, "#000000", 0.30))
     if lay.image_box is not None and lay.spec.image is not None and not lay.full_bleed:
         x0, y0, x1, y1 = lay.image_box
         pic = _cover_crop(lay.spec.image, x1 - x0, y1 - y0)
@@ -629,6 +733,32 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
                    marker=rgb(placed.marker) if placed.marker is not None else None,
                    lead_fill=rgb(placed.lead) if placed.lead else None)
     return img
+
+
+def plain_field(lay: CardLayout, theme):
+    """The empty field a card or frame of this kind is drawn on (gradient or flat colour)."""
+    from PIL import Image
+
+    c = theme.colors
+    W, H = lay.width, lay.height
+    if lay.spec.kind in ("cta", "vcta"):
+        return _gradient(W, H, c.accent, _mix(c.accent, "#000000", 0.25))
+    if theme.style.background == "flat":
+        return Image.new("RGB", (W, H), rgb(c.background))
+    return _gradient(W, H, c.background, c.background2)
+
+
+def background_share(img, lay: CardLayout, theme, cover_image: Path | None = None) -> float:
+    """How much of a drawn card or frame is still its empty field: the share of pixels within
+    a few levels of it (a photograph counts as content; 0.0 for a full-bleed photo)."""
+    from PIL import ImageChops
+
+    if has_photo(lay, theme, cover_image):
+        return 0.0
+    diff = ImageChops.difference(img.convert("RGB"), plain_field(lay, theme)).convert("L")
+    small = diff.reduce(4)
+    hist = small.point(lambda v: 255 if v > 10 else 0).histogram()
+    return round(hist[0] / max(1, small.width * small.height), 4)
 
 
 def _paste_logo(img, path: Path, box: tuple[int, int, int, int]) -> None:

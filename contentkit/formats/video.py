@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -403,31 +404,77 @@ def frame_specs(story: Story, scenes: list[Scene]):
     out = []
     k = 0
     for sc in scenes:
-        if sc.kind == "hook":
-            out.append(Spec("cover", heading=story.title, body=meta.subtitle,
+        if sc.kind == "hook":  # the cover: title and hook, the thumbnail platforms show
+            out.append(Spec("vcover", heading=story.title,
+                            body=on_screen_text(sc.voiceover, story.a.is_cjk, 40, 110),
                             attribution=" · ".join(x for x in (meta.author, meta.persona) if x)))
         elif sc.kind == "cta":
             tags = " ".join(f"#{t}" for t in story.a.hashtags[:4])
-            out.append(Spec("cta", heading=sc.on_screen, body=meta.brand.handle or meta.brand.name,
+            out.append(Spec("vcta", heading=sc.on_screen, body=meta.brand.handle or meta.brand.name,
                             attribution=tags))
         elif sc.image is not None:
             out.append(Spec("image", heading=sc.on_screen, image=sc.image))
         else:
             k += 1
             out.append(_beat_spec(sc.on_screen, k, story.a.is_cjk))
-    beats = sum(1 for sp in out if sp.kind in ("point", "number", "image"))
+    beats = sum(1 for sp in out if sp.kind in ("scene", "image"))
     i = 0
     for sp in out:
-        if sp.kind in ("point", "number", "image"):
+        if sp.kind in ("scene", "image"):
             i += 1
             sp.progress = (i, beats)
     from contentkit.editorial.emphasis import emphasis
 
     topic = story.title.lower()
     keywords = tuple(w for w in story.a.keywords[:12] if w.lower() not in topic)
-    for sp in out:  # the same emphasis as the cards: a number or a name of the scene in the accent colour
-        if sp.kind in ("point", "number", "image"):
-            sp.marks = emphasis(sp.heading, story.a.is_cjk, keywords=keywords, limit=1)
+    cjk = story.a.is_cjk
+    for sc, sp in zip(scenes, out):  # the same emphasis as the cards: a number or a name in the accent colour
+        if sp.kind in ("scene", "image"):
+            sp.marks = emphasis(sp.heading, cjk, keywords=keywords, limit=1)
+        if sp.kind == "scene":  # the numbers and names the voice says, under the phrase
+            low = sp.heading.lower()
+            sp.items = tuple(t for t in scene_terms(sc.voiceover, cjk) if t.lower() not in low)[:3]
+    return out
+
+
+def scene_terms(text: str, cjk: bool) -> list[str]:
+    """The figures (with their units) and the proper names a beat's voice-over says, in the
+    order it says them: what a designed text scene highlights under its phrase."""
+    from contentkit.editorial.emphasis import numbers
+
+    found: list[tuple[int, str]] = []
+    for n in numbers(text, cjk):
+        # a figure worth showing: a year or a price (3+ digits), or a number with its unit;
+        # not a clock's "30" nor "two" on its own
+        bare = n.replace(",", "").replace(".", "")
+        if (bare.isdigit() and len(bare) < 3) or (not cjk and not re.search(r"\d", n)):
+            continue
+        if cjk and not re.search(r"\d", n) and re.fullmatch(r"[一两几][个种家位分]", n):
+            continue  # "一个", "两种": counting words, not figures
+        found.append((text.find(n), n))
+    if cjk:
+        from contentkit.editorial.lexicon import tagged
+
+        pos = 0
+        for w, f in tagged(text):
+            i = text.find(w, pos)
+            pos = i + len(w) if i >= 0 else pos
+            # a person's name only with 3+ characters: jieba tags many two-character words
+            # as surnames + a character ("陈年")
+            if (f in ("ns", "nt", "nz") and len(w) >= 2) or (f in ("nr", "nrt", "nrfg") and len(w) >= 3):
+                found.append((i, w))
+    else:
+        from contentkit.editorial.lexicon import EN_STOP
+
+        for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]+(?:\s+(?:of|de|du|la|le|the)?\s*[A-Z][\w'’-]+)*)", text):
+            name = m.group(1).strip()
+            if name.lower() not in EN_STOP and len(name) >= 3:
+                found.append((m.start(1), name))
+    out: list[str] = []
+    for _, t in sorted(found):
+        t = t.strip(" ,.;:，。；：")
+        if t and not any(t in o or o in t for o in out) and (len(t) <= 12 if cjk else len(t) <= 28):
+            out.append(t)
     return out
 
 
@@ -441,8 +488,8 @@ def _beat_spec(on_screen: str, k: int, cjk: bool):
     if fig is not None and on_screen.lstrip().startswith(fig[0]):
         rest = on_screen.lstrip()[len(fig[0]):].lstrip(" ：:，,.-—")
         if rest:
-            return Spec("number", heading=rest, figure=fig[0], unit=fig[1])
-    return Spec("point", heading=on_screen, label=f"{k:02d}")
+            return Spec("scene", heading=rest, figure=fig[0], unit=fig[1])
+    return Spec("scene", heading=on_screen, label=f"{k:02d}")
 
 
 def subtitle_overlay(event_lines: tuple[str, ...], size: tuple[int, int], font, warnings: list[str],
@@ -700,12 +747,21 @@ def poster_frame(base, events, first_scene: Scene, fonts, size: tuple[int, int],
     return poster
 
 
-def frames_record(scenes: list[Scene], layouts, size: tuple[int, int], safe: SafeArea) -> dict:
-    """The measured text boxes of every frame (frames.json)."""
-    return {"width": size[0], "height": size[1], "subtitle_box": list(subtitle_box(size, safe)), "scenes": [
-        {"index": sc.index, "texts": [{"role": p.role, "line_boxes": [list(b) for b in p.block.boxes]}
-                                      for p in lay.texts], "image_box": lay.image_box}
-        for sc, lay in zip(scenes, layouts)]}
+def frames_record(scenes: list[Scene], layouts, size: tuple[int, int], safe: SafeArea, bases=None,
+                  theme=None, cover=None) -> dict:
+    """The measured text boxes of every frame (frames.json), its layout family and how much
+    of it is empty field (``background``: a share of the pixels; a photo counts as content)."""
+    from contentkit.canvas import background_share
+
+    rows = []
+    for i, (sc, lay) in enumerate(zip(scenes, layouts)):
+        row = {"index": sc.index, "family": lay.family,
+               "texts": [{"role": p.role, "line_boxes": [list(b) for b in p.block.boxes]} for p in lay.texts],
+               "image_box": lay.image_box}
+        if bases is not None and theme is not None:
+            row["background"] = background_share(bases[i], lay, theme, cover)
+        rows.append(row)
+    return {"width": size[0], "height": size[1], "subtitle_box": list(subtitle_box(size, safe)), "scenes": rows}
 
 
 class VideoFormat(Format[VideoOptions]):
@@ -798,7 +854,7 @@ class VideoFormat(Format[VideoOptions]):
             put("poster.png", png_bytes(poster, needs_rgb(layouts[0], theme, cover)), width=W, height=H)
             board = storyboard(bases, scenes, fps, fonts.body, cjk)
             put("storyboard.png", png_bytes(board, True), width=board.width, height=board.height)
-            put("frames.json", dumps_json(frames_record(scenes, layouts, (W, H), safe)))
+            put("frames.json", dumps_json(frames_record(scenes, layouts, (W, H), safe, bases, theme, cover)))
             if options.render and audio_path is None:
                 warnings.append("the video has no voice: record one (video.voiceover=take.wav) or use a "
                                 "synthetic one (video.voice=auto; `contentkit voices` lists them)")
