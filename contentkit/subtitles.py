@@ -291,8 +291,15 @@ def _within_rules(lines: tuple[str, ...], a: int, b: int, fps: int, rules: Rules
 
 
 # ---------------------------------------------------------------------------------- files
+KARAOKE = "#FFD84D"  # a spoken word lights up in this colour (the warm yellow of short-video captions)
+
+
 def to_ssa(events: list[Event], fps: int, *, font: str, size: int, primary: str, outline: str,
-           margin_v: int, margin_l: int, margin_r: int, width: int, height: int):
+           margin_v: int, margin_l: int, margin_r: int, width: int, height: int, plate: bool = False):
+    """ASS with karaoke: a word is drawn in ``primary`` until it is spoken, then in the
+    karaoke colour (ASS draws what is still to come in SecondaryColour). ``plate``: the look
+    burned into the picture: bold, a thick dark outline and a soft shadow (a box per line
+    would be drawn per karaoke word, in overlapping stripes)."""
     import pysubs2
 
     subs = pysubs2.SSAFile()
@@ -303,12 +310,14 @@ def to_ssa(events: list[Event], fps: int, *, font: str, size: int, primary: str,
     style = subs.styles["Default"]
     style.fontname = font
     style.fontsize = size
-    style.primarycolor = _ass_color(primary)
+    karaoke = any(e.karaoke for e in events)
+    style.primarycolor = _ass_color(KARAOKE if karaoke else primary)
+    style.secondarycolor = _ass_color(primary)
     style.outlinecolor = _ass_color(outline)
     style.backcolor = _ass_color(outline, alpha=128)
-    style.bold = False
-    style.outline = 3
-    style.shadow = 0
+    style.bold = plate
+    style.outline = 5 if plate else 3
+    style.shadow = 2 if plate else 0
     style.alignment = pysubs2.Alignment.BOTTOM_CENTER
     style.marginv = margin_v
     style.marginl = margin_l

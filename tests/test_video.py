@@ -575,3 +575,135 @@ def test_no_frame_is_mostly_empty_field(cli, tmp_path, story):
     assert frames["scenes"][0]["family"] == "headline"
     cover_roles = {t["role"] for t in frames["scenes"][0]["texts"]}
     assert {"title", "hook"} <= cover_roles  # the thumbnail says what the video is and why to watch
+
+
+def _clip(path: Path, seconds: float = 3.0, size: str = "640x360") -> Path:
+    """A moving test clip (ffmpeg's testsrc2), made with the bundled ffmpeg."""
+    import subprocess
+
+    from contentkit.formats.video import ffmpeg_exe
+
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                    f"testsrc2=s={size}:d={seconds}:r=30", "-pix_fmt", "yuv420p", "-y", str(path)], check=True)
+    return path
+
+
+def _frame_at(mp4: Path, index: int):
+    import av
+
+    with av.open(str(mp4)) as c:
+        for i, f in enumerate(c.decode(video=0)):
+            if i == index:
+                return f.to_image().convert("RGB")
+    raise AssertionError(f"no frame {index}")
+
+
+MEDIA_STORY = ("---\ntitle: Harbour Wine\n---\n\nDid you know how far a bottle of wine travels before you open it?\n\n## Harbour\n\nThe harbour at Bordeaux shipped wine to London.\n\n"
+               "## Cellar\n\nIn the cellar the barrels rest for two years.\n\n"
+               "## Market\n\nThe market sets the price each spring.\n\n## Table\n\nAt the table it is poured.\n")
+
+
+@pytest.mark.slow
+def test_media_folder_photos_and_clips_appear_in_their_scenes(cli, tmp_path, story_file):
+    """video.media: a photo matched by its file name, a clip pinned by shots.toml (trimmed and
+    moving under the frame's text), a spare photo as B-roll; the decoded MP4 shows each in its
+    scene, and the shot list names the files."""
+    from PIL import Image, ImageStat
+
+    media = tmp_path / "media"
+    media.mkdir()
+    red = Image.new("RGB", (900, 600), (210, 30, 30))
+    for x in range(0, 900, 60):  # some detail for the subject crop to find
+        red.paste((240, 200, 200), (x, 0, x + 8, 600))
+    red.save(media / "harbour.png")
+    Image.new("RGB", (600, 900), (30, 60, 200)).save(media / "zz-spare.jpg")
+    _clip(media / "b-roll.mp4")
+    (media / "shots.toml").write_text('[[shots]]\nfile = "b-roll.mp4"\nmatch = "barrels"\nstart = 0.5\n', "utf-8")
+    path = story_file(MEDIA_STORY)
+    out = tmp_path / "o"
+    build(cli, path, out, f"video.media={media}", "video.voice=none", "video.duration=30")
+    data = scenes(out)
+    by_name = {}
+    for sc in data["scenes"]:
+        for name in ("harbour.png", "b-roll.mp4", "zz-spare.jpg"):
+            if name in sc["shot"]:
+                by_name[name] = sc
+    assert set(by_name) == {"harbour.png", "b-roll.mp4", "zz-spare.jpg"}, [s["shot"] for s in data["scenes"]]
+    assert "Harbour" in by_name["harbour.png"]["on_screen"] and "barrels" in by_name["b-roll.mp4"]["voiceover"]
+    mp4 = out / "video/video.mp4"
+
+    def region(sc, at: float):  # the upper-middle of the frame: picture, above the scrim and text
+        f = sc["start_frame"] + int(sc["frames"] * at)
+        return _frame_at(mp4, f).crop((100, 300, 980, 800))
+
+    photo = ImageStat.Stat(region(by_name["harbour.png"], 0.5)).mean
+    assert photo[0] > 150 and photo[1] < 110, photo
+    spare = ImageStat.Stat(region(by_name["zz-spare.jpg"], 0.5)).mean
+    assert spare[2] > 140 and spare[0] < 90, spare
+    clip_a, clip_b = region(by_name["b-roll.mp4"], 0.2), region(by_name["b-roll.mp4"], 0.7)
+    from PIL import ImageChops
+
+    moved = ImageStat.Stat(ImageChops.difference(clip_a, clip_b).convert("L")).mean[0]
+    assert moved > 3, moved  # the clip plays: frames of its scene differ
+    still_a = region(by_name["harbour.png"], 0.2)
+    still_b = region(by_name["harbour.png"], 0.7)
+    assert ImageStat.Stat(ImageChops.difference(still_a, still_b).convert("L")).mean[0] < 2
+    frames = json.loads((out / "video/frames.json").read_text("utf-8"))
+    assert all(sc["background"] <= 0.80 for sc in frames["scenes"])
+
+
+def test_bad_media_is_a_clear_error(cli, tmp_path, story_file):
+    path = story_file(MEDIA_STORY)
+    r = cli("build", path, "-f", "video", "-O", "video.render=false", "-O", f"video.media={tmp_path / 'nope'}",
+            "-o", tmp_path / "o")
+    assert r.exit_code == 1 and "media folder not found" in r.stderr
+    media = tmp_path / "m"
+    media.mkdir()
+    (media / "a.png").write_bytes(b"not a png")
+    (media / "shots.toml").write_text('[[shots]]\nfile = "../../etc/passwd"\nscene = 2\n', "utf-8")
+    r = cli("build", path, "-f", "video", "-O", "video.render=false", "-O", f"video.media={media}",
+            "-o", tmp_path / "o")
+    assert r.exit_code == 1 and "shots.toml" in r.stderr and "shots.0.file" in r.stderr
+    assert "Traceback" not in r.output
+    (media / "shots.toml").write_text('[[shots]]\nfile = "a.png"\nfocus = [2, 0.5]\n', "utf-8")
+    r = cli("build", path, "-f", "video", "-O", "video.render=false", "-O", f"video.media={media}",
+            "-o", tmp_path / "o")
+    assert r.exit_code == 1 and "shots.0.focus" in r.stderr
+
+
+@pytest.mark.slow
+def test_burned_captions_light_up_word_by_word_and_frame_zero_is_the_poster(zh_video):
+    """The burned-in subtitles follow the voice word by word (libass draws the ASS karaoke: a
+    spoken word turns from white to the karaoke yellow), inside the subtitle band; the first
+    frame is the designed cover, the same picture as poster.png."""
+    import math as _math
+
+    from PIL import Image, ImageChops, ImageStat
+
+    from contentkit.subtitles import KARAOKE
+    from contentkit.themes import rgb
+
+    import pysubs2
+
+    mp4 = zh_video / "video/video.mp4"
+    frames = json.loads((zh_video / "video/frames.json").read_text("utf-8"))
+    sx0, sy0, sx1, sy1 = frames["subtitle_box"]
+    subs = pysubs2.load(str(zh_video / "video/subtitles.ass"))
+    ev = max((e for e in subs if "\\k" in e.text), key=lambda e: e.end - e.start)
+    first = round(ev.start * FPS / 1000) + 2
+    last = round(ev.end * FPS / 1000) - 2
+    ky = rgb(KARAOKE)
+
+    def lit(index: int) -> int:
+        band = _frame_at(mp4, index).crop((sx0, sy0 - 40, sx1, sy1 + 40))
+        px = band.load()
+        return sum(1 for x in range(0, band.width, 2) for y in range(0, band.height, 2)
+                   if abs(px[x, y][0] - ky[0]) < 40 and abs(px[x, y][1] - ky[1]) < 40 and px[x, y][2] < 150)
+
+    early, late = lit(first), lit(last)
+    assert late > early + 50, (early, late)  # more of the event is lit as it is spoken
+    poster = Image.open(zh_video / "video/poster.png").convert("RGB")
+    frame0 = _frame_at(mp4, 0)
+    mse = ImageStat.Stat(ImageChops.difference(poster, frame0).convert("L").point(lambda v: v * v)).mean[0]
+    psnr = 10 * _math.log10(255 ** 2 / max(mse, 1e-9))
+    assert psnr > 32, psnr

@@ -761,6 +761,31 @@ def background_share(img, lay: CardLayout, theme, cover_image: Path | None = Non
     return round(hist[0] / max(1, small.width * small.height), 4)
 
 
+def overlay_layer(lay: CardLayout, theme):
+    """What a full-bleed frame draws over its picture (scrim, brand line, texts, logo), on a
+    transparent layer: put over a moving clip, it gives the frame ``draw`` gives over a still."""
+    from PIL import Image, ImageDraw
+
+    from contentkit.layout import draw_block
+
+    W, H = lay.width, lay.height
+    img = Image.new("RGBA", (W, H), (0, 0, 0, 0))
+    ib = lay.image_box or (0, 0, W, H)
+    top = min((b[1] for k, b, _ in lay.shapes if k == "scrim"), default=H // 2)
+    _scrim(img, (0, top, W, ib[3]), strength=0.94, rise=1.0) if ib[3] < H else _scrim(img, (0, top, W, H))
+    chrome = Image.new("RGB", (W, round(H * 0.12)), (0, 0, 0))
+    img.paste(chrome, (0, 0), Image.linear_gradient("L").rotate(180).resize(chrome.size).point(lambda v: v * 0.45))
+    if lay.logo is not None:
+        _paste_logo(img, *lay.logo)
+    d = ImageDraw.Draw(img)
+    for placed in lay.texts:
+        draw_block(d, placed.block, rgb(placed.color), marks=placed.marks,
+                   mark_fill=rgb(placed.mark_color) if placed.mark_color else None,
+                   marker=rgb(placed.marker) if placed.marker is not None else None,
+                   lead_fill=rgb(placed.lead) if placed.lead else None)
+    return img
+
+
 def _paste_logo(img, path: Path, box: tuple[int, int, int, int]) -> None:
     """The logo scaled to fit the box (aspect kept), centred, with its transparency."""
     from PIL import Image

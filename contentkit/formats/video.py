@@ -50,6 +50,8 @@ class VideoOptions(FormatOptions):
     voice: Literal["auto", "none", "piper", "espeak", "edge"] = Field(
         "auto", description="synthetic voice when there is no recording: auto (the best offline voice "
         "here; `contentkit voices`), none, or one backend")
+    media: str | None = Field(None, description="a folder of photos and clips for the beats, matched by "
+                              "shots.toml, by file name, then in order (see README)")
     music: str | None = Field(None, description="background music file: looped or trimmed, faded, ducked")
     music_volume: float = Field(0.25, ge=0.0, le=1.0, description="music level under the voice")
     crf: int = Field(20, ge=10, le=35, description="x264 quality (lower is better)")
@@ -69,7 +71,9 @@ class Scene:
     start_f: int = 0
     frames: int = 0
     image: Path | None = None
-    words: tuple[tuple[int, float], ...] = ()  # spoken word starts: (offset in voiceover, s from start)
+    words: tuple[tuple[int, float], ...] = ()
+    clip: Path | None = None  # a clip from video.media: plays under the frame's text
+    clip_start: float = 0.0  # spoken word starts: (offset in voiceover, s from start)
 
     def seconds(self, fps: int) -> tuple[float, float]:
         return self.start_f / fps, self.frames / fps
@@ -413,6 +417,7 @@ def frame_specs(story: Story, scenes: list[Scene]):
             out.append(Spec("vcta", heading=sc.on_screen, body=meta.brand.handle or meta.brand.name,
                             attribution=tags))
         elif sc.image is not None:
+            k += 1  # the beats are numbered in order, pictures or not
             out.append(Spec("image", heading=sc.on_screen, image=sc.image))
         else:
             k += 1
@@ -548,6 +553,32 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
+_LIBASS: dict[str, bool] = {}
+
+
+def has_libass() -> bool:
+    """Whether this ffmpeg can burn ASS subtitles (imageio-ffmpeg's static build can)."""
+    exe = ffmpeg_exe()
+    if exe not in _LIBASS:
+        r = subprocess.run([exe, "-hide_banner", "-filters"], capture_output=True, text=True)
+        _LIBASS[exe] = bool(re.search(r"^\s*\S+\s+ass\s", r.stdout, re.M))
+    return _LIBASS[exe]
+
+
+def burn_ass(events, fps: int, fonts, size: tuple[int, int], safe: SafeArea) -> str:
+    """The ASS that is burned in: the subtitle file's events and karaoke on translucent plates,
+    sized and placed for the platform's band."""
+    from contentkit.layout import font_family
+    from contentkit.subtitles import to_ssa
+
+    W, H = size
+    sb = subtitle_box(size, safe)
+    ssa = to_ssa(events, fps, font=font_family(fonts.body), size=round(60 * W / 1080),
+                 primary="#FFFFFF", outline="#141012", margin_v=H - sb[3] + 18,
+                 margin_l=sb[0], margin_r=W - sb[2], width=W, height=H, plate=True)
+    return ssa.to_string("ass")
+
+
 def run_ffmpeg(stream_or_args, what: str, cwd: Path | None = None) -> None:
     """Run ffmpeg (never through a shell); on failure a one-line error with ffmpeg's tail."""
     exe = ffmpeg_exe()
@@ -571,10 +602,21 @@ def encoder_args(o: VideoOptions, fps: int, frames: int) -> dict:
 
 def write_concat(path: Path, items: list[tuple[Path, int]], fps: int) -> None:
     """ffconcat list: each still with its duration in frames; the last one repeated (the
-    demuxer ignores the last duration otherwise); the encoder caps the frame count."""
+    demuxer ignores the last duration otherwise); the encoder caps the frame count.
+
+    A still is listed in pieces of at most half a second: ffmpeg's ``fps`` filter emits all
+    the copies of a frame at once, and once a filter after it (``ass``, ``overlay``) makes
+    each copy its own buffer, a 7-second still held 210 frames (about 650 MB at 1080x1920)
+    in memory. In pieces the encoder's peak fell from about 1.3 GB to 0.4 GB, with the same
+    bytes."""
     lines = ["ffconcat version 1.0"]
+    piece = max(1, fps // 2)
     for p, frames in items:
-        lines += [f"file '{p.name}'", f"duration {frames / fps:.6f}"]
+        left = frames
+        while left > 0:
+            n = min(piece, left)
+            lines += [f"file '{p.name}'", f"duration {n / fps:.6f}"]
+            left -= n
     lines.append(f"file '{items[-1][0].name}'")
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
@@ -692,6 +734,20 @@ def subtitle_events(scenes: list[Scene], lang: str, fps: int) -> list:
     for sc in scenes:
         evs = events_for_scene(sc.voiceover, sc.start_f, sc.start_f + sc.frames, fps, rules)
         events.extend(align_to_speech(evs, sc.voiceover, sc.words, sc.start_f + sc.frames, fps, rules))
+    if events and events[0].start_f == 0:  # frame 0 is the bare cover: the poster
+        from contentkit.subtitles import length
+
+        first = events[0]
+        nxt = events[1].start_f if len(events) > 1 else sum(s.frames for s in scenes)
+        # one frame later; it ends one frame later too where the next event leaves room,
+        # and it stays at 0 where the reading-speed rule would break
+        end = first.end_f + 1 if first.end_f + 1 + rules.gap_frames <= nxt else first.end_f
+        if length(first.text) / ((end - 1) / fps) <= rules.max_cps and (end - 1) / fps <= rules.max_s:
+            karaoke = first.karaoke
+            if karaoke and end == first.end_f:  # the event is a frame shorter: so is its first piece
+                k = next(i for i, (p, n) in enumerate(karaoke) if p != "\n" and n > 0)
+                karaoke = karaoke[:k] + ((karaoke[k][0], karaoke[k][1] - 1),) + karaoke[k + 1:]
+            events[0] = replace(first, start_f=1, end_f=end, karaoke=karaoke)
     return events
 
 
@@ -734,17 +790,6 @@ def draw_frames(story: Story, scenes: list[Scene], specs, theme, fonts, size: tu
         layouts.append(lay)
         bases.append(draw(lay, theme, cover_image))
     return bases, layouts, cover_image
-
-
-def poster_frame(base, events, first_scene: Scene, fonts, size: tuple[int, int], safe: SafeArea,
-                 warnings: list[str]):
-    """The hook frame with its first subtitle."""
-    first = next((e for e in events if e.start_f < first_scene.frames), None)
-    poster = base.copy()
-    if first is not None:
-        layer, _, _ = subtitle_overlay(first.lines, size, fonts.body, warnings, safe)
-        poster.paste(layer, (0, 0), layer)
-    return poster
 
 
 def frames_record(scenes: list[Scene], layouts, size: tuple[int, int], safe: SafeArea, bases=None,
@@ -830,6 +875,9 @@ class VideoFormat(Format[VideoOptions]):
         scenes, dropped = plan_script(story, options.duration, fps, warnings)
         if vo_len is not None:
             fit_to_recording(scenes, vo_len, fps, options.voiceover, warnings)
+        if options.media:
+            self._media(scenes, options.media, (W, H), out.scratch_dir(), story.a.messages_locale, warnings)
+        self._crop_pictures(scenes, (W, H), out.scratch_dir())
         theme, fonts, specs = prepare_frames(story, scenes, options, warnings)
 
         def put(rel: str, data, **meta) -> None:
@@ -850,7 +898,7 @@ class VideoFormat(Format[VideoOptions]):
             put("script.json", dumps_json(data), duration_s=data["duration_s"])
             put("script.md", script_markdown(data, story.a.messages_locale), duration_s=data["duration_s"])
             bases, layouts, cover = draw_frames(story, scenes, specs, theme, fonts, (W, H), safe, warnings)
-            poster = poster_frame(bases[0], events, scenes[0], fonts, (W, H), safe, warnings)
+            poster = bases[0]  # the video's first frame (no subtitle starts before frame 1)
             put("poster.png", png_bytes(poster, needs_rgb(layouts[0], theme, cover)), width=W, height=H)
             board = storyboard(bases, scenes, fps, fonts.body, cjk)
             put("storyboard.png", png_bytes(board, True), width=board.width, height=board.height)
@@ -860,11 +908,52 @@ class VideoFormat(Format[VideoOptions]):
                                 "synthetic one (video.voice=auto; `contentkit voices` lists them)")
             if options.render:
                 mp4 = out.staged_path(prefix + "video.mp4")
+                from contentkit.canvas import overlay_layer
+
+                layers = {}
+                for i, (sc, lay) in enumerate(zip(scenes, layouts)):
+                    if sc.clip is not None:  # the frame's text over the moving clip
+                        layers[i] = work / f"layer-{i:02d}.png"
+                        overlay_layer(lay, theme).save(layers[i], "PNG", compress_level=1)
                 self._encode(scenes, events, bases, (W, H), fps, options, fonts, work, mp4, audio_path,
-                             texts["ass"], warnings, cjk, safe)
+                             texts["ass"], warnings, cjk, safe, layers)
                 arts.append(out.register(prefix + "video.mp4", format=self.name, platform=pname, width=W, height=H,
                                          duration_s=round(total / fps, 3)))
         return arts
+
+    @staticmethod
+    def _media(scenes, folder: str, size: tuple[int, int], scratch: Path, locale: str,
+               warnings: list[str]) -> None:
+        """Photos and clips of the media folder onto the beats (contentkit.media); each beat's
+        shot note names its file."""
+        from contentkit import media
+        from contentkit.messages import catalogue
+
+        work = scratch / "media"
+        work.mkdir(exist_ok=True)
+        chosen = media.assign(scenes, folder, warnings)
+        for sc in scenes:
+            m = chosen.get(sc.index)
+            if m is None:
+                continue
+            sc.image = media.still_of(m, work, size)
+            if m.clip:
+                sc.clip, sc.clip_start = m.path.resolve(), m.start
+            t = catalogue(locale)
+            sc.shot = (t["video.shot.clip"].format(name=m.path.name, start=f"{m.start:g}") if m.clip
+                       else t["video.shot.photo"].format(name=m.path.name))
+
+    @staticmethod
+    def _crop_pictures(scenes, size: tuple[int, int], scratch: Path) -> None:
+        """Every picture a scene shows (the story's own images too) cropped to the full frame
+        around its subject: 9:16 for a vertical video, never a letterboxed band."""
+        from contentkit import media
+
+        work = scratch / "media"
+        work.mkdir(exist_ok=True)
+        for sc in scenes:
+            if sc.image is not None and sc.clip is None and not sc.image.is_relative_to(work):
+                sc.image = media.still_of(media.Media(sc.image, False), work, size)
 
     @staticmethod
     def _voice(scenes, options: VideoOptions, lang: str, fps: int, work: Path,
@@ -937,17 +1026,28 @@ class VideoFormat(Format[VideoOptions]):
 
     def _encode(self, scenes, events, bases, size, fps, o: VideoOptions, fonts, work: Path, mp4: Path,
                 audio_path: Path | None, ass_text: str, warnings, cjk: bool,
-                safe: SafeArea = DEFAULT_SAFE) -> None:
-        """Picture (stills, or slow zoom with a subtitle layer), sound, soft subtitles, encode."""
+                safe: SafeArea = DEFAULT_SAFE, layers: dict[int, Path] | None = None) -> None:
+        """Picture (stills; or scenes one by one, with slow zoom or clips, under a subtitle
+        layer), sound, soft subtitles, encode."""
         import ffmpeg
 
         total = sum(s.frames for s in scenes)
         burn = o.subtitles == "burn"
-        if not o.motion:
-            lst = self.make_stills(scenes, events, bases, size, fps, burn, fonts.body, work, warnings, safe)
+        # libass burns the karaoke: each word lights up as it is spoken; without it, Pillow
+        # draws each subtitle event whole
+        karaoke = burn and bool(events) and has_libass()
+        pillow_burn = burn and not karaoke
+        if not o.motion and not layers:
+            lst = self.make_stills(scenes, events, bases, size, fps, pillow_burn, fonts.body, work, warnings, safe)
             video = ffmpeg.input(str(lst), f="concat", safe=0).video.filter("format", "yuv420p").filter("fps", fps)
         else:
-            video = self._motion_video(scenes, events, bases, size, fps, burn, fonts, work, warnings, safe)
+            video = self._motion_video(scenes, events, bases, size, fps, pillow_burn, fonts, work, warnings, safe,
+                                       layers or {}, o.motion)
+        if karaoke:
+            ass = work / "burn.ass"
+            ass.write_text(burn_ass(events, fps, fonts, size, safe), "utf-8")
+            video = video.filter("ass", str(ass), fontsdir=str(Path(fonts.body.path).parent)).filter(
+                "format", "yuv420p")
         streams = [video]
         sound = mixed_audio(audio_path, o, total / fps, work)
         audio = ffmpeg.input(str(sound)).audio if sound is not None else None
@@ -970,24 +1070,38 @@ class VideoFormat(Format[VideoOptions]):
                 tmp_out.unlink()
 
     def _motion_video(self, scenes, events, bases, size, fps, burn: bool, fonts, work: Path,
-                      warnings: list[str], safe: SafeArea):
-        """A slow zoom and fades per scene (no subtitles), then the subtitle layer on top."""
+                      warnings: list[str], safe: SafeArea, layers: dict[int, Path] | None = None,
+                      motion: bool = True):
+        """The scenes one by one (a slow zoom and fades with ``motion``; a clip from the media
+        folder, trimmed to the scene and cropped to the frame, under the frame's text layer),
+        then the subtitle layer on top."""
         import ffmpeg
 
         W, H = size
         parts = []
         for i, sc in enumerate(scenes):
-            p = work / f"scene-{i:02d}.png"
-            bases[i].save(p, "PNG", compress_level=1)
             n = sc.frames
-            v = (ffmpeg.input(str(p), loop=1, framerate=fps, t=f"{n / fps:.6f}").video
-                 .filter("scale", W * 2, H * 2)
-                 .filter("zoompan", z=f"1+0.06*on/{max(1, n)}", x="iw/2-(iw/zoom/2)",
-                         y="ih/2-(ih/zoom/2)", d=1, s=f"{W}x{H}", fps=fps)
-                 .filter("trim", end_frame=n).filter("setpts", "PTS-STARTPTS"))
-            fade = min(6, n // 4)
-            v = v.filter("fade", type="in", start_frame=0, nb_frames=fade)
-            v = v.filter("fade", type="out", start_frame=max(0, n - fade), nb_frames=fade)
+            dur = f"{n / fps:.6f}"
+            if layers and i in layers and sc.clip is not None:
+                clip = (ffmpeg.input(str(sc.clip), ss=f"{sc.clip_start:.3f}", stream_loop=-1, t=dur).video
+                        .filter("scale", W, H, force_original_aspect_ratio="increase").filter("crop", W, H)
+                        .filter("setsar", 1).filter("fps", fps))
+                text = ffmpeg.input(str(layers[i]), loop=1, framerate=fps, t=dur).video
+                v = (ffmpeg.overlay(clip, text, format="auto").filter("format", "yuv420p")
+                     .filter("trim", end_frame=n).filter("setpts", "PTS-STARTPTS"))
+            else:
+                p = work / f"scene-{i:02d}.png"
+                bases[i].save(p, "PNG", compress_level=1)
+                v = ffmpeg.input(str(p), loop=1, framerate=fps, t=dur).video
+                if motion:
+                    v = (v.filter("scale", W * 2, H * 2)
+                         .filter("zoompan", z=f"1+0.06*on/{max(1, n)}", x="iw/2-(iw/zoom/2)",
+                                 y="ih/2-(ih/zoom/2)", d=1, s=f"{W}x{H}", fps=fps))
+                v = v.filter("format", "yuv420p").filter("trim", end_frame=n).filter("setpts", "PTS-STARTPTS")
+            if motion:
+                fade = min(6, n // 4)
+                v = v.filter("fade", type="in", start_frame=0, nb_frames=fade)
+                v = v.filter("fade", type="out", start_frame=max(0, n - fade), nb_frames=fade)
             parts.append(v)
         video = ffmpeg.concat(*parts, v=1, a=0) if len(parts) > 1 else parts[0]
         video = video.filter("format", "yuv420p")
