@@ -445,6 +445,27 @@ def _worker(t: Task, cache):
         _BUSY = False
 
 
+def _preload(tasks: list[Task]) -> None:
+    """Load jieba's dictionaries once in the parent before the workers fork, when a story is
+    Chinese: every worker then shares those pages (copy-on-write) instead of spending about
+    1.5 s and 150 MB loading its own."""
+    import re
+
+    for t in tasks:
+        try:
+            with open(t.path, "rb") as f:
+                head = f.read(4096).decode("utf-8", errors="ignore")
+        except OSError:
+            continue
+        if re.search(r"[\u4e00-\u9fff]", head):
+            from contentkit.analysis import extract_keywords
+            from contentkit.editorial.lexicon import tagged
+
+            extract_keywords("葡萄酒的历史", "zh-Hans")  # the prefix dictionary and the IDF table
+            tagged("葡萄酒的历史")  # the part-of-speech model
+            return
+
+
 def _build_parallel(tasks: list[Task], workers: int, progress: EntryProgress | None, cache=None):
     """Stories in worker processes, the costliest submitted first; {task index: result}, the
     same bytes as one by one. The first error stops the build and is raised as it was raised
@@ -463,6 +484,7 @@ def _build_parallel(tasks: list[Task], workers: int, progress: EntryProgress | N
             progress(tasks[i].entry, tasks[i].path, msg)
 
     order = sorted(tasks, key=lambda t: (-t.cost, t.index))
+    _preload(tasks)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as pool:
             futures = {pool.submit(_worker, t, cache): t for t in order}
