@@ -67,7 +67,14 @@ def format_cost(name: str, options: Any, kchars: float) -> float:
 
 
 def story_chars(path: str) -> int:
+    """The story's length in characters, for the cost model; 0 for anything but a regular
+    file (a pipe or a device is never opened here: the parser refuses it with a clear error)."""
+    import stat
+
     try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 64 * 1024 * 1024:
+            return 0
         return len(Path(path).read_text("utf-8", errors="replace"))
     except OSError:
         return 0

@@ -451,8 +451,13 @@ def _preload(tasks: list[Task]) -> None:
     1.5 s and 150 MB loading its own."""
     import re
 
+    import os
+    import stat
+
     for t in tasks:
         try:
+            if not stat.S_ISREG(os.stat(t.path).st_mode):
+                continue  # a pipe or a device: the parser refuses it, nothing reads it here
             with open(t.path, "rb") as f:
                 head = f.read(4096).decode("utf-8", errors="ignore")
         except OSError:

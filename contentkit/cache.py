@@ -149,9 +149,13 @@ def _file_sha(path: str, size: int, mtime_ns: int) -> str:  # noqa: ARG001 - siz
 
 def file_digest(p: Path | str) -> str:
     """The SHA-256 of a file the output depends on (a user's image, font, recording)."""
+    import stat
+
     p = Path(p).expanduser()
     try:
         st = p.stat()
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+            return f"special:{p}"  # a pipe or a device is never read here; the format refuses it
         if p.is_dir():
             return "dir:" + _digest(sorted((c.name, file_digest(c)) for c in p.iterdir()
                                            if not c.name.startswith(".")))

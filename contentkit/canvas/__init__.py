@@ -427,33 +427,46 @@ class Designer:
         """A video beat with no picture, designed to fill the frame: the beat number (or the
         figure it leads with) very large in the accent colour, the key phrase large on a
         full-width accent panel, and the figures and names the voice says (``items``) as a
-        line of highlighted terms under it; the stack centred in the free height."""
+        line of highlighted terms under it; the stack centred in the free height. Where the
+        platform leaves less room (Reels keeps 35 % at the bottom free), the terms go first,
+        then the lead and the panel get smaller."""
+        for terms, lead_px, panel_min in ((True, TYPE["number"], 0.25), (False, TYPE["number"], 0.22),
+                                          (False, 160, 0.16), (False, 110, 0.0)):
+            if self._scene_try(spec, lay, terms and bool(spec.items), lead_px, panel_min):
+                return True
+        return False
+
+    def _scene_try(self, spec: Spec, lay: CardLayout, terms: bool, lead_px: int, panel_min: float) -> bool:
         c = self.theme.colors
         x0, y0, x1, y1 = lay.content_box
         h = y1 - y0
         lead_text = spec.figure + spec.unit if spec.figure else spec.label
         lead = self.fit(lead_text or " ", self.fonts.title, (x0, y0, x1, y0 + round(h * 0.24)),
-                        TYPE["number"], 110, spacing=1.0, max_lines=1, bold=self.bold)
+                        lead_px, min(lead_px, 80), spacing=1.0, max_lines=1, bold=self.bold)
         if lead is None:
             return False
-        pad = self.s(64)
-        panel_top = lead.bottom + self.s(40)
-        room = self.s(230) if spec.items else 0  # for the line of terms under the panel
+        pad = self.s(64 if panel_min >= 0.2 else 40)
+        panel_top = lead.bottom + self.s(40 if panel_min >= 0.2 else 24)
+        room = self.s(230) if terms else 0  # for the line of terms under the panel
         head_box = (x0, panel_top + pad, x1, min(y1 - pad - room, panel_top + pad + round(h * 0.50)))
-        head = self.fit(spec.heading, self.fonts.title, head_box, TYPE["heading_big"], 56, spacing=1.18,
+        if head_box[3] - head_box[1] < self.s(60):
+            return False
+        head = self.fit(spec.heading, self.fonts.title, head_box, TYPE["heading_big"], 48, spacing=1.18,
                         bold=self.bold, max_lines=4, balance=True)
         if head is None:
             return False
-        # the panel is at least a quarter of the frame: the phrase sits in a block of colour
-        panel_bottom = max(head.bottom + pad, panel_top + round(self.H * 0.25))
-        head = shift_block(head, (panel_bottom - (head.bottom + pad)) // 2)
+        # the panel is at least ``panel_min`` of the frame: the phrase sits in a block of colour
+        panel_bottom = min(max(head.bottom + pad, panel_top + round(self.H * panel_min)), y1 - room)
+        if panel_bottom < head.bottom + pad // 2:
+            return False
+        head = shift_block(head, max(0, (panel_bottom - (head.bottom + pad)) // 2))
         placed = [Placed("figure" if spec.figure else "number", lead, c.accent),
                   Placed("heading", head, c.on_accent, spec.marks, c.background)]
         bottom = panel_bottom
-        if spec.items:
-            terms = "  ·  ".join(spec.items)
-            t = self.fit(terms, self.fonts.title, (x0, panel_bottom + self.s(44), x1,
-                                                    min(y1, panel_bottom + self.s(230))),
+        if terms:
+            line = "  ·  ".join(spec.items)
+            t = self.fit(line, self.fonts.title, (x0, panel_bottom + self.s(44), x1,
+                                                   min(y1, panel_bottom + self.s(230))),
                          68, 34, spacing=1.25, max_lines=2, bold=self.bold)
             if t is not None:
                 placed.append(Placed("terms", t, c.accent))

@@ -1044,10 +1044,15 @@ class VideoFormat(Format[VideoOptions]):
             video = self._motion_video(scenes, events, bases, size, fps, pillow_burn, fonts, work, warnings, safe,
                                        layers or {}, o.motion)
         if karaoke:
-            ass = work / "burn.ass"
-            ass.write_text(burn_ass(events, fps, fonts, size, safe), "utf-8")
-            video = video.filter("ass", str(ass), fontsdir=str(Path(fonts.body.path).parent)).filter(
-                "format", "yuv420p")
+            # relative names, ffmpeg running in ``work``: a filter option is parsed twice, so an
+            # output path such as "a:b" would need escaping twice over
+            (work / "burn.ass").write_text(burn_ass(events, fps, fonts, size, safe), "utf-8")
+            (work / "fonts").mkdir(exist_ok=True)
+            font = Path(fonts.body.path)
+            link = work / "fonts" / ("body" + font.suffix.lower())
+            if not link.exists():
+                os.symlink(font.resolve(), link)
+            video = video.filter("ass", "burn.ass", fontsdir="fonts").filter("format", "yuv420p")
         streams = [video]
         sound = mixed_audio(audio_path, o, total / fps, work)
         audio = ffmpeg.input(str(sound)).audio if sound is not None else None
@@ -1063,7 +1068,7 @@ class VideoFormat(Format[VideoOptions]):
         tmp_out = mp4.with_name(".partial-" + mp4.name)
         stream = ffmpeg.output(*streams, str(tmp_out), **kwargs).overwrite_output()
         try:
-            run_ffmpeg(stream, "encoding the video")
+            run_ffmpeg(stream, "encoding the video", cwd=work)
             tmp_out.replace(mp4)
         finally:
             if tmp_out.exists():
