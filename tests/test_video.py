@@ -428,6 +428,14 @@ def test_motion_render(cli, tmp_path, story_file):
     info = probe(out / "video/video.mp4")
     assert (info["w"], info["h"], info["fps"]) == (1080, 1920, FPS)
     assert abs(info["frames"] - data["frames"]) <= 1
+    # scenes cross-fade (xfade), no dip to black: mid-transition the frame mixes both scenes
+    from PIL import ImageStat
+
+    sc = data["scenes"][1]
+    before = ImageStat.Stat(_frame_at(out / "video/video.mp4", sc["start_frame"] - 2).convert("L")).mean[0]
+    mid = ImageStat.Stat(_frame_at(out / "video/video.mp4", sc["start_frame"] + 4).convert("L")).mean[0]
+    after = ImageStat.Stat(_frame_at(out / "video/video.mp4", sc["start_frame"] + 12).convert("L")).mean[0]
+    assert mid > 0.6 * min(before, after), (before, mid, after)
 
 
 @pytest.mark.slow
