@@ -1103,11 +1103,12 @@ class VideoFormat(Format[VideoOptions]):
             else:
                 p = work / f"scene-{i:02d}.png"
                 bases[i].save(p, "PNG", compress_level=1)
-                v = ffmpeg.input(str(p), loop=1, framerate=fps, t=dur).video
-                if motion:
-                    v = (v.filter("scale", W * 2, H * 2)
+                if motion:  # zoompan makes the scene's n frames from one decoded, upscaled still
+                    v = (ffmpeg.input(str(p)).video.filter("scale", W * 2, H * 2)
                          .filter("zoompan", z=f"1+0.06*on/{max(1, n)}", x="iw/2-(iw/zoom/2)",
-                                 y="ih/2-(ih/zoom/2)", d=1, s=f"{W}x{H}", fps=fps))
+                                 y="ih/2-(ih/zoom/2)", d=n, s=f"{W}x{H}", fps=fps))
+                else:
+                    v = ffmpeg.input(str(p), loop=1, framerate=fps, t=dur).video
                 v = v.filter("format", "yuv420p").filter("trim", end_frame=n).filter("setpts", "PTS-STARTPTS")
             parts.append(v.filter("settb", f"1/{fps}").filter("setsar", 1))
         if xf:
