@@ -46,3 +46,31 @@ def test_times_and_zone_are_options(cli, tmp_path):
     assert {p["timezone"] for p in posts} == {"Asia/Taipei"}
     r = cli("build", ZH, "-f", "plan", "-o", tmp_path / "bad", "-O", "plan.timezone=Mars/Base")
     assert r.exit_code == 1 and "plan.timezone" in r.output
+
+
+def test_formats_tell_the_story_from_the_plans_angles(cli, tmp_path):
+    """article/cards/video take the angle a plan entry gives them: its hook opens the post,
+    and the plan says how to build each piece from its angle."""
+    import json
+
+    from tests.conftest import EN
+
+    hooks = {}
+    for kind in ("story", "history", "people"):
+        out = tmp_path / kind
+        r = cli("build", EN, "-f", "article", "-f", "video", "-p", "xiaohongshu", "-p", "douyin",
+                "-O", f"article.angle={kind}", "-O", f"video.angle={kind}", "-O", "video.render=false",
+                "-o", out, "-q")
+        assert r.exit_code == 0, r.output
+        script = json.loads((out / "video/script.json").read_text("utf-8"))
+        hooks[kind] = script["scenes"][0]["voiceover"]
+        assert hooks[kind][:40] in (out / "article/xiaohongshu.txt").read_text("utf-8")
+    assert len(set(hooks.values())) == 3  # three angles, three openings, each the story's own sentence
+    body = EN.read_text("utf-8")
+    assert all(h[:40] in body for h in hooks.values())
+    r = cli("build", EN, "-f", "plan", "-O", "plan.start=2026-12-07", "-o", tmp_path / "p", "-q")
+    assert r.exit_code == 0, r.output
+    plan = json.loads((tmp_path / "p/plan/plan.json").read_text("utf-8"))
+    rows = plan["posts"]
+    cards = next(x for x in rows if x["format"] == "cards")
+    assert cards["build"].endswith(f"-O cards.angle={cards['angle']}") or cards["angle"] == "story"

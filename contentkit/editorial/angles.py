@@ -74,3 +74,26 @@ def angle(story: Story, kind: str) -> Angle:
     """One angle by name; an angle the story has no material for falls back to ``story``."""
     found = {a.kind: a for a in find_angles(story)}
     return found.get(kind) or found["story"]
+
+
+def told_from(story: Story, kind: str | None) -> Story:
+    """The story told from one angle, for any format (``article.angle``, ``cards.angle``,
+    ``video.angle``): the angle's first sentence becomes the hook, and the key points from
+    the angle's sections outrank the others (formats rank key points by score; their story
+    order is kept). ``None`` or
+    ``story`` returns the story as it is; an angle the story has no material for falls back
+    to ``story``, so nothing is invented."""
+    import dataclasses
+
+    if not kind or kind == "story":
+        return story
+    a = angle(story, kind)
+    if a.kind == "story" or not a.lead:
+        return story
+    inside = set(a.sections)
+    lines = set(a.lines)
+    top = max((kp.score for kp in story.a.key_points), default=0.0)
+    points = tuple(dataclasses.replace(kp, score=kp.score + top + 1.0)
+                   if (kp.section in inside or kp.text in lines) else kp for kp in story.a.key_points)
+    hook = a.lead if a.kind != "product" else story.a.hook
+    return dataclasses.replace(story, analysis=dataclasses.replace(story.a, hook=hook, key_points=points))

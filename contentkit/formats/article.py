@@ -52,6 +52,9 @@ class ArticleOptions(FormatOptions):
         "summary", description="X thread: one post per section (summary) or every sentence (full)")
     embed_images: bool = Field(True, description="embed local images in longform.html as data URIs")
     newsletter_wrap: int = Field(72, ge=0, le=200, description="plain-text newsletter line width (0: no wrap)")
+    angle: Literal["story", "history", "people", "howto", "qa", "product"] = Field(
+        "story", description="tell it from one angle: its hook and strongest points from the story's "
+        "history, people, how-to, Q&A or product sentences (falls back to story where it has none)")
 
 
 class ArticleFormat(Format[ArticleOptions]):
@@ -72,6 +75,9 @@ class ArticleFormat(Format[ArticleOptions]):
         return []  # the story and the options are all it reads
 
     def render(self, story: Story, options: ArticleOptions, out: Output) -> list[Artifact]:
+        from contentkit.editorial.angles import told_from
+
+        story = told_from(story, options.angle)
         wanted = options.platforms or self.default_platforms
         arts: list[Artifact] = []
         images_copied = False

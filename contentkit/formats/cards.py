@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from typing import Literal
+
 from pydantic import Field
 
 from contentkit.canvas import (
@@ -42,6 +44,9 @@ class CardsOptions(FormatOptions):
     theme: str = Field("wine", description="built-in theme name (see `contentkit themes`) or a theme .toml path")
     font: str | None = Field(None, description="font file for all card text (path, or path#index for .ttc)")
     max_cards: int | None = Field(None, ge=3, le=20, description="cards per carousel (default: platform's)")
+    angle: Literal["story", "history", "people", "howto", "qa", "product"] = Field(
+        "story", description="tell it from one angle: its hook and strongest points from the story's "
+        "history, people, how-to, Q&A or product sentences (falls back to story where it has none)")
     brand_accent: bool = Field(True, description="use the story's brand colour as the accent")
     contact_sheet: bool = Field(True, description="also write a contact-sheet PNG of the carousel")
 
@@ -206,9 +211,11 @@ class CardsFormat(Format[CardsOptions]):
         return [user_file(options.theme), user_file(options.font)]
 
     def render(self, story: Story, options: CardsOptions, out: Output) -> list[Artifact]:
+        from contentkit.editorial.angles import told_from
         from contentkit.layout import clean_for_font
         from contentkit.themes import load_theme
 
+        story = told_from(story, options.angle)
         theme = load_theme(options.theme)
         if options.brand_accent and story.meta.brand.color:
             theme = theme.with_accent(story.meta.brand.color)

@@ -106,7 +106,11 @@ def entries(story: Story, o: PlanOptions) -> list[dict]:
                      "timezone": tz, "platform": pname, "platform_label": p.label, "format": fmt,
                      "angle": a.kind, "angle_label": msg(loc, f"plan.angle.{a.kind}"),
                      "title": story.title, "text": shorten(lead, 140, visible_len), "artifact": artifact,
-                     "account": story.meta.brand.handle_for(pname)})
+                     "account": story.meta.brand.handle_for(pname),
+                     # how to build this piece from its angle (article, cards and video take one)
+                     "build": f"-f {fmt} -p {pname}" + (f" -O {fmt}.angle={a.kind}"
+                                                        if fmt in ("article", "cards", "video")
+                                                        and a.kind != "story" else "")})
     rows.sort(key=lambda r: (r["date"], r["time"]))
     full = next((r for r in rows if r["format"] == "article"), None)
     live = next((r for r in rows if r["format"] == "live"), None)
@@ -170,8 +174,8 @@ def markdown(rows: list[dict], story: Story) -> str:
     md = [f"# {msg(loc, 'plan.md.title', title=story.title)}", "", "| " + " | ".join(cols) + " |",
           "|" + "---|" * len(cols)]
     for r in rows:
-        cells = [f"{r['date']} {r['time']}", r["platform"], r["angle_label"], r["text"], f"`{r['artifact']}`",
-                 "<br>".join(r["links"])]
+        cells = [f"{r['date']} {r['time']}", r["platform"], r["angle_label"], r["text"],
+                 f"`{r['artifact']}` (`{r['build']}`)", "<br>".join(r["links"])]
         md.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     md += ["", msg(loc, "plan.md.tz", tz=rows[0]["timezone"] if rows else "UTC")]
     return "\n".join(md) + "\n"

@@ -56,6 +56,9 @@ class VideoOptions(FormatOptions):
                               "shots.toml, by file name, then in order (see README)")
     music: str | None = Field(None, description="background music file: looped or trimmed, faded, ducked")
     music_volume: float = Field(0.25, ge=0.0, le=1.0, description="music level under the voice")
+    angle: Literal["story", "history", "people", "howto", "qa", "product"] = Field(
+        "story", description="tell it from one angle: its hook and strongest points from the story's "
+        "history, people, how-to, Q&A or product sentences (falls back to story where it has none)")
     crf: int = Field(20, ge=10, le=35, description="x264 quality (lower is better)")
     preset: Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium"] = Field(
         "veryfast", description="x264 speed preset")
@@ -833,6 +836,9 @@ class VideoFormat(Format[VideoOptions]):
     def render(self, story: Story, options: VideoOptions, out: Output) -> list[Artifact]:
         """One video per platform; platforms whose frame and UI-safe areas match share one
         render (the files are written again, not rendered again)."""
+        from contentkit.editorial.angles import told_from
+
+        story = told_from(story, options.angle)
         warnings: list[str] = []
         names = list(options.platforms or self.default_platforms)
         arts: list[Artifact] = []
