@@ -4,6 +4,7 @@
     logo = "logo.png"            sign_off = "干杯，我们下期见"  cta = "关注我，下期教你读酒标"
     phrases = ["懂一点历史，每一口酒都会多一层味道"]
     [colors]  accent = "#7b1e3a"
+    [fonts]   title = "fonts/Brand-Bold.otf"   body = "fonts/Brand.otf"   (path, or path#index for .ttc)
     [handles] xiaohongshu = "@xiaoniang_red"
 
 A story's front matter points to it (``brand: brand.toml``), as do a recipe (``brand = ...``)
@@ -40,12 +41,22 @@ class Colors(BaseModel):
     _check = field_validator("accent")(classmethod(lambda cls, v: _colour(v)))
 
 
+class BrandFonts(BaseModel):
+    """The brand's typefaces for everything drawn (cards, video frames, cue cards); paths
+    relative to the kit. A format's own ``font`` option still wins."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = ""
+    body: str = ""
+
+
 class BrandKit(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = ""
     handle: str = ""
     persona: str = ""
     colors: Colors = Field(default_factory=Colors)
+    fonts: BrandFonts = Field(default_factory=BrandFonts)
     logo: str = ""
     sign_off: str = ""
     cta: str = ""
@@ -71,7 +82,8 @@ def load_kit(path: str | Path) -> tuple[BrandKit, Path | None]:
         key = ".".join(str(x) for x in err["loc"])
         hint = ""
         if err["type"] == "extra_forbidden":
-            known = list(BrandKit.model_fields if len(err["loc"]) == 1 else Colors.model_fields)
+            sub = {"colors": Colors, "fonts": BrandFonts}.get(str(err["loc"][0]), Colors)
+            known = list(BrandKit.model_fields if len(err["loc"]) == 1 else sub.model_fields)
             hint = closest(str(err["loc"][-1]), known)
             raise ContentkitError(f"unknown brand kit key{hint}", path=str(path), key=key) from None
         raise ContentkitError(err["msg"].removeprefix("Value error, "), path=str(path), key=key) from None
@@ -87,6 +99,21 @@ def load_kit(path: str | Path) -> tuple[BrandKit, Path | None]:
                 im.verify()
         except (UnidentifiedImageError, OSError):
             raise ContentkitError("logo is not an image Pillow can read", path=str(path), key="logo") from None
+    for role in ("title", "body"):
+        spec = getattr(kit.fonts, role)
+        if not spec:
+            continue
+        file, _, index = spec.partition("#")
+        full = (p.parent / file).resolve()
+        if not full.is_file():
+            raise ContentkitError("font file not found", path=str(path), key=f"fonts.{role}")
+        try:
+            from PIL import ImageFont
+
+            ImageFont.truetype(str(full), 20, index=int(index) if index.isdigit() else 0)
+        except (OSError, ValueError):
+            raise ContentkitError("not a font file Pillow can read", path=str(path), key=f"fonts.{role}") from None
+        setattr(kit.fonts, role, str(full) + (f"#{index}" if index else ""))
     return kit, logo
 
 
@@ -100,6 +127,7 @@ def apply(meta: Metadata, kit: BrandKit, logo: Path | None, overrides: frozenset
     brand = Brand(name=pick(b.name, kit.name), handle=pick(b.handle, kit.handle),
                   color=pick(b.color, kit.colors.accent), sign_off=pick(b.sign_off, kit.sign_off),
                   phrases=b.phrases or tuple(kit.phrases), logo=b.logo or logo,
-                  handles=b.handles or tuple(sorted(kit.handles.items())))
+                  handles=b.handles or tuple(sorted(kit.handles.items())),
+                  fonts=b.fonts if any(b.fonts) else (kit.fonts.title, kit.fonts.body))
     return dataclasses.replace(meta, brand=brand, persona=pick(meta.persona, kit.persona),
                                cta=pick(meta.cta, kit.cta), author=pick(meta.author, kit.name))

@@ -188,6 +188,9 @@ def story_inputs(story) -> dict[str, Any]:
                 files.append(file_digest(lp))
     if story.meta.brand.logo is not None:
         files.append(file_digest(story.meta.brand.logo))
+    for font in story.meta.brand.fonts:
+        if font:
+            files.append(file_digest(font.partition("#")[0]))
     return {"story": hashlib.sha256(repr(story).encode("utf-8")).hexdigest(), "files": files}
 
 

@@ -222,9 +222,15 @@ class Brand:
     phrases: tuple[str, ...] = ()
     logo: Path | None = None
     handles: tuple[tuple[str, str], ...] = ()  # per platform
+    fonts: tuple[str, str] = ("", "")  # (title, body) font files of the kit, path or path#index
 
     def handle_for(self, platform: str) -> str:
         return dict(self.handles).get(platform, self.handle)
+
+    def font_for(self, role: str) -> str | None:
+        """The kit's font for ``title`` or ``body`` text (the body one for both if only it is set)."""
+        title, body = self.fonts
+        return (title or body or None) if role == "title" else (body or title or None)
 
 
 @dataclass(frozen=True)

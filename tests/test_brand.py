@@ -61,6 +61,9 @@ def test_a_brand_kit_changes_every_format(cli, tmp_path):
     (KIT.replace('"#14785a"', '"reddish"'), "colors.accent: must be a colour"),
     (KIT.replace("sign_off", "signoff"), "did you mean 'sign_off'"),
     (KIT.replace('"logo.png"', '"missing.png"'), "logo: logo file not found"),
+    (KIT + '[fonts]\nbody = "nope.otf"\n', "fonts.body: font file not found"),
+    (KIT + '[fonts]\nbody = "logo.png"\n', "fonts.body: not a font file Pillow can read"),
+    (KIT + '[fonts]\ntitel = "x.otf"\n', "did you mean 'title'"),
     ("name = [", "not valid TOML"),
 ])
 def test_a_wrong_field_is_one_line(cli, tmp_path, body, fragment):
@@ -80,3 +83,29 @@ def test_front_matter_names_its_kit(cli, tmp_path):
     assert r.exit_code == 0, r.output
     text = (tmp_path / "o/article/weibo.txt").read_text("utf-8")
     assert "山野咖啡，我们下期见 · @shanye" in text
+
+
+def test_the_kits_fonts_draw_the_cards_the_frames_and_the_cue_cards(cli, tmp_path):
+    """[fonts] in the kit (paths next to it) is the typeface of everything drawn, unless a
+    format's own font option names another."""
+    import json
+    import shutil
+
+    from contentkit.layout import _pip_font
+
+    serif = _pip_font("serif")
+    if serif is None:
+        pytest.skip("the bundled serif font is not installed")
+    shutil.copy(serif.path, tmp_path / "brand-serif.otf")
+    kit = _kit(tmp_path, KIT + '[fonts]\ntitle = "brand-serif.otf"\nbody = "brand-serif.otf"\n')
+    out = tmp_path / "o"
+    r = cli("build", ZH, "-f", "cards", "-f", "video", "-f", "live", "-p", "xiaohongshu", "-p", "douyin",
+            "-O", "video.render=false", "-O", "live.cue_cards=true", "-o", out, "-q", "--brand", kit)
+    assert r.exit_code == 0, r.output
+    cards = json.loads((out / "cards/xiaohongshu/cards.json").read_text("utf-8"))
+    assert "brand-serif" in cards["fonts"]["title"] and "brand-serif" in cards["fonts"]["body"], cards["fonts"]
+    plain = tmp_path / "p"
+    assert cli("build", ZH, "-f", "video", "-f", "live", "-O", "video.render=false", "-O", "live.cue_cards=true",
+               "-o", plain, "-q").exit_code == 0
+    for rel in ("video/poster.png", "live/cue-cards/01.png"):
+        assert (out / rel).read_bytes() != (plain / rel).read_bytes(), rel

@@ -129,7 +129,7 @@ def card_fonts(story: Story, specs: list[Spec], theme, font: str | None, warning
 
     def role_font(role_name: str):
         value = getattr(theme.fonts, role_name)
-        explicit = font or (value if value not in ("serif", "sans") else None)
+        explicit = font or story.meta.brand.font_for(role_name) or (value if value not in ("serif", "sans") else None)
         return pick_font(value if value in ("serif", "sans") else "sans", lang, all_text, explicit, warnings,
                          bold=role_name == "title" and theme.style.title_bold > 0)
 

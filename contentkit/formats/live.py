@@ -462,7 +462,9 @@ class LiveFormat(Format[LiveOptions]):
             theme = theme.with_accent(story.meta.brand.color)
         lang = story.a.language
         text = json.dumps(data, ensure_ascii=False)
-        fonts = Fonts(pick_font("sans", lang, text, None, warnings), pick_font("sans", lang, text, None, warnings))
+        b = story.meta.brand  # the brand kit's fonts, where it has them
+        fonts = Fonts(pick_font("sans", lang, text, b.font_for("title"), warnings),
+                      pick_font("sans", lang, text, b.font_for("body"), warnings))
 
         W, H = 1240, 1754  # A5-ish portrait at 150 dpi
         designer = Designer(W, H, theme, fonts, SafeArea(), lang, clean_for_font(story.meta.brand.name, fonts.body),

@@ -719,9 +719,11 @@ def prepare_frames(story: Story, scenes: list[Scene], options, warnings: list[st
     specs = frame_specs(story, scenes)
     all_text = "".join(s.heading + s.body + s.attribution for s in specs) + "".join(
         sc.voiceover for sc in scenes) + "0123456789"
+    brand = story.meta.brand  # the brand kit's fonts, unless video.font names one
     title_font = pick_font(theme.fonts.title if theme.fonts.title in ("serif", "sans") else "sans",
-                           lang, all_text, options.font, warnings, bold=theme.style.title_bold > 0)
-    fonts = Fonts(title_font, pick_font("sans", lang, all_text, options.font, warnings))
+                           lang, all_text, options.font or brand.font_for("title"), warnings,
+                           bold=theme.style.title_bold > 0)
+    fonts = Fonts(title_font, pick_font("sans", lang, all_text, options.font or brand.font_for("body"), warnings))
     for sp in specs:
         sp.heading = clean_for_font(sp.heading, fonts.title, warnings)
         sp.body = clean_for_font(sp.body, fonts.body, warnings)
