@@ -234,3 +234,71 @@ def merge_manifests(paths: list[Path]) -> list[dict[str, Any]]:
         seen[(story, rel)] = where
     rows.sort(key=lambda r: (r[0], r[1]))
     return [r[2] for r in rows]
+
+
+# ------------------------------------------------------------------------------ series
+SERIES_DIR = "series-plan"
+
+
+def series_plan(results, root: Path) -> list[Path]:
+    """One posting calendar for a whole recipe: each story's plan (the ``plan`` format's
+    ``plan/plan.json``) after the one before it, so two stories never share a day on the
+    same platform; every post names its story and points to that story's files. Written to
+    ``ROOT/series-plan/plan.{json,md,csv,ics}`` (atomically, the same bytes for the same
+    builds), ROOT being the folder that holds the stories' folders. Nothing when fewer than
+    two stories have a plan, or when a story's own folder has that name."""
+    import datetime as dt
+
+    from contentkit.formats.plan import SCHEMA, cross_link, markdown, to_csv, to_ics
+    from contentkit.output import dumps, write_atomic
+
+    plans = []
+    for out_dir, manifest in results:
+        if not any(a["path"] == "plan/plan.json" for a in manifest["artifacts"]):
+            continue
+        data = json.loads((Path(out_dir) / "plan/plan.json").read_text("utf-8"))
+        plans.append((Path(out_dir), manifest, data.get("posts", [])))
+    if len(plans) < 2:
+        return []
+    rows: list[dict[str, Any]] = []
+    offset = 0
+    for out_dir, manifest, posts in plans:
+        if not posts:
+            continue
+        days = [dt.date.fromisoformat(p["date"]) for p in posts]
+        span = (max(days) - min(days)).days + 1
+        try:
+            folder = os.path.relpath(out_dir, root)
+        except ValueError:
+            folder = str(out_dir)
+        mine = []
+        for p in posts:
+            r = dict(p)
+            r["date"] = (dt.date.fromisoformat(p["date"]) + dt.timedelta(days=offset)).isoformat()
+            r["day"] = p["day"] + offset
+            r["story"] = manifest["story"]["title"]
+            r["story_sha256"] = manifest["story"]["sha256"]
+            r["artifact"] = f"{folder}/{p['artifact']}"
+            mine.append(r)
+        lang = manifest["story"].get("language", "en")
+        rows += cross_link(mine, {"zh-Hans": "zh-Hans", "zh-Hant": "zh-TW"}.get(lang, "en"))  # moved dates
+        offset += span
+    rows.sort(key=lambda r: (r["date"], r["time"], r["platform"], r["format"]))
+    lang = plans[0][1]["story"].get("language", "en")
+    locale = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-TW"}.get(lang, "en")
+    title = f"{plans[0][1]['story']['title']} +{len(plans) - 1}"
+    target = root / SERIES_DIR
+    if (target / "manifest.json").exists():
+        return []  # a story's folder: never written into
+    files = {
+        "plan.json": dumps({"schema": SCHEMA, "title": title, "stories": [m["story"]["title"] for _, m, _ in plans],
+                            "posts": rows}).encode("utf-8"),
+        "plan.md": markdown(rows, title=title, locale=locale).encode("utf-8"),
+        "plan.csv": to_csv(rows).encode("utf-8"),
+        "plan.ics": to_ics(rows, title=title, seed=title),
+    }
+    written = []
+    for name, data in files.items():
+        write_atomic(target / name, data)
+        written.append(target / name)
+    return written

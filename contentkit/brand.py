@@ -82,7 +82,7 @@ def load_kit(path: str | Path) -> tuple[BrandKit, Path | None]:
         key = ".".join(str(x) for x in err["loc"])
         hint = ""
         if err["type"] == "extra_forbidden":
-            sub = {"colors": Colors, "fonts": BrandFonts}.get(str(err["loc"][0]), Colors)
+            sub: type[BaseModel] = BrandFonts if str(err["loc"][0]) == "fonts" else Colors
             known = list(BrandKit.model_fields if len(err["loc"]) == 1 else sub.model_fields)
             hint = closest(str(err["loc"][-1]), known)
             raise ContentkitError(f"unknown brand kit key{hint}", path=str(path), key=key) from None

@@ -402,6 +402,13 @@ def run(
             results = build_all(requests_i, display.update)
         finally:
             display.stop()
+        if not shard and len(results) > 1:  # one calendar for the recipe's stories (a shard has a part)
+            from contentkit.batch import series_plan
+
+            root = Path(os.path.commonpath([os.path.abspath(d) for d, _ in results]))
+            written = series_plan(results, root)
+            if written and not quiet and not json_out:
+                _err(f"contentkit: series plan of the recipe -> {written[0].parent}")
         if json_out:
             _print_json([m for _, m in results])
         else:

@@ -74,3 +74,37 @@ def test_formats_tell_the_story_from_the_plans_angles(cli, tmp_path):
     rows = plan["posts"]
     cards = next(x for x in rows if x["format"] == "cards")
     assert cards["build"].endswith(f"-O cards.angle={cards['angle']}") or cards["angle"] == "story"
+
+
+def test_a_recipe_gets_one_series_plan_across_its_stories(cli, tmp_path, monkeypatch):
+    """contentkit run: the stories' plans one after another in one calendar (no platform gets
+    two stories on one day), each post naming its story and its files; the same bytes again."""
+    import json
+
+    import vobject
+
+    from tests.conftest import EN, ZH
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.toml").write_text(
+        f'stories = ["{ZH}", "{EN}"]\nformats = ["plan"]\nout = "out"\n[options.plan]\nstart = 2026-12-07\n',
+        "utf-8")
+    r = cli("run", "r.toml", "-q")
+    assert r.exit_code == 0, r.output
+    series = tmp_path / "out/series-plan"
+    data = json.loads((series / "plan.json").read_text("utf-8"))
+    per_story = [json.loads(p.read_text("utf-8"))["posts"] for p in sorted((tmp_path / "out").glob("*/plan/plan.json"))]
+    assert len(data["posts"]) == sum(len(p) for p in per_story) and len(data["stories"]) == 2
+    by_story: dict[str, list[str]] = {}
+    for p in data["posts"]:
+        by_story.setdefault(p["story"], []).append(p["date"])
+        assert (tmp_path / "out" / p["artifact"].split("/")[0]).is_dir()
+    first, second = by_story.values()
+    assert max(first) < min(second)  # the second story's series starts after the first's
+    slots = [(p["date"], p["platform"]) for p in data["posts"]]
+    assert len(slots) == len(set(slots))
+    cal = vobject.readOne((series / "plan.ics").read_text("utf-8"))
+    assert len(cal.vevent_list) == len(data["posts"])
+    before = {f.name: f.read_bytes() for f in series.iterdir()}
+    assert cli("run", "r.toml", "-q").exit_code == 0
+    assert before == {f.name: f.read_bytes() for f in series.iterdir()}

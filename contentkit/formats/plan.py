@@ -112,6 +112,12 @@ def entries(story: Story, o: PlanOptions) -> list[dict]:
                                                         if fmt in ("article", "cards", "video")
                                                         and a.kind != "story" else "")})
     rows.sort(key=lambda r: (r["date"], r["time"]))
+    return cross_link(rows, loc)
+
+
+def cross_link(rows: list[dict], loc: str) -> list[dict]:
+    """Each post points to the full article and to the live show still ahead ("完整版在公众号",
+    "今晚 8 点直播见"), from the posts' own dates."""
     full = next((r for r in rows if r["format"] == "article"), None)
     live = next((r for r in rows if r["format"] == "live"), None)
     for r in rows:
@@ -140,22 +146,25 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def to_ics(rows: list[dict], story: Story) -> bytes:
+def to_ics(rows: list[dict], story: Story | None = None, *, title: str = "", seed: str = "") -> bytes:
     """One VEVENT per post, 30 minutes, in the plan's zone; UID from the story and the post, and
     DTSTAMP at the series' first day, so the file repeats byte for byte."""
     from icalendar import Calendar, Event
 
+    title = story.title if story is not None else title
+    seed = story.sha256 if story is not None else seed
     cal = Calendar()
     cal.add("prodid", "-//contentkit//plan//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", story.title)
+    cal.add("x-wr-calname", title)
     first = min((r["date"] for r in rows), default="2000-01-01")
     stamp = dt.datetime.fromisoformat(first + "T00:00:00").replace(tzinfo=dt.timezone.utc)
     for r in rows:
         zone = ZoneInfo(r["timezone"])
         begin = dt.datetime.fromisoformat(f"{r['date']}T{r['time']}:00").replace(tzinfo=zone)
         ev = Event()
-        uid = hashlib.sha256(f"{story.sha256}|{r['date']}|{r['time']}|{r['platform']}|{r['format']}".encode())
+        uid = hashlib.sha256(f"{r.get('story_sha256', seed)}|{r['date']}|{r['time']}|{r['platform']}|"
+                             f"{r['format']}".encode())
         ev.add("uid", uid.hexdigest()[:32] + "@contentkit")
         ev.add("dtstamp", stamp)
         ev.add("dtstart", begin)
@@ -168,16 +177,19 @@ def to_ics(rows: list[dict], story: Story) -> bytes:
     return cal.to_ical()
 
 
-def markdown(rows: list[dict], story: Story) -> str:
-    loc = story.a.messages_locale
+def markdown(rows: list[dict], story: Story | None = None, *, title: str = "", locale: str = "en") -> str:
+    loc = story.a.messages_locale if story is not None else locale
+    title = story.title if story is not None else title
     cols = msg(loc, "plan.md.columns")
-    md = [f"# {msg(loc, 'plan.md.title', title=story.title)}", "", "| " + " | ".join(cols) + " |",
+    md = [f"# {msg(loc, 'plan.md.title', title=title)}", "", "| " + " | ".join(cols) + " |",
           "|" + "---|" * len(cols)]
+    zones = sorted({r["timezone"] for r in rows})
     for r in rows:
-        cells = [f"{r['date']} {r['time']}", r["platform"], r["angle_label"], r["text"],
+        when = f"{r['date']} {r['time']}" + (f" ({r['timezone']})" if len(zones) > 1 else "")
+        cells = [when, r["platform"], r["angle_label"], r["text"],
                  f"`{r['artifact']}` (`{r['build']}`)", "<br>".join(r["links"])]
         md.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
-    md += ["", msg(loc, "plan.md.tz", tz=rows[0]["timezone"] if rows else "UTC")]
+    md += ["", msg(loc, "plan.md.tz", tz=", ".join(zones) if zones else "UTC")]
     return "\n".join(md) + "\n"
 
 
