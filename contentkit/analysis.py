@@ -98,7 +98,8 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
         out = []
         for word, weight in pairs:
             w = word.strip()
-            if len(w) < 2 or w in _ZH_STOP or re.fullmatch(r"[\d.,%零一二三四五六七八九十百千万亿两]+", w):
+            # the stop list is Simplified: a Traditional story's "因為" is its "因为"
+            if len(w) < 2 or simplified(w) in _ZH_STOP or re.fullmatch(r"[\d.,%零一二三四五六七八九十百千万亿两]+", w):
                 continue
             if not has_han(w) and (
                     len(w) < 3 or not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)):

@@ -47,11 +47,28 @@ def build_date(value: dt.date | None) -> dt.date:
     return value or dt.date.today()
 
 
+def _topical(keyword: str, text: str, cjk: bool) -> bool:
+    """A keyword a fan can talk about: for Chinese, one jieba tags as a noun or a name in this
+    sentence (not "而已", "一下", "这家"); for English, any (multi-word phrases rank first)."""
+    if not cjk:
+        return True
+    from contentkit.analysis import _ZH_TAG_FLAGS, _ZH_TAG_STOP
+    from contentkit.editorial.lexicon import simplified, tagged
+
+    if keyword in _ZH_TAG_STOP or simplified(keyword) in _ZH_TAG_STOP:
+        return False
+    return any(w == keyword and f in _ZH_TAG_FLAGS for w, f in tagged(text))
+
+
 def _keyword(text: str, story: Story, used: set[str]) -> str:
-    """The story keyword this sentence is about: not the title's, not one a topic already has."""
+    """The story keyword this sentence is about: not the title's, not one a topic already has,
+    and something to talk about (a noun or a name; in English, phrases first)."""
     taken = [u.lower() for u in used]
+    cjk = story.a.is_cjk
     found = [k for k in story.a.keywords if k.lower() in text.lower()
-             and not any(k.lower() in u or u in k.lower() for u in taken)]
+             and not any(k.lower() in u or u in k.lower() for u in taken) and _topical(k, text, cjk)]
+    if not cjk:
+        found.sort(key=lambda k: -min(len(k.split()), 2))  # stable: keyword rank within each group
     for k in found:
         if k not in story.title and k not in used:
             return k
