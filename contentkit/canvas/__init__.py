@@ -791,6 +791,9 @@ def overlay_layer(lay: CardLayout, theme):
     if lay.logo is not None:
         _paste_logo(img, *lay.logo)
     d = ImageDraw.Draw(img)
+    for sk, box, color in lay.shapes:  # the progress bar of the beats
+        if sk == "bar":
+            d.rectangle(box, fill=rgb(color))
     for placed in lay.texts:
         draw_block(d, placed.block, rgb(placed.color), marks=placed.marks,
                    mark_fill=rgb(placed.mark_color) if placed.mark_color else None,

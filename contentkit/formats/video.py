@@ -922,7 +922,8 @@ class VideoFormat(Format[VideoOptions]):
 
                 layers = {}
                 for i, (sc, lay) in enumerate(zip(scenes, layouts)):
-                    if sc.clip is not None:  # the frame's text over the moving clip
+                    if sc.clip is not None or (sc.image is not None and lay.full_bleed):
+                        # the frame's text over the moving picture: a clip, or a photo's slow push-in
                         layers[i] = work / f"layer-{i:02d}.png"
                         overlay_layer(lay, theme).save(layers[i], "PNG", compress_level=1)
                 self._encode(scenes, events, bases, (W, H), fps, options, fonts, work, mp4, audio_path,
@@ -1101,10 +1102,15 @@ class VideoFormat(Format[VideoOptions]):
         for i, sc in enumerate(scenes):
             n = sc.frames + (xf if i < len(scenes) - 1 else 0)
             dur = f"{n / fps:.6f}"
-            if layers and i in layers and sc.clip is not None:
-                clip = (ffmpeg.input(str(sc.clip), ss=f"{sc.clip_start:.3f}", stream_loop=-1, t=dur).video
-                        .filter("scale", W, H, force_original_aspect_ratio="increase").filter("crop", W, H)
-                        .filter("setsar", 1).filter("fps", fps))
+            if layers and i in layers and (sc.clip is not None or sc.image is not None):
+                if sc.clip is not None:
+                    clip = (ffmpeg.input(str(sc.clip), ss=f"{sc.clip_start:.3f}", stream_loop=-1, t=dur).video
+                            .filter("scale", W, H, force_original_aspect_ratio="increase").filter("crop", W, H)
+                            .filter("setsar", 1).filter("fps", fps))
+                else:  # a photo (cropped to the frame) pushes in slowly under the still text
+                    clip = (ffmpeg.input(str(sc.image)).video.filter("scale", W * 2, H * 2)
+                            .filter("zoompan", z=f"1+0.08*on/{max(1, n)}", x="iw/2-(iw/zoom/2)",
+                                    y="ih/2-(ih/zoom/2)", d=n, s=f"{W}x{H}", fps=fps).filter("setsar", 1))
                 text = ffmpeg.input(str(layers[i]), loop=1, framerate=fps, t=dur).video
                 v = (ffmpeg.overlay(clip, text, format="auto").filter("format", "yuv420p")
                      .filter("trim", end_frame=n).filter("setpts", "PTS-STARTPTS"))
