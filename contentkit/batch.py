@@ -66,6 +66,13 @@ def format_cost(name: str, options: Any, kchars: float) -> float:
     return c
 
 
+def story_cost(chars: int, jobs) -> float:
+    """Reference seconds to build one story of ``chars`` characters into ``jobs`` ((plugin,
+    options) pairs): the model shards and worker order use."""
+    k = chars / 1000
+    return _model(STORY_COST, k) + sum(format_cost(p.name, o, k) for p, o in jobs)
+
+
 def story_chars(path: str) -> int:
     """The story's length in characters, for the cost model; 0 for anything but a regular
     file (a pipe or a device is never opened here: the parser refuses it with a clear error)."""
@@ -135,7 +142,7 @@ def expand(requests, check_cache: bool = True) -> list[Job]:
         for story in req.stories:
             chars = story_chars(story)
             k = chars / 1000
-            cost = _model(STORY_COST, k) + sum(format_cost(p.name, o, k) for p, o in jobs)
+            cost = story_cost(chars, jobs)
             cached: list[str] = []
             if cache is not None:
                 cached = _cached_formats(story, jobs, rates, req, cache)

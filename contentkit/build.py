@@ -330,7 +330,7 @@ def build_all(requests: list[tuple[int, BuildRequest]],
     entries; results come back in recipe order. With the cache on, what each format took
     is folded into the machine's timings (the estimates of ``contentkit run --plan``) and the
     cache is trimmed to its cap at the end."""
-    from contentkit.batch import STORY_COST, _model, format_cost, story_chars
+    from contentkit.batch import story_chars, story_cost
 
     tasks: list[Task] = []
     for entry, req in requests:
@@ -340,8 +340,7 @@ def build_all(requests: list[tuple[int, BuildRequest]],
             raise UsageError("standard input ('-') can be read only once")
         jobs, rates = plan(req)
         for path in req.stories:
-            k = story_chars(path) / 1000 if path != "-" else 1.0
-            cost = _model(STORY_COST, k) + sum(format_cost(p.name, o, k) for p, o in jobs)
+            cost = story_cost(story_chars(path) if path != "-" else 1000, jobs)
             tasks.append(Task(len(tasks), entry, path, jobs, rates, req, cost))
     if sum(1 for t in tasks if t.path == "-") > 1:
         raise UsageError("standard input ('-') can be read only once")

@@ -140,11 +140,7 @@ def _file_id(p: Path) -> str:
 
 @lru_cache(maxsize=256)
 def _file_sha(path: str, size: int, mtime_ns: int) -> str:  # noqa: ARG001 - size, mtime: the cache's key
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return _sha_file(Path(path))
 
 
 def file_digest(p: Path | str) -> str:
