@@ -206,7 +206,7 @@ def analyze(story: Story, rates: Rates | None = None) -> Story:
     cjk = language.startswith("zh")
     story, set_aside = edit(story, cjk)
 
-    units = tuple(section_units(sec, cjk, story_start=(i == 0)) for i, sec in enumerate(story.sections))
+    units = tuple(section_units(sec, cjk, story_start=(i == 0), title=meta.title) for i, sec in enumerate(story.sections))
     sentences = tuple(tuple(u.text for u in us) for us in units)
     bold: set[str] = {p for sec in story.sections for block in sec.blocks
                       for p in block_text(block).strong_parts if len(p) >= 4}
@@ -214,6 +214,7 @@ def analyze(story: Story, rates: Rates | None = None) -> Story:
     keywords = extract_keywords((meta.title + "\n" if cjk else "") + body, language)
 
     points = _key_points(story, units, keywords, cjk, bold)
+    more = _more_points(story, units, keywords, cjk, bold, points)
     hook = _hook(story, units, cjk, bold)
     tags = _hashtags(story, keywords, body, cjk)
 
@@ -235,6 +236,7 @@ def analyze(story: Story, rates: Rates | None = None) -> Story:
         units=units,
         set_aside=set_aside,
         locale=detect_locale(language, meta.language),
+        more_points=tuple(more),
     )
     return dataclasses.replace(story, analysis=analysis)
 
@@ -260,6 +262,24 @@ def _key_points(story: Story, units, keywords, cjk: bool, bold: set[str]) -> lis
         best = max(scored)
         points.append(KeyPoint(text=best[2], section=si, score=best[0]))
     return points
+
+
+def _more_points(story: Story, units, keywords, cjk: bool, bold: set[str],
+                 points: list[KeyPoint]) -> list[KeyPoint]:
+    """Second and third points of sections with at least five units: standalone, not a quote,
+    not the section's key point, long enough to say something; best first."""
+    used = {p.text for p in points}
+    lo = 16 if cjk else 10
+    more: list[KeyPoint] = []
+    for si, _sec in enumerate(story.sections):
+        if len(units[si]) < 5:
+            continue
+        pool = [(k, u.text) for k, u in enumerate(units[si])
+                if u.standalone and u.kind in ("sentence", "list") and u.text not in used
+                and (len(u.text) if cjk else len(u.text.split())) >= lo]
+        scored = sorted(((_sentence_score(t, keywords, cjk, bold, False), -k, t) for k, t in pool), reverse=True)
+        more += [KeyPoint(text=t, section=si, score=sc) for sc, _k, t in scored[:2]]
+    return sorted(more, key=lambda p: (-p.score, p.section))
 
 
 def _hook(story: Story, units, cjk: bool, bold: set[str]) -> str:

@@ -313,6 +313,8 @@ class Analysis:
     units: tuple[tuple[Unit, ...], ...] = ()  # per section
     set_aside: tuple[SetAside, ...] = ()
     locale: str = ""  # zh-Hant variant for messages: zh-TW or zh-HK
+    # the next-best standalone sentences of long sections, best first (a short story's extra cards)
+    more_points: tuple[KeyPoint, ...] = ()
 
     @property
     def messages_locale(self) -> str:

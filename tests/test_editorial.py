@@ -91,6 +91,51 @@ def test_a_dangling_first_sentence_is_never_the_hook_or_a_key_point():
     assert first.standalone is False
 
 
+def test_a_first_sentence_pointing_at_the_title_names_its_subject(cli, tmp_path, story_file):
+    """"这款笔记本电脑…" under a title that names the laptop reads on a card or as a hook only
+    with the laptop named; under a title that does not name it, it is not shown alone."""
+    zh = ("# 星辰 16 是目前最好的 Linux 笔记本电脑\n\n> 这款笔记本电脑拥有 RTX 4090 显卡，可谓惊人！\n\n"
+          "## 概览\n\n它有一块 240Hz 的屏幕，重量只有两公斤。\n\n电池是 99Wh，是飞机上允许的最大容量。\n")
+    s = parse(zh)
+    assert s.a.units[0][0].text == "星辰 16 笔记本电脑拥有 RTX 4090 显卡，可谓惊人！"
+    assert s.a.units[0][0].standalone
+    en = parse("# Stellaris 16 is the ultimate Linux laptop\n\nThis laptop has an RTX 4090.\n\n"
+               "## Screen\n\nThe screen runs at 240 Hz.\n")
+    assert en.a.units[0][0].text == "Stellaris 16 has an RTX 4090."
+    unnamed = parse("# 台南之旅\n\n这家店的牛肉汤很好喝，凌晨四点就开门。\n\n## 晚上\n\n晚上我们去了夜市，吃了鳝鱼意面。\n")
+    assert unnamed.a.units[0][0].standalone is False
+    assert not unnamed.a.hook.startswith("这家")
+    _, units = build_social(cli, story_file(zh), tmp_path / "o")
+    for where, text in units:
+        if not where.endswith(("title", "prompt", "transition", "shot", "on_screen")):
+            assert not audit.dangling(text), (where, text)
+    assert any("星辰16笔记本电脑拥有" in t.replace(" ", "") for w, t in units if w.endswith("quote"))
+
+
+def test_traditional_connectives_glued_to_their_clause_lean_back():
+    assert opener_kind("不過就是有些美中不足的問題：", True) == "anaphor"
+    assert opener_kind("於是我們就出發了。", True) == "anaphor"
+    s = parse("# 住宿\n\n## 188\n\n一晚 500 而已，夠便宜。\n\n不過就是有些美中不足的問題：\n\n"
+              "- 客廳電視壞掉的\n- 不提供毛巾和牙刷\n")
+    shown = [u.text for sec in s.a.units for u in sec if u.standalone]
+    assert not any(t.startswith("不過") for t in shown)
+    assert any("一晚 500" in t and "毛巾" in t for t in shown)
+
+
+def test_a_story_of_few_long_sections_still_fills_a_carousel(cli, tmp_path, story_file):
+    body = " ".join(f"Fact {i}: the dial, the ring and the button each took {i + 2} prototypes to get right."
+                    for i in range(7))
+    src = ("# The dial\n\n## Design\n\n" + body + "\n\n## Price\n\n" + body.replace("Fact", "Note") + "\n")
+    out = tmp_path / "o"
+    r = cli("build", story_file(src), "-o", out, "-q", "-f", "cards", "-O", 'cards.platforms=["xiaohongshu"]')
+    assert r.exit_code == 0, r.output
+    cards = __import__("json").loads((out / "cards" / "xiaohongshu" / "cards.json").read_text())["cards"]
+    bodies = [" ".join(" ".join(t["lines"]) for t in c["texts"] if t["role"] in ("body", "quote")) for c in cards]
+    assert len(cards) >= 6, bodies
+    content = [b for c, b in zip(cards, bodies) if c["kind"] not in ("cover", "cta")]
+    assert len(set(content)) == len(content)  # no point twice
+
+
 def test_announced_list_travels_with_all_its_items(cli, tmp_path, story_file):
     _, units = build_social(cli, story_file(ZH_HISTORY), tmp_path / "o")
     for where, text in units:

@@ -130,8 +130,9 @@ def _strip_lead(text: str) -> str:
 
 
 def dangling(text: str) -> bool:
-    first_line = text.strip().split("\n")[-1] if "\n" in text.strip() and len(text.strip().split("\n")[0]) <= 24 \
-        else text.strip()
+    lines = [ln for ln in text.strip().split("\n") if ln.strip()]
+    # a post that opens with a short heading line: its first sentence is the line after it
+    first_line = lines[1] if len(lines) > 1 and len(lines[0]) <= 24 else text.strip()
     t = _strip_lead(first_line)
     if _cjk(t[:4]):
         for o in sorted(ZH_OPENERS, key=len, reverse=True):

@@ -46,7 +46,7 @@ def opener_kind(text: str, cjk: bool) -> str | None:
         for w in words("openers", "zh_anaphors"):
             if t.startswith(w):
                 return "anaphor"
-        for w in ("但", "而", "可是", "然而", "不过", "所以", "因此", "于是", "但是"):
+        for w in ("但", "而", "可是", "然而", "不过", "不過", "所以", "因此", "于是", "於是"):
             if t.startswith(w):
                 return "anaphor"  # a connective glued to its clause cannot simply be dropped
         return None
@@ -122,13 +122,63 @@ def table_names(table: Table) -> list[str]:
 
 # "这款笔记本电脑…", "This laptop…" as a story's first words point at the title, not back.
 _DEICTIC_START = re.compile(r"^(这|這)(款|个|個|家|位|本|部|篇|台|座|次|道|种|種|件|套|些)|^(this|these)\s+(?!is\b|was\b|are\b|were\b)\w", re.I)
+_ZH_DEICTIC = re.compile(r"^[“\"「]?(这|這)(款|个|個|家|位|本|部|篇|台|座|次|道|种|種|件|套|些)")
+_EN_DEICTIC = re.compile(r"^[“\"]?(this|these)\s+([A-Za-z][\w-]*)", re.I)
+
+
+def title_subject(title: str, cjk: bool) -> str:
+    """What a title is about, when it says so ("X 是…" / "X is the…" / "X: …"); else ''."""
+    t = re.sub(r"\s+", " ", title).strip().strip("《》「」“”\"")
+    if cjk:
+        for m in re.finditer(r"是|：|:", t):
+            head = t[:m.start()].strip()
+            if m.group(0) == "是" and (head[-1:] in "于於但还還就都也不总總可只倒要便" or t[m.end():m.end() + 1] in "否"):
+                continue
+            if 2 <= cjk_count(head) + len(re.findall(r"[A-Za-z0-9]+", head)) and len(head) <= 32:
+                return head
+            return ""
+        return ""
+    e = re.search(r"\s+(?:is|are|was|were)\s+|:\s+|\s+[–—-]\s+", t)
+    if e and 1 <= len(t[:e.start()].split()) <= 6:
+        return t[:e.start()].strip()
+    return ""
+
+
+def name_referent(sentence: str, subject: str, title: str, cjk: bool) -> str | None:
+    """A story's first sentence that points at the title's subject ("这款笔记本电脑拥有…"
+    under "TUXEDO Stellaris 16 是…笔记本电脑") with the subject named in place of the pointer,
+    so the sentence stands wherever it is shown; None when the title does not name it."""
+    if not subject:
+        return None
+    if cjk:
+        m = _ZH_DEICTIC.match(sentence)
+        if not m:
+            return None
+        rest = sentence[m.end():]
+        noun = rest[:2]
+        if len(noun) < 2 or not is_cjk_text(noun) or noun not in title:
+            return None
+        for k in range(min(len(subject), len(rest)), 1, -1):
+            if subject.endswith(rest[:k]):   # "这家咖啡馆" under "某某咖啡馆是…": not twice
+                rest = rest[k:]
+                break
+        # a space between Latin and Han where the author puts one ("16 笔记本", "RTX 4090 和")
+        spaced = re.search(r"[A-Za-z0-9] [\u4e00-\u9fff]|[\u4e00-\u9fff] [A-Za-z0-9]", title + sentence)
+        glue = " " if re.search(r"[A-Za-z0-9]$", subject) and (spaced or re.match(r"[A-Za-z0-9]", rest)) else ""
+        return sentence[:m.start(1)] + subject + glue + rest
+    m = _EN_DEICTIC.match(sentence)
+    if not m or m.group(2).lower().rstrip("s") not in title.lower():
+        return None
+    return sentence[:m.start(1)] + subject + sentence[m.end(2):]
 
 
 class _Builder:
-    def __init__(self, cjk: bool, story_start: bool = False) -> None:
+    def __init__(self, cjk: bool, story_start: bool = False, title: str = "") -> None:
         self.cjk = cjk
         self.units: list[Unit] = []
         self.story_start = story_start
+        self.title = title
+        self.subject = title_subject(title, cjk) if story_start else ""
 
     def add_sentence(self, s: str, kind: str = "sentence") -> None:
         s = s.strip()
@@ -137,7 +187,10 @@ class _Builder:
         cjk = self.cjk
         ok = opener_kind(s, cjk)
         if ok == "anaphor" and self.story_start and not self.units and _DEICTIC_START.match(s.lstrip("“\"「")):
-            ok = None
+            named = name_referent(s, self.subject, self.title, cjk)
+            if named is not None:
+                self.units.append(Unit(named, kind, not announces(named, cjk), "named from the title"))
+                return
         if ok == "connective":
             s2 = drop_connective(s, cjk)
             if opener_kind(s2, cjk) is None and _n(s2, cjk) >= 3:
@@ -191,8 +244,8 @@ class _Builder:
                 self.add_sentence(s, "sentence")
 
 
-def section_units(sec: Section, cjk: bool, story_start: bool = False) -> tuple[Unit, ...]:
-    b = _Builder(cjk, story_start)
+def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str = "") -> tuple[Unit, ...]:
+    b = _Builder(cjk, story_start, title)
     for block in sec.blocks:
         if isinstance(block, Paragraph):
             for s in split_sentences(block.text.plain):

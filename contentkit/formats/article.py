@@ -394,7 +394,10 @@ def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, 
         if not sents:
             continue
         kp = points.get(si)
-        lead = kp.text if kp and kp.text in sents else sents[0]
+        alone = [u.text for u in a.units[si] if u.standalone and u.text in sents] if a.units else sents
+        lead = kp.text if kp and kp.text in sents else (alone[0] if alone else "")
+        if not lead:  # every sentence left leans on one shown elsewhere ("它有…" after the hook)
+            continue
         chosen = [lead]
         idx = sents.index(lead)
         for nxt in sents[idx + 1: idx + 3]:
@@ -438,12 +441,13 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
             lead = short
         if mode == "summary":
             skip = 0
-            while skip + 1 < len(sents) and opener_kind(sents[skip].lstrip("\n"), cjk) is not None:
+            while skip < len(sents) and opener_kind(sents[skip].lstrip("\n"), cjk) is not None:
                 skip += 1
             omitted += skip
             sents = sents[skip:]
-            if sents:
-                sents[0] = sents[0].lstrip("\n")
+            if not sents:  # all of it leans on a sentence shown elsewhere: no post for it
+                continue
+            sents[0] = sents[0].lstrip("\n")
         prefix = f"{lead}\n\n" if lead else ""
         pieces = [x for s in sents for x in _split_long(s, room - weighted_length(prefix))]
         cut += sum(1 for s in sents if weighted_length(s) > room - weighted_length(prefix))

@@ -29,6 +29,7 @@ from contentkit.canvas import (
     usable_image,
 )
 from contentkit.editorial import opener_kind
+from contentkit.editorial.units import name_referent, title_subject
 from contentkit.errors import UsageError
 from contentkit.output import Artifact, Output
 from contentkit.messages import msg
@@ -64,7 +65,7 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     figures = 0
     for si, sec in enumerate(story.sections):
         kp = points.get(si)
-        media = _media_card(sec, si, kp, not image_done, warnings)
+        media = _media_card(sec, si, kp, not image_done, warnings, story.title, a.is_cjk)
         if media is not None:
             image_done = image_done or media.kind == "image"
             specs.append(media)
@@ -77,6 +78,7 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
                     spec, figures = lead, figures + 1
             if spec is not None:
                 specs.append(spec)
+    _more_cards(specs, story)
     tags = " ".join(f"#{t}" for t in a.hashtags[:6])
     cta = meta.cta or msg(a.messages_locale, "follow")
     specs.append(Spec("cta", heading=cta, body=meta.brand.handle or meta.brand.name or meta.author,
@@ -84,6 +86,28 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     for sp in specs:
         sp.marks = _marks(sp, a, bold, story.title)
     return specs
+
+
+MIN_CONTENT_CARDS = 4
+
+
+def _more_cards(specs: list[Spec], story: Story) -> None:
+    """A story of few, long sections still makes a carousel: the next-best points of its long
+    sections (each standalone, none already on a card) until it has MIN_CONTENT_CARDS."""
+    a = story.a
+    shown = " ".join([story.a.hook, story.meta.subtitle] + [sp.body for sp in specs])
+    n = sum(1 for sp in specs if sp.kind != "cover")
+    for k, kp in enumerate(a.more_points):
+        if n >= MIN_CONTENT_CARDS:
+            break
+        if kp.text in shown:
+            continue
+        sec = story.sections[kp.section]
+        specs.append(Spec("point", heading=sec.heading, body=kp.text, section=kp.section,
+                          score=kp.score - 0.5, order=kp.section + 0.6 + k / 100.0))
+        shown += " " + kp.text
+        n += 1
+    specs.sort(key=lambda sp: sp.order)
 
 
 def _marks(spec: Spec, a, bold: set[str], title: str) -> tuple[str, ...]:
@@ -143,12 +167,25 @@ def card_fonts(story: Story, specs: list[Spec], theme, font: str | None, warning
     return fonts
 
 
-def _media_card(sec, si: int, kp, image_allowed: bool, warnings) -> Spec | None:
-    """The section's first quote, or (once per carousel) its first usable local image."""
+def _quote_text(text: str, si: int, title: str, cjk: bool) -> str | None:
+    """A quote as a card shows it: whole, with a pointer at the title's subject named
+    ("这款笔记本电脑…" opening the story); None when it leans on a sentence it does not have."""
+    first = (split_sentences(text) or [text])[0]
+    if opener_kind(first, cjk) is None:
+        return text
+    if si == 0:
+        return name_referent(text, title_subject(title, cjk), title, cjk)
+    return None
+
+
+def _media_card(sec, si: int, kp, image_allowed: bool, warnings, title: str = "", cjk: bool = False) -> Spec | None:
+    """The section's first quote that stands on its own, or (once per carousel) its first usable
+    local image."""
     for bi, b in enumerate(sec.blocks):
         order = si + bi / 100.0
-        if isinstance(b, Quote) and b.text:
-            return Spec("quote", body=b.text.plain, attribution=b.attribution, label=sec.heading, section=si,
+        quote = _quote_text(b.text.plain, si, title, cjk) if isinstance(b, Quote) and b.text else None
+        if quote:
+            return Spec("quote", body=quote, attribution=b.attribution, label=sec.heading, section=si,
                         score=3.0, order=order)
         if (isinstance(b, Image) and b.local_path is not None and image_allowed
                 and usable_image(b.local_path, warnings)):
