@@ -4,7 +4,6 @@ hashtags, reading and speaking time. Deterministic, offline, no model downloads.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from dataclasses import dataclass
 
@@ -78,11 +77,9 @@ def detect_locale(language: str, declared: str = "") -> str:
 
 
 def _jieba():
-    import jieba
-    import jieba.analyse
+    from contentkit.zhdict import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+    return jieba()
 
 
 def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str, float]]:

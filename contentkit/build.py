@@ -445,9 +445,9 @@ def _worker(t: Task, cache):
 
 
 def _preload(tasks: list[Task]) -> None:
-    """Load jieba's dictionaries once in the parent before the workers fork, when a story is
-    Chinese: every worker then shares those pages (copy-on-write) instead of spending about
-    1.5 s and 150 MB loading its own."""
+    """Open jieba (its on-demand tables, contentkit.zhdict, and its HMM models) once in the
+    parent before the workers fork, when a story is Chinese: every worker shares those pages
+    (copy-on-write) and the table file is built, when it must be, only once."""
     import re
 
     import os

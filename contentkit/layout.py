@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-import unicodedata
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +48,20 @@ class FontRef:
 # ------------------------------------------------------------------------------ fonts
 @lru_cache(maxsize=64)
 def _cmap(path: str, index: int) -> frozenset[int]:
+    """The code points a font has glyphs for. Decoding a CJK font's cmap takes about 50 ms, so
+    the set is kept in the cache folder, keyed by the file's path, size and mtime."""
+    import marshal
+
+    from contentkit.cache import default_root
+
+    memo: Path | None = None
+    try:
+        st = os.stat(path)
+        key = hashlib.sha256(f"{os.path.abspath(path)}\0{index}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
+        memo = default_root() / "fonts" / f"cmap-{key[:24]}.marshal"
+        return frozenset(marshal.loads(memo.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
     from fontTools.ttLib import TTFont
 
     try:
@@ -53,7 +69,16 @@ def _cmap(path: str, index: int) -> frozenset[int]:
         cmap = font.getBestCmap() or {}
     except Exception as exc:  # not a font, unreadable
         raise ContentkitError(f"cannot read font: {exc}", path=path) from None
-    return frozenset(cmap)
+    points = frozenset(cmap)
+    if memo is not None:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(sorted(points)))
+            os.replace(tmp, memo)
+        except OSError:
+            pass  # a read-only cache folder: decode again next time
+    return points
 
 
 def covers(font: FontRef, text: str) -> list[str]:
@@ -318,6 +343,7 @@ class Face:
         self.ascent, self.descent = self.main.getmetrics()
         # a semibold Latin face is drawn without the faux-bold stroke of the regular main face
         self.latin_stroke = ref.latin is None or ref.latin.weight == "regular"
+        self._widths: dict[str, float] = {}  # a card's lines are measured again at every try
 
     def runs(self, text: str) -> tuple[tuple[str, int], ...]:
         if self.latin is None or not text:
@@ -334,9 +360,15 @@ class Face:
         return self.ascent, self.descent
 
     def getlength(self, text: str) -> float:
-        if self.latin is None:
-            return self.main.getlength(text)
-        return sum(self.font(k).getlength(t) for t, k in self.runs(text))
+        w = self._widths.get(text)
+        if w is None:
+            if self.latin is None:
+                w = self.main.getlength(text)
+            else:
+                w = sum(self.font(k).getlength(t) for t, k in self.runs(text))
+            if len(self._widths) < 65536:
+                self._widths[text] = w
+        return w
 
     def getbbox(self, text: str, stroke_width: int = 0) -> tuple[int, int, int, int]:
         """Box of ``text`` drawn with its top at the main face's ascender (Pillow's "la")."""
@@ -402,11 +434,9 @@ def _tokenize(text: str) -> tuple[str, ...]:
     """
     raw: list[str] = []
     if any(is_cjk(ch) for ch in text):
-        import logging
+        from contentkit.zhdict import jieba as _jieba
 
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
+        jieba = _jieba()
         # Latin words (Château, 1855, U.S.) stay whole; only the CJK runs go to jieba.
         for k, run in enumerate(_LATIN_SPLIT.split(text)):
             if not run:

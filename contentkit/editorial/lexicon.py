@@ -3,7 +3,6 @@ runs for English. jieba is imported lazily, on the first Chinese text."""
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 
@@ -28,11 +27,9 @@ wanted really actually today thing""".split())
 
 @lru_cache(maxsize=1)
 def _posseg():
-    import jieba
-    import jieba.posseg
+    from contentkit.zhdict import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg
+    return jieba().posseg
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,8 @@ fit at the minimum legible size it moves to a further card. Layout data for ever
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import replace
 
 from typing import Literal
@@ -19,12 +21,11 @@ from contentkit.canvas import (
     CardLayout,
     Designer,
     Fonts,
+    PngEncoder,
     SafeArea,
     Spec,
-    contact_sheet,
     draw,
     needs_rgb,
-    png_bytes,
     split_spec,
     usable_image,
 )
@@ -267,6 +268,7 @@ class CardsFormat(Format[CardsOptions]):
         brand = clean_for_font(story.meta.brand.name or story.meta.author, fonts.body)
 
         arts: list[Artifact] = []
+        pngs = PngEncoder(out)
         for pname in options.platforms or self.default_platforms:
             platform = get_platform(pname)
             if platform.card_size is None:  # plan() only lets platforms with a card size through
@@ -285,18 +287,16 @@ class CardsFormat(Format[CardsOptions]):
                 img = draw(lay, theme, cover_image)
                 images.append(img)
                 rel = f"cards/{pname}/{i:02d}-{lay.spec.kind}.png"
-                arts.append(out.write(rel, png_bytes(img, needs_rgb(lay, theme, cover_image), exact),
-                                      format=self.name, platform=pname,
-                                      width=w, height=h))
+                pngs.submit(rel, img, needs_rgb(lay, theme, cover_image), exact,
+                            format=self.name, platform=pname, width=w, height=h)
                 records.append(_record(lay, rel, i, n))
             if options.contact_sheet and images:
-                sheet = contact_sheet(images)
-                arts.append(out.write(f"cards/{pname}/contact-sheet.png", png_bytes(sheet, True), format=self.name,
-                                      platform=pname, width=sheet.width, height=sheet.height))
-            arts.append(out.write_json(f"cards/{pname}/cards.json", {
+                pngs.submit_sheet(f"cards/{pname}/contact-sheet.png", images, format=self.name, platform=pname)
+            pngs.later(functools.partial(out.write_json, f"cards/{pname}/cards.json", {
                 "platform": pname, "width": w, "height": h, "theme": theme.name,
                 "fonts": {"title": fonts.title.label, "body": fonts.body.label},
                 "cards": records}, format=self.name, platform=pname))
+        arts.extend(pngs.write_all())  # encoded on threads while the next platform was laid out
         for w_ in dict.fromkeys(warnings):
             out.warn(f"cards: {w_}")
         return arts
