@@ -230,37 +230,84 @@ def _build_one(path: str, jobs, rates, req: BuildRequest, progress: Say | None =
         for w in summary["warnings"]:
             output.warn(w)
         formats_json: dict[str, Any] = {}
+        from contentkit import proc
+
+        proc.reset()
+        branches: dict[str, Any] = {}  # format name -> its events, or the Future of a render on a thread
+        to_render: list[tuple[Any, Any]] = []
         for plugin, options in jobs:
             entry = entries.get(plugin.name)
             if entry is not None:
                 try:
                     say(f"{plugin.name}: from the cache")
                     blobs = {rel: entry.folder / b["file"] for rel, b in entry.data["blobs"].items()}
-                    output.replay(entry.data["events"], blobs)
+                    branch = output.branch()
+                    branch.replay(entry.data["events"], blobs)
+                    branches[plugin.name] = (branch.recorded()[0], True)
                     formats_json[plugin.name] = options.model_dump(mode="json")
                     continue
                 except (OSError, ValueError, KeyError, TypeError):
                     pass  # changed under us: render it
-            say(f"render {plugin.name}")
-            key = keys.get(plugin.name)
-            if key:
-                output.record()
+            to_render.append((plugin, options))
+
+        def render(plugin, options) -> tuple[list[list[Any]], bool]:
+            branch = output.branch()
             try:
                 st = story()
                 t0 = time.perf_counter()
-                plugin.render(st, options, output)
+                plugin.render(st, options, branch)
                 timings[plugin.name] = time.perf_counter() - t0
             except ContentkitError as exc:
-                output.events = None
                 if not exc.path:  # name the story and the format the error came from
-                    exc = type(exc)(f"{plugin.name}: {exc.message}", path=parsed.source, key=exc.key,
-                                    exit_code=exc.exit_code)
-                    raise exc from None
+                    raise type(exc)(f"{plugin.name}: {exc.message}", path=parsed.source, key=exc.key,
+                                    exit_code=exc.exit_code) from None
                 raise
+            events, files = branch.recorded()
+            key = keys.get(plugin.name)
             if key and cache is not None:
-                events, files = output.recorded()
                 cache.put(key, {"format": plugin.name, "events": events}, files)
-            formats_json[plugin.name] = options.model_dump(mode="json")
+            return events, False
+
+        # a format that mostly waits on its encoder (a rendered video) starts first, on a thread,
+        # and the others render meanwhile; each writes its own files, and what each registered
+        # and warned is merged below in job order, so the manifest is the same as one by one
+        import os
+
+        overlap = os.environ.get("CONTENTKIT_OVERLAP", "1").strip() != "0"  # 0: one format after another
+        beside = [(p, o) for p, o in to_render
+                  if overlap and getattr(p, "overlaps", lambda _o: False)(o)][:1]
+        pool = None
+        try:
+            if beside and len(to_render) > 1:
+                from concurrent.futures import ThreadPoolExecutor
+
+                story()  # analysed once, before two threads want it
+                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contentkit-render")
+                p0, o0 = beside[0]
+                say(f"render {p0.name} (beside the others)")
+                branches[p0.name] = pool.submit(render, p0, o0)
+            for plugin, options in to_render:
+                if plugin.name in branches:
+                    continue
+                early = next((f for f in branches.values() if not isinstance(f, tuple)), None)
+                if early is not None and early.done() and early.exception() is not None:
+                    break  # the format on the thread failed: report it in its turn, below
+                say(f"render {plugin.name}")
+                branches[plugin.name] = render(plugin, options)
+            for plugin, options in jobs:
+                got = branches[plugin.name]
+                if not isinstance(got, tuple):
+                    say(f"render {plugin.name}: finishing")
+                    got = got.result()
+                events, cached = got
+                output.merge(events, cached=cached)
+                formats_json[plugin.name] = options.model_dump(mode="json")
+        except BaseException:
+            proc.cancel()  # end the thread's encoder now, then wait for it to unwind
+            raise
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
         images = [a for a in output.artifacts if a.media_type == "image/png"]
         if images:
             output.write("index.html", gallery_html(summary["story"]["title"], images), format="gallery")

@@ -24,13 +24,13 @@ shorter).
 from __future__ import annotations
 
 import re
-import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from contentkit import proc
 from contentkit.errors import ContentkitError
 
 IMAGES = {".jpg", ".jpeg", ".png", ".webp"}
@@ -111,7 +111,7 @@ def probe_clip(path: Path) -> float:
     """A clip's duration (s), read by the ffmpeg binary; a clear error if it has no video."""
     from contentkit.formats.video import ffmpeg_exe
 
-    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path.resolve()), "-map", "0:v:0",
+    r = proc.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path.resolve()), "-map", "0:v:0",
                         "-c", "copy", "-f", "null", "-"], capture_output=True, text=True)
     if r.returncode != 0:
         raise ContentkitError("clip has no video stream (or is not a video)", path=str(path), key="video.media")

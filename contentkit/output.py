@@ -284,6 +284,29 @@ class Output:
             self.warnings.append(message)
 
 
+    # -- formats rendered apart (on a thread), merged in the build's order
+    def branch(self) -> "Output":
+        """An Output over the same staging folder with its own artifacts, warnings and a record
+        of events: a format renders into it, and ``merge`` applies what it did, so the build's
+        lists come out in job order whichever format finished first."""
+        b = Output.__new__(Output)
+        b.__dict__.update(self.__dict__)
+        b.artifacts, b.warnings, b.events = [], [], []
+        return b
+
+    def merge(self, events: list[list[Any]], cached: bool = False) -> None:
+        """Register the artifacts (already staged) and warnings of a branch's events, in order;
+        ``cached``: the branch was replayed from the build cache."""
+        for ev in events:
+            if ev[0] == "artifact":
+                meta = dict(ev[1])
+                rel = meta.pop("path")
+                art = self.register(rel, **{k: v for k, v in meta.items() if k not in ("sha256", "bytes", "cached")})
+                if cached:
+                    art.cached = True
+            else:
+                self.warn(ev[1], path=ev[2])
+
     # -- the build cache
     def record(self) -> None:
         self.events = []

@@ -97,6 +97,12 @@ class Format(Generic[Opt]):
         option names, the clock, the network) must list it here before it returns a list."""
         return None
 
+    def overlaps(self, options: Opt) -> bool:
+        """True when this render mostly waits on child processes (an encoder) and may run on a
+        thread beside the story's other formats. Its children must be started with
+        ``contentkit.proc.run`` so that a cancelled build ends them. Default: False."""
+        return False
+
     def render(self, story: "Story", options: Opt, out: "Output") -> list["Artifact"]:
         raise NotImplementedError
 

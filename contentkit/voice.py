@@ -21,11 +21,11 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import shutil
-import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Protocol
 
+from contentkit import proc
 from contentkit.errors import ContentkitError
 
 
@@ -240,7 +240,7 @@ class _Espeak:
             import json
             import sys
 
-            r = subprocess.run([sys.executable, "-m", "contentkit.voice", base], capture_output=True, timeout=600,
+            r = proc.run([sys.executable, "-m", "contentkit.voice", base], capture_output=True, timeout=600,
                                input=json.dumps(texts).encode("utf-8"))
             if r.returncode != 0:
                 raise ContentkitError(f"espeak-ng failed: {r.stderr.decode(errors='replace').strip()[-200:]}")
@@ -285,7 +285,7 @@ def _espeak_cli(text: str, voice: str, wpm: int) -> Speech:
 
     exe = _espeak_exe()
     assert exe is not None
-    r = subprocess.run([exe, "-v", voice, "-s", str(wpm), "--stdout", text], capture_output=True, timeout=120)
+    r = proc.run([exe, "-v", voice, "-s", str(wpm), "--stdout", text], capture_output=True, timeout=120)
     if r.returncode != 0:
         raise ContentkitError(f"espeak-ng failed: {r.stderr.decode(errors='replace').strip()[-200:]}")
     import io
@@ -347,7 +347,7 @@ class _Edge:
 def _decode_mp3(data: bytes) -> bytes:
     from imageio_ffmpeg import get_ffmpeg_exe
 
-    r = subprocess.run([get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", "pipe:0", "-f", "s16le", "-ac", "1",
+    r = proc.run([get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", "pipe:0", "-f", "s16le", "-ac", "1",
                         "-ar", "24000", "pipe:1"], input=data, capture_output=True)
     if r.returncode != 0:
         raise ContentkitError("edge-tts returned audio ffmpeg cannot read", key="video.voice")

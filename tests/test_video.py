@@ -744,3 +744,62 @@ def test_the_text_layer_over_a_moving_picture_is_the_still_frame_minus_the_pictu
         over.alpha_composite(overlay_layer(lay, theme))
         diff = ImageStat.Stat(ImageChops.difference(still, over.convert("RGB")).convert("L")).mean[0]
         assert diff < 1.0, diff
+
+
+def test_a_video_rendered_beside_the_other_formats_gives_the_same_bytes(cli, tmp_path, story_file, monkeypatch):
+    """The rendered video runs on a thread while the story's other formats render; the build
+    is byte for byte the one that renders them one after another (CONTENTKIT_OVERLAP=0)."""
+    path = story_file("---\ntitle: 小故事\n---\n\n## 一\n\n第一句话很短，说的是 1855 年。\n\n"
+                      "## 二\n\n第二句话也很短。\n")
+    opts = ("-O", "live.cue_cards=false", "-O", 'cards.platforms=["xiaohongshu"]')
+    r = cli("build", path, "-o", tmp_path / "beside", "-q", *opts)
+    assert r.exit_code == 0, r.output
+    monkeypatch.setenv("CONTENTKIT_OVERLAP", "0")
+    r = cli("build", path, "-o", tmp_path / "sequential", "-q", *opts)
+    assert r.exit_code == 0, r.output
+    a = sorted(p.relative_to(tmp_path / "beside") for p in (tmp_path / "beside").rglob("*") if p.is_file())
+    b = sorted(p.relative_to(tmp_path / "sequential") for p in (tmp_path / "sequential").rglob("*") if p.is_file())
+    assert a == b and any(p.name == "video.mp4" for p in a)
+    for rel in a:
+        assert (tmp_path / "beside" / rel).read_bytes() == (tmp_path / "sequential" / rel).read_bytes(), rel
+
+
+def test_a_format_failing_beside_a_rendering_video_ends_its_encoder(cli, tmp_path, story_file):
+    """A format that fails while the video renders on its thread: one clear line, no output
+    folder, and no ffmpeg or voice process of this build left running."""
+    import os
+
+    from contentkit import plugins
+
+    class Fails:
+        name, description, options_model = "fails", "x", plugins.FormatOptions
+
+        def render(self, story, options, out):
+            import time
+
+            time.sleep(1.0)  # the video's children are running by now
+            raise plugins.ContentkitError("it broke")
+
+    plugins.register(Fails())
+    try:
+        path = story_file("---\ntitle: 小故事\n---\n\n## 一\n\n第一句话很短。\n\n## 二\n\n第二句话也很短。\n")
+        out = tmp_path / "o"
+        r = cli("build", path, "-f", "video", "-f", "fails", "-o", out)
+        assert r.exit_code == 1, r.output
+        assert "fails: it broke" in r.stderr and "Traceback" not in r.output
+        assert not out.exists()
+        mine = []
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open(f"/proc/{d}/stat") as f:
+                        parent = int(f.read().rsplit(")", 1)[1].split()[1])
+                    with open(f"/proc/{d}/cmdline", "rb") as f:
+                        cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                if parent == os.getpid() and ("ffmpeg" in cmd or "contentkit.voice" in cmd or "espeak" in cmd):
+                    mine.append(cmd)
+        assert not mine, mine  # the video's encoder and voice processes have ended
+    finally:
+        plugins.unregister("fails")

@@ -18,7 +18,6 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from contentkit import proc
 from contentkit.canvas import SafeArea
 from contentkit.errors import EXIT_OUTPUT, ContentkitError
 from contentkit.messages import msg
@@ -355,7 +355,7 @@ def probe_audio(path_str: str, what: str) -> float:
     p = Path(path_str).expanduser()
     if not p.is_file():
         raise ContentkitError(f"{what} file not found", path=path_str, key=f"video.{what}")
-    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(p.resolve()), "-map", "0:a:0",
+    r = proc.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(p.resolve()), "-map", "0:a:0",
                         "-c", "copy", "-f", "null", "-"], capture_output=True, text=True)
     if r.returncode != 0:
         why = "has no audio stream" if "matches no streams" in r.stderr else "is not audio"
@@ -565,7 +565,7 @@ def has_libass() -> bool:
     """Whether this ffmpeg can burn ASS subtitles (imageio-ffmpeg's static build can)."""
     exe = ffmpeg_exe()
     if exe not in _LIBASS:
-        r = subprocess.run([exe, "-hide_banner", "-filters"], capture_output=True, text=True)
+        r = proc.run([exe, "-hide_banner", "-filters"], capture_output=True, text=True)
         _LIBASS[exe] = bool(re.search(r"^\s*\S+\s+ass\s", r.stdout, re.M))
     return _LIBASS[exe]
 
@@ -589,7 +589,7 @@ def run_ffmpeg(stream_or_args, what: str, cwd: Path | None = None) -> None:
     exe = ffmpeg_exe()
     args = stream_or_args.compile(cmd=exe) if hasattr(stream_or_args, "compile") else [exe, *stream_or_args]
     args = [args[0], "-hide_banner", "-nostdin", "-loglevel", "error", *args[1:]]
-    r = subprocess.run(args, capture_output=True, text=True, cwd=cwd)
+    r = proc.run(args, capture_output=True, text=True, cwd=cwd)
     if r.returncode != 0:
         tail = " | ".join(ln.strip() for ln in (r.stderr or "").strip().splitlines()[-3:])
         raise ContentkitError(f"ffmpeg failed while {what}: {tail or 'exit ' + str(r.returncode)}",
@@ -666,7 +666,7 @@ def detect_pauses(path: str, noise_db: int = -35, min_s: float = 0.25) -> list[t
     """The silences of a recording as (start, end) seconds, by ffmpeg's silencedetect."""
     import re
 
-    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(Path(path).expanduser().resolve()),
+    r = proc.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(Path(path).expanduser().resolve()),
                         "-af", f"silencedetect=noise={noise_db}dB:d={min_s}", "-f", "null", "-"],
                        capture_output=True, text=True)
     starts = [float(x) for x in re.findall(r"silence_start: (-?[\d.]+)", r.stderr)]
@@ -826,6 +826,11 @@ class VideoFormat(Format[VideoOptions]):
     def renders(self, platform) -> bool:
         """Any platform the table gives a video size can be rendered."""
         return platform.video_size is not None
+
+    def overlaps(self, options: VideoOptions) -> bool:
+        """A rendered video is mostly ffmpeg and speech in child processes: it runs beside the
+        story's other formats."""
+        return options.render
 
     def cache_inputs(self, story: Story, options: VideoOptions) -> list | None:
         from contentkit.cache import user_file
@@ -1234,7 +1239,7 @@ def normalise(path: Path, work: Path) -> Path:
     import re
 
     probe = f"loudnorm=I={LUFS_TARGET}:TP=-1.5:LRA=11:print_format=json"
-    r = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-af", probe, "-f", "null", "-"],
+    r = proc.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-af", probe, "-f", "null", "-"],
                        capture_output=True, text=True)
     found = re.findall(r"\{[^{}]*\}", r.stderr)
     if r.returncode != 0 or not found:
