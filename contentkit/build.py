@@ -273,7 +273,9 @@ def _build_one(path: str, jobs, rates, req: BuildRequest, progress: Say | None =
         # and warned is merged below in job order, so the manifest is the same as one by one
         import os
 
-        overlap = os.environ.get("CONTENTKIT_OVERLAP", "1").strip() != "0"  # 0: one format after another
+        # 0: one format after another. In a pool of workers the cores are busy with other
+        # stories already: there a thread beside the video would add memory, not speed
+        overlap = os.environ.get("CONTENTKIT_OVERLAP", "1").strip() != "0" and not _IN_POOL
         beside = [(p, o) for p, o in to_render
                   if overlap and getattr(p, "overlaps", lambda _o: False)(o)][:1]
         pool = None
@@ -462,11 +464,15 @@ def _workers(tasks: list[Task]) -> int:
 
 _QUEUE = None  # progress from worker processes (inherited through fork)
 _BUSY = False  # a worker is building a story (a SIGTERM then unwinds it: staging removed, ffmpeg ended)
+_IN_POOL = False  # this process is a pool worker (set in _init_worker)
 
 
 def _init_worker() -> None:
     import os
     import signal
+
+    global _IN_POOL
+    _IN_POOL = True
 
     def terminated(signum, frame):  # noqa: ARG001
         if _BUSY:
