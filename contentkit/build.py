@@ -274,8 +274,10 @@ def _build_one(path: str, jobs, rates, req: BuildRequest, progress: Say | None =
         import os
 
         # 0: one format after another. In a pool of workers the cores are busy with other
-        # stories already: there a thread beside the video would add memory, not speed
-        overlap = os.environ.get("CONTENTKIT_OVERLAP", "1").strip() != "0" and not _IN_POOL
+        # stories already: there a thread beside the video would add memory, not speed;
+        # and -j 1 means one thing at a time
+        overlap = (os.environ.get("CONTENTKIT_OVERLAP", "1").strip() != "0" and not _IN_POOL
+                   and (req.jobs or os.cpu_count() or 1) > 1)
         beside = [(p, o) for p, o in to_render
                   if overlap and getattr(p, "overlaps", lambda _o: False)(o)][:1]
         pool = None
