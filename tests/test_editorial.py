@@ -384,3 +384,15 @@ def test_a_link_that_names_something_is_content_a_bare_one_is_not():
     texts = "\n".join(u.text for sec in s.a.units for u in sec)
     assert "武康路文化街" in texts
     assert "阅读原文" not in texts and "example.com/b" not in texts
+
+
+def test_a_quoted_button_is_no_quote_card_and_the_hook_is_not_shown_twice(cli, tmp_path, story_file):
+    src = ("# 星辰 16 笔记本\n\n## 价格\n\n星辰 16 现在可以预购，四月底开始交付，基本配置一千七百欧元。\n\n"
+           "> **[预购](https://example.com/buy)**\n\n## 存储\n\n> 在两个 M.2 插槽都插满的情况下，最多可实现 4TB 的存储。\n\n"
+           "它的键盘也很好用。\n")
+    manifest, units = build_social(cli, story_file(src), tmp_path / "o")
+    quotes = [t for w, t in units if w.startswith("card") and w.endswith("quote")]
+    assert all(len(q.strip()) >= 8 for q in quotes), quotes  # "预购" is a button, not a quote
+    cover = next(t for w, t in units if w == "card 1 subtitle")
+    later = [t for w, t in units if w.startswith("card") and not w.startswith("card 1 ")]
+    assert cover not in later  # the hook under the title is not a card of its own as well

@@ -34,7 +34,7 @@ from contentkit.editorial.units import name_referent, title_subject
 from contentkit.errors import UsageError
 from contentkit.output import Artifact, Output
 from contentkit.messages import msg
-from contentkit.text import join_sentences, split_sentences
+from contentkit.text import cjk_count, join_sentences, split_sentences
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
 from contentkit.story import Image, ListBlock, Paragraph, Quote, Story
@@ -67,6 +67,8 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     for si, sec in enumerate(story.sections):
         kp = points.get(si)
         media = _media_card(sec, si, kp, not image_done, warnings, story.title, a.is_cjk)
+        if media is not None and media.kind == "quote" and media.body.strip() == specs[0].body.strip():
+            media = None  # the hook under the cover's title already: not a second time
         if media is not None:
             image_done = image_done or media.kind == "image"
             specs.append(media)
@@ -171,6 +173,8 @@ def card_fonts(story: Story, specs: list[Spec], theme, font: str | None, warning
 def _quote_text(text: str, si: int, title: str, cjk: bool) -> str | None:
     """A quote as a card shows it: whole, with a pointer at the title's subject named
     ("这款笔记本电脑…" opening the story); None when it leans on a sentence it does not have."""
+    if (cjk_count(text) if cjk else len(text.split())) < (8 if cjk else 4):
+        return None  # "> **[预购][11]**": a button quoted, not a quote
     first = (split_sentences(text) or [text])[0]
     if opener_kind(first, cjk) is None:
         return text
