@@ -688,8 +688,6 @@ def _scrim(img, box: tuple[int, int, int, int], strength: float = 0.80, rise: fl
 def draw(lay: CardLayout, theme, cover_image: Path | None):
     from PIL import Image, ImageDraw
 
-    from contentkit.layout import draw_block
-
     c = theme.colors
     W, H = lay.width, lay.height
     kind = lay.spec.kind
@@ -740,12 +738,19 @@ def draw(lay: CardLayout, theme, cover_image: Path | None):
         img.paste(pic, (x0, y0), mask)
     if lay.logo is not None:
         _paste_logo(img, *lay.logo)
+    _draw_texts(d, lay)
+    return img
+
+
+def _draw_texts(d, lay: CardLayout) -> None:
+    """Every placed text block of a layout, with its colour, marks, marker and lead."""
+    from contentkit.layout import draw_block
+
     for placed in lay.texts:
         draw_block(d, placed.block, rgb(placed.color), marks=placed.marks,
                    mark_fill=rgb(placed.mark_color) if placed.mark_color else None,
                    marker=rgb(placed.marker) if placed.marker is not None else None,
                    lead_fill=rgb(placed.lead) if placed.lead else None)
-    return img
 
 
 def plain_field(lay: CardLayout, theme):
@@ -779,8 +784,6 @@ def overlay_layer(lay: CardLayout, theme):
     transparent layer: put over a moving clip, it gives the frame ``draw`` gives over a still."""
     from PIL import Image, ImageDraw
 
-    from contentkit.layout import draw_block
-
     W, H = lay.width, lay.height
     img = Image.new("RGBA", (W, H), (0, 0, 0, 0))
     ib = lay.image_box or (0, 0, W, H)
@@ -794,11 +797,7 @@ def overlay_layer(lay: CardLayout, theme):
     for sk, box, color in lay.shapes:  # the progress bar of the beats
         if sk == "bar":
             d.rectangle(box, fill=rgb(color))
-    for placed in lay.texts:
-        draw_block(d, placed.block, rgb(placed.color), marks=placed.marks,
-                   mark_fill=rgb(placed.mark_color) if placed.mark_color else None,
-                   marker=rgb(placed.marker) if placed.marker is not None else None,
-                   lead_fill=rgb(placed.lead) if placed.lead else None)
+    _draw_texts(d, lay)
     return img
 
 
