@@ -295,7 +295,7 @@ def _build_one(path: str, jobs, rates, req: BuildRequest, progress: Say | None =
                     continue
                 early = next((f for f in branches.values() if not isinstance(f, tuple)), None)
                 if early is not None and early.done() and early.exception() is not None:
-                    break  # the format on the thread failed: report it in its turn, below
+                    early.result()  # the format on the thread failed: its error, now
                 say(f"render {plugin.name}")
                 branches[plugin.name] = render(plugin, options)
             for plugin, options in jobs:
