@@ -436,6 +436,25 @@ def test_motion_render(cli, tmp_path, story_file):
     mid = ImageStat.Stat(_frame_at(out / "video/video.mp4", sc["start_frame"] + 4).convert("L")).mean[0]
     after = ImageStat.Stat(_frame_at(out / "video/video.mp4", sc["start_frame"] + 12).convert("L")).mean[0]
     assert mid > 0.6 * min(before, after), (before, mid, after)
+    # each scene pushes in about its centre, steadily: the accent panel's top edge (above the
+    # centre) only ever moves up, and by no more than the 6 % zoom allows
+    import av
+    import numpy as np
+
+    sc = data["scenes"][1]
+    first, last = sc["start_frame"] + 10, sc["start_frame"] + sc["frames"] - 2
+    picks = np.linspace(first, last, 6).astype(int).tolist()
+    edges = []
+    with av.open(str(out / "video/video.mp4")) as c:
+        for i, f in enumerate(c.decode(video=0)):
+            if i in picks:
+                col = np.asarray(f.to_image().convert("RGB"))[:960, 540].astype(int)
+                dark = np.nonzero(col.sum(axis=1) < 450)[0]  # the accent panel (#8E1B3A-ish)
+                edges.append(int(dark[0]))
+            if i > last:
+                break
+    assert all(b <= a for a, b in zip(edges, edges[1:])), edges
+    assert 0 < edges[0] - edges[-1] <= 0.06 * (960 - edges[-1]) + 4, edges
 
 
 @pytest.mark.slow
