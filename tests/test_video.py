@@ -392,7 +392,7 @@ def test_ffmpeg_failure_is_one_clear_line_and_no_mp4(cli, tmp_path, monkeypatch)
     r = cli("build", EN, "-f", "video", "-o", out)
     assert r.exit_code == 4
     err = r.stderr.strip().splitlines()[-1]
-    assert err == f"error: {EN}: video: ffmpeg failed while preparing the sound: Unknown encoder libx264"
+    assert err == f"error: {EN}: video: ffmpeg failed while encoding the video: Unknown encoder libx264"
     assert not out.exists()
 
 
