@@ -227,6 +227,45 @@ def quality(mp4: Path, raw: Path) -> tuple[float, float]:
     return float(psnr.group(1)) if psnr else float("nan"), float(ssim.group(1)) if ssim else float("nan")
 
 
+# --------------------------------------------------------------------------- where the time goes
+PROFILE = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import contentkit.formats.video as V
+spent = {}
+
+def timed(owner, name, label):
+    f = getattr(owner, name)
+    def g(*a, **k):
+        t = time.perf_counter()
+        try:
+            return f(*a, **k)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+    setattr(owner, name, staticmethod(g) if isinstance(owner.__dict__.get(name), staticmethod) else g)
+
+timed(V, "synthesize", "voice")
+timed(V, "mixed_audio", "sound (on its thread)")
+timed(V.VideoFormat, "_render_platform", "render")
+timed(V.VideoFormat, "_encode_picture", "picture encode (ffmpeg)")
+timed(V.VideoFormat, "_encode", "encode + mux")
+from contentkit.cli import main
+sys.argv = ["contentkit", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+spent["whole process"] = time.perf_counter() - t0
+print(json.dumps(spent))
+"""
+
+
+def profile(story: Path, opts: list[str], out: Path) -> dict:
+    """One run with the stages timed inside the process (not paired: a breakdown, not a figure)."""
+    r = subprocess.run([sys.executable, "-c", PROFILE, *build_cmd(story, out, opts)[3:]], capture_output=True, text=True)
+    return json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else {}
+
+
 # --------------------------------------------------------------------------- naive moviepy
 NAIVE = r"""
 import json, sys
@@ -318,6 +357,8 @@ def main() -> None:
               f"peak {vf.rss_mb:4.0f} MB  {size['vf']:5.2f} MB  PSNR {q_vf[0]:.2f} dB  SSIM {q_vf[1]:.5f}")
         print(f"  contentkit / floor: {med['ck'] / med['fl']:.2f}x (goal <= 1.2x); per pair: "
               + ", ".join(f"{a.wall / b.wall:.2f}" for a, b in zip(ck, fl)))
+        stages = profile(story, opts, work / "profile")
+        print("  inside one contentkit run: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
         if not args.skip_naive:
             naive = timed([sys.executable, "-c", NAIVE, str(inputs), str(work / "naive.mp4"), o.preset, str(o.crf)])
             print(f"  naive moviepy (whole process): {naive.wall:6.2f} s ({dur / naive.wall:4.2f}x real time)  "
