@@ -588,11 +588,13 @@ def burn_ass(events, fps: int, fonts, size: tuple[int, int], safe: SafeArea) -> 
     return ssa.to_string("ass")
 
 
-def run_ffmpeg(stream_or_args, what: str, cwd: Path | None = None) -> None:
-    """Run ffmpeg (never through a shell); on failure a one-line error with ffmpeg's tail."""
+def run_ffmpeg(stream_or_args, what: str, cwd: Path | None = None, first: tuple[str, ...] = ()) -> None:
+    """Run ffmpeg (never through a shell); on failure a one-line error with ffmpeg's tail.
+    ``first``: global options, placed before the inputs (ffmpeg-python's ``global_args`` puts
+    them after the output, where ffmpeg may ignore them)."""
     exe = ffmpeg_exe()
     args = stream_or_args.compile(cmd=exe) if hasattr(stream_or_args, "compile") else [exe, *stream_or_args]
-    args = [args[0], "-hide_banner", "-nostdin", "-loglevel", "error", *args[1:]]
+    args = [args[0], "-hide_banner", "-nostdin", "-loglevel", "error", *first, *args[1:]]
     r = proc.run(args, capture_output=True, text=True, cwd=cwd)
     if r.returncode != 0:
         tail = " | ".join(ln.strip() for ln in (r.stderr or "").strip().splitlines()[-3:])
@@ -1149,10 +1151,9 @@ class VideoFormat(Format[VideoOptions]):
         import ffmpeg
 
         # the filters on one thread, x264 on two: on two cores, slice-threaded filters beside
-        # x264's threads spent about 40 % more CPU for the same frames
-        stream = ffmpeg.output(video, str(path), **kwargs).global_args(
-            "-filter_complex_threads", "1", "-filter_threads", "1").overwrite_output()
-        run_ffmpeg(stream, "encoding the video", cwd=work)
+        # x264's threads cost more CPU and time for the same frames (benchmarks/bench_video.py)
+        stream = ffmpeg.output(video, str(path), **kwargs).overwrite_output()
+        run_ffmpeg(stream, "encoding the video", cwd=work, first=("-filter_complex_threads", "1", "-filter_threads", "1"))
 
     def _motion_video(self, scenes, events, bases, size, fps, burn: bool, fonts, work: Path,
                       warnings: list[str], safe: SafeArea, layers: dict[int, Path] | None = None,
