@@ -1331,7 +1331,7 @@ def normalise(path: Path, work: Path) -> Path:
         return path
     gain = LUFS_TARGET - loud
     out = work / "loud.wav"
-    limit = 10 ** ((TRUE_PEAK_DB - 0.5) / 20)  # sample peaks 0.5 dB under: room for inter-sample peaks
+    limit = 10 ** ((TRUE_PEAK_DB - 1.0) / 20)  # sample peaks 1 dB under: room for inter-sample and AAC overshoot
     for _ in range(2):
         chain = f"volume={gain:.3f}dB"
         if peak + gain > TRUE_PEAK_DB:
