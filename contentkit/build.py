@@ -278,6 +278,9 @@ def _build_one(path: str, jobs, rates, req: BuildRequest, progress: Say | None =
         # and -j 1 means one thing at a time
         overlap = (os.environ.get("CONTENTKIT_OVERLAP", "1").strip() != "0" and not _IN_POOL
                    and (req.jobs or os.cpu_count() or 1) > 1)
+        from contentkit import voice as _voice
+
+        _voice.PARALLEL = overlap  # the same rule for the voice's two halves (same samples)
         beside = [(p, o) for p, o in to_render
                   if overlap and getattr(p, "overlaps", lambda _o: False)(o)][:1]
         pool = None

@@ -1061,22 +1061,16 @@ class VideoFormat(Format[VideoOptions]):
         return audio_path, name
 
     @staticmethod
-    def _timeline(scenes, events, burn_or_motion: bool):
-        """Cut points of the timeline, and lookups of the scene and subtitle at a frame."""
+    def _timeline(scenes, events):
+        """Cut points of the subtitle timeline (scene starts and event edges), and a lookup of
+        the subtitle shown at a frame."""
         total = sum(s.frames for s in scenes)
         cuts = {0, total}
         for sc in scenes:
             cuts.add(sc.start_f)
-        if burn_or_motion:
-            for e in events:
-                cuts.update((e.start_f, e.end_f))
+        for e in events:
+            cuts.update((e.start_f, e.end_f))
         ordered = sorted(c for c in cuts if 0 <= c <= total)
-
-        def scene_at(f: int) -> int:
-            for i, sc in enumerate(scenes):
-                if sc.start_f <= f < sc.start_f + sc.frames:
-                    return i
-            return len(scenes) - 1
 
         def event_at(f: int):
             for e in events:
@@ -1084,14 +1078,15 @@ class VideoFormat(Format[VideoOptions]):
                     return e
             return None
 
-        return ordered, scene_at, event_at
+        return ordered, event_at
 
     def _encode(self, scenes, events, bases, size, fps, o: VideoOptions, fonts, work: Path, mp4: Path,
                 audio_path: Path | None, ass_text: str, warnings, cjk: bool,
                 safe: SafeArea = DEFAULT_SAFE, layers: dict[int, Path] | None = None,
                 sound: Future | None = None) -> None:
-        """Picture (stills; or scenes one by one, with slow zoom or clips, under a subtitle
-        layer), sound, soft subtitles, encode."""
+        """The picture (each scene's still held, pushing in with motion, or a clip, under the
+        frame's text layer; cut or cross-faded; the captions burned), encoded while the sound
+        is made; then picture, sound and soft subtitles muxed."""
         import ffmpeg
 
         total = sum(s.frames for s in scenes)
@@ -1208,7 +1203,7 @@ class VideoFormat(Format[VideoOptions]):
         """Transparent subtitle stills for the timeline, as an ffconcat list."""
         from PIL import Image
 
-        cuts, _scene_at, event_at = self._timeline(scenes, events, True)
+        cuts, event_at = self._timeline(scenes, events)
         blank = work / "sub-blank.png"
         Image.new("RGBA", size, (0, 0, 0, 0)).save(blank)
         items: list[tuple[Path, int]] = []
