@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from contentkit.errors import ContentkitError, closest
+from contentkit.errors import ContentkitError, closest, first_problem
 from contentkit.story import Brand, Metadata
 
 
@@ -78,15 +78,13 @@ def load_kit(path: str | Path) -> tuple[BrandKit, Path | None]:
     try:
         kit = BrandKit(**data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(x) for x in err["loc"])
-        hint = ""
+        key, msg, err = first_problem(exc)
         if err["type"] == "extra_forbidden":
             sub: type[BaseModel] = BrandFonts if str(err["loc"][0]) == "fonts" else Colors
             known = list(BrandKit.model_fields if len(err["loc"]) == 1 else sub.model_fields)
             hint = closest(str(err["loc"][-1]), known)
             raise ContentkitError(f"unknown brand kit key{hint}", path=str(path), key=key) from None
-        raise ContentkitError(err["msg"].removeprefix("Value error, "), path=str(path), key=key) from None
+        raise ContentkitError(msg, path=str(path), key=key) from None
     logo = None
     if kit.logo:
         logo = (p.parent / kit.logo).resolve()

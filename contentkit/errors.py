@@ -79,3 +79,13 @@ def closest(name: str, choices: list[str] | tuple[str, ...]) -> str:
 
     match = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def first_problem(exc) -> tuple[str, str, dict]:
+    """The first problem of a pydantic ``ValidationError`` as (dotted key, message, error):
+    "unknown key" for a key the model does not have, else pydantic's message without its
+    "Value error, " prefix. Every config file reports its problems this way, one line each."""
+    err = exc.errors()[0]
+    key = ".".join(str(x) for x in err["loc"])
+    msg = "unknown key" if err["type"] == "extra_forbidden" else str(err["msg"]).removeprefix("Value error, ")
+    return key, msg, err

@@ -31,7 +31,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from contentkit import proc
-from contentkit.errors import ContentkitError
+from contentkit.errors import ContentkitError, first_problem
 
 IMAGES = {".jpg", ".jpeg", ".png", ".webp"}
 CLIPS = {".mp4", ".mov", ".m4v", ".webm", ".mkv"}
@@ -95,9 +95,7 @@ def load(folder: str) -> tuple[list[Path], list[Shot], Path]:
         try:
             shots = ShotList(**data).shots
         except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(x) for x in err["loc"])
-            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            loc, msg, _ = first_problem(exc)
             raise ContentkitError(msg, path=str(listing), key=loc) from None
         names = {p.name for p in files}
         for i, s in enumerate(shots):

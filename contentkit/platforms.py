@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from contentkit.errors import ContentkitError, UsageError, closest
+from contentkit.errors import ContentkitError, UsageError, closest, first_problem
 
 
 class Platform(BaseModel):
@@ -70,9 +70,8 @@ def platforms() -> dict[str, Platform]:
         try:
             out[name] = Platform(name=name, **row)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            key = ".".join(str(p) for p in err["loc"])
-            raise ContentkitError(f"platform table: {err['msg']}", path="contentkit/data/platforms.toml",
+            key, msg, _ = first_problem(exc)
+            raise ContentkitError(f"platform table: {msg}", path="contentkit/data/platforms.toml",
                                   key=f"{name}.{key}") from None
     return out
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, run
 
 from pydantic import BaseModel, ConfigDict
 
-from contentkit.errors import ContentkitError, UsageError, closest
+from contentkit.errors import ContentkitError, UsageError, closest, first_problem
 
 if TYPE_CHECKING:
     from contentkit.output import Artifact, Output
@@ -192,9 +192,8 @@ def parse_options(plugin: FormatPlugin, values: dict[str, Any], where: str = "")
     try:
         return model(**values)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise ContentkitError(f"{err['msg']} (got {err.get('input')!r})", path=where or None,
+        loc, msg, err = first_problem(exc)
+        raise ContentkitError(f"{msg} (got {err.get('input')!r})", path=where or None,
                               key=f"{plugin.name}.{loc}") from None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from contentkit.build import BuildRequest
-from contentkit.errors import ContentkitError, closest
+from contentkit.errors import ContentkitError, closest, first_problem
 
 
 class Job(BaseModel):
@@ -59,11 +59,10 @@ def load_recipe(path: Path, strict: bool = False) -> list[BuildRequest]:
     try:
         recipe = Recipe(**data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
+        loc, msg, err = first_problem(exc)
         top = str(err["loc"][0])
-        hint = closest(top, list(Recipe.model_fields)) if err["type"] == "extra_forbidden" else ""
-        msg = "unknown key" + hint if err["type"] == "extra_forbidden" else err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg += closest(top, list(Recipe.model_fields))
         raise ContentkitError(msg, path=where, line=_line_of(text, top), key=loc) from None
     jobs = recipe.jobs or [recipe]
     if not recipe.jobs and not recipe.stories:

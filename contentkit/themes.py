@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from contentkit.errors import ContentkitError, UsageError, closest
+from contentkit.errors import ContentkitError, UsageError, closest, first_problem
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -130,7 +130,5 @@ def load_theme(name_or_path: str) -> Theme:
     try:
         return Theme(**data, source=where)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        loc, msg, _ = first_problem(exc)
         raise ContentkitError(msg, path=where, key=loc) from None
