@@ -93,7 +93,8 @@ SUBTITLE_BAND = 0.175  # of the frame height: two lines of subtitles with their 
 DEFAULT_SAFE = SafeArea(top=0.08, bottom=0.20, right=0.15)
 HOOK_MAX_S = 10.0
 # Short-video platforms play at about -14 LUFS integrated; quieter audio sounds weak beside
-# other videos, louder is turned down and can clip. Two-pass loudnorm (EBU R128), 48 kHz.
+# other videos, louder is turned down and can clip. Measured per EBU R128 (ebur128), then a gain
+# and a true-peak limiter (normalise), 48 kHz.
 LUFS_TARGET = -14
 
 
@@ -1148,7 +1149,8 @@ class VideoFormat(Format[VideoOptions]):
         # the filters on one thread, x264 on two: on two cores, slice-threaded filters beside
         # x264's threads cost more CPU and time for the same frames (benchmarks/bench_video.py)
         stream = ffmpeg.output(video, str(path), **kwargs).overwrite_output()
-        run_ffmpeg(stream, "encoding the video", cwd=work, first=("-filter_complex_threads", "1", "-filter_threads", "1"))
+        run_ffmpeg(stream, "encoding the video", cwd=work,
+                   first=("-filter_complex_threads", "1", "-filter_threads", "1"))
 
     def _motion_video(self, scenes, events, bases, size, fps, burn: bool, fonts, work: Path,
                       warnings: list[str], safe: SafeArea, layers: dict[int, Path] | None = None,
