@@ -24,7 +24,6 @@ import os
 import shutil
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from contentkit import proc
@@ -133,16 +132,18 @@ def _piper_prepared(package: str) -> tuple[str | bytes, str, bool]:
 
         return str(path), str(importlib.import_module(package).config_path()), True
     data, config = _piper_model(package)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         so = _session_options(ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
         so.optimized_model_filepath = str(tmp)
         ort.InferenceSession(data, sess_options=so, providers=["CPUExecutionProvider"])
         os.replace(tmp, path)
     except Exception:  # an unwritable folder: OSError here, onnxruntime's own error from the session
-        if "tmp" in locals():
-            Path(tmp).unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
         return data, config, False
     return str(path), config, True
 
@@ -207,16 +208,15 @@ class _Piper:
                     starts = []  # a sentence piper splits again: its words are timed with the first part
             return Speech(bytes(pcm), rate, tuple(words))
 
+        def part(group: list[str]) -> list[Speech]:
+            voice = fresh()
+            return [speak(voice, t) for t in group]
+
         def speak_all(texts: list[str]) -> list[Speech]:
             cut = _halves(texts)
-            if cut in (0, len(texts)):
-                voice = fresh()
-                return [speak(voice, t) for t in texts]
+            if cut == 0:
+                return part(texts)
             from concurrent.futures import ThreadPoolExecutor
-
-            def part(group: list[str]) -> list[Speech]:
-                voice = fresh()
-                return [speak(voice, t) for t in group]
 
             if not PARALLEL:  # one session at a time: the same samples, half the memory
                 return part(texts[:cut]) + part(texts[cut:])
