@@ -684,11 +684,15 @@ def cross_faded(parts, frames: list[int], xf: int, fps: int):
     last = len(parts) - 1
     for i, (stream, n) in enumerate(zip(parts, frames)):
         cuts = ([0] if i == 0 else [0, xf]) + [n] + ([n + xf] if i < last else [])
-        split = stream.filter_multi_output("split", len(cuts) - 1)
+        # ``xfade`` takes no subsampled formats: without these two ``format`` filters ffmpeg
+        # negotiated yuv444p for the whole scene (``split`` gives all its outputs one format) and
+        # for ``concat``, converting every frame to 4:4:4 and back, more than half of the filter
+        # time of a motion render; now only the overlaps' frames are converted
+        split = stream.filter("format", "yuv420p").filter_multi_output("split", len(cuts) - 1)
         outs = [piece(split[k], a, b) for k, (a, b) in enumerate(zip(cuts, cuts[1:]))]
         if i:
             pieces.append(ffmpeg.filter([tail, outs.pop(0)], "xfade", transition="fade",
-                                        duration=f"{xf / fps:.6f}", offset=0))
+                                        duration=f"{xf / fps:.6f}", offset=0).filter("format", "yuv420p"))
         pieces.append(outs.pop(0))
         tail = outs.pop(0) if i < last else None
     return ffmpeg.concat(*pieces, v=1, a=0)
