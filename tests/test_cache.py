@@ -257,3 +257,38 @@ def test_progress_names_each_story_and_the_summary_counts_cached_files(cli, tmp_
     assert "article: from the cache" in again.stderr
     rows = [ln for ln in again.stderr.splitlines() if "│ article" in ln]
     assert len(rows) == 2 and all(ln.rstrip().endswith("all") for ln in rows), again.stderr
+
+
+def test_parallel_builds_do_not_start_two_videos_at_once():
+    """The pool hands out the costliest story first, but a second story that renders a video
+    waits until the first is expected to be done, while lighter stories fill the time: two
+    renders at once doubled the peak memory of a ``-j 2`` build."""
+    from contentkit.build import Task, dispatch_order
+
+    class Fmt:
+        def __init__(self, heavy: bool):
+            self.heavy = heavy
+
+        def overlaps(self, options) -> bool:
+            return self.heavy
+
+    video, light = Fmt(True), Fmt(False)
+
+    def task(i: int, cost: float, heavy: bool) -> Task:
+        return Task(i, 0, f"s{i}.md", [(video if heavy else light, None)], None, None, cost)
+
+    tasks = [task(0, 9.0, True), task(1, 8.0, True)] + [task(i, 2.0, False) for i in range(2, 12)]
+    order = dispatch_order(tasks, 2)
+    assert sorted(t.index for t in order) == list(range(12))  # every story once
+    # simulate the pool: each free worker takes the next story
+    free, spans = [0.0, 0.0], {}
+    for t in order:
+        w = free.index(min(free))
+        spans[t.index] = (free[w], free[w] + t.cost)
+        free[w] += t.cost
+    (a0, a1), (b0, b1) = spans[0], spans[1]
+    assert a1 <= b0 or b1 <= a0  # the two videos never overlap
+    assert max(free) <= sum(t.cost for t in tasks) / 2 + 2.0  # and the load stays balanced
+    assert order[0].index == 0  # the costliest still starts first
+    # with nothing light to wait with, the heavy stories just run
+    assert [t.index for t in dispatch_order(tasks[:2], 2)] == [0, 1]

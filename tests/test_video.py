@@ -592,6 +592,22 @@ def test_scene_terms_are_figures_and_names_the_voice_says():
     assert zh[0].startswith("1855") and "波尔多" in zh and "30" not in zh
 
 
+def test_a_word_in_capitals_is_a_name_only_with_evidence():
+    """"continued to HATE tea" is emphasis, not a name; an acronym the story defines in
+    brackets, uses again, or that has no vowel to say, is one."""
+    from contentkit.formats.video import acronyms, scene_terms
+
+    story = ("Americans protested against tea taxed via the East India Company (EIC). For many "
+             "decades they continued to HATE tea and drank coffee. Boston joined the NASA of tea "
+             "smuggling; the EIC lost, and HTML was not invented yet.")
+    known = acronyms(story)
+    assert known == {"EIC", "HTML"}
+    terms = scene_terms("For many decades they continued to HATE tea, and the EIC lost Boston to HTML.",
+                        False, known)
+    assert "HATE" not in terms and {"EIC", "Boston", "HTML"} <= set(terms)
+    assert "NASA" not in scene_terms("Boston joined the NASA of tea smuggling.", False, known)
+
+
 @pytest.mark.parametrize("story", [ZH, EN])
 def test_no_frame_is_mostly_empty_field(cli, tmp_path, story):
     """Every scene of the samples fills at least a fifth of the frame (a designed text scene:

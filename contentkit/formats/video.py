@@ -443,18 +443,37 @@ def frame_specs(story: Story, scenes: list[Scene]):
     topic = story.title.lower()
     keywords = tuple(w for w in story.a.keywords[:12] if w.lower() not in topic)
     cjk = story.a.is_cjk
+    known = acronyms("\n".join([story.title, *(s.heading for s in story.sections), *(s.plain for s in story.sections)]))
     for sc, sp in zip(scenes, out):  # the same emphasis as the cards: a number or a name in the accent colour
         if sp.kind in ("scene", "image"):
             sp.marks = emphasis(sp.heading, cjk, keywords=keywords, limit=1)
         if sp.kind == "scene":  # the numbers and names the voice says, under the phrase
             low = sp.heading.lower()
-            sp.items = tuple(t for t in scene_terms(sc.voiceover, cjk) if t.lower() not in low)[:3]
+            sp.items = tuple(t for t in scene_terms(sc.voiceover, cjk, known) if t.lower() not in low)[:3]
     return out
 
 
-def scene_terms(text: str, cjk: bool) -> list[str]:
+_CAPS = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def acronyms(text: str) -> frozenset[str]:
+    """The all-capital words of a story that are evidently acronyms or names set in capitals
+    (not emphasis, as in "they continued to HATE tea"): used twice or more, defined in
+    brackets ("the East India Company (EIC)"), or with no vowel to say ("HTML")."""
+    from collections import Counter
+
+    seen = Counter(_CAPS.findall(text))
+    bracketed = set(re.findall(r"[(（]\s*([A-Z]{2,})\s*[)）]", text))
+    return frozenset(w for w in seen if seen[w] >= 2 or w in bracketed or not re.search(r"[AEIOUY]", w))
+
+
+def scene_terms(text: str, cjk: bool, known: frozenset[str] | None = None) -> list[str]:
     """The figures (with their units) and the proper names a beat's voice-over says, in the
-    order it says them: what a designed text scene highlights under its phrase."""
+    order it says them: what a designed text scene highlights under its phrase.
+
+    ``known``: the story's :func:`acronyms`. Another word in capitals is read as emphasis and
+    left out: without an English lexicon "HATE" and "NASA" look alike, and a shouted word shown
+    as a name is worse than a one-off acronym left unhighlighted."""
     from contentkit.editorial.emphasis import numbers
 
     found: list[tuple[int, str]] = []
@@ -483,6 +502,8 @@ def scene_terms(text: str, cjk: bool) -> list[str]:
 
         for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]+(?:\s+(?:of|de|du|la|le|the)?\s*[A-Z][\w'’-]+)*)", text):
             name = m.group(1).strip()
+            if _CAPS.fullmatch(name) and name not in (known or ()):
+                continue  # a word in capitals the story gives no sign of being a name
             if name.lower() not in EN_STOP and len(name) >= 3:
                 found.append((m.start(1), name))
     out: list[str] = []
