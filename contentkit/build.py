@@ -301,6 +301,7 @@ def _build_one(path: str, jobs, rates, req: BuildRequest, progress: Say | None =
                     early.result()  # the format on the thread failed: its error, now
                 say(f"render {plugin.name}")
                 branches[plugin.name] = render(plugin, options)
+                release_memory()
             for plugin, options in jobs:
                 got = branches[plugin.name]
                 if not isinstance(got, tuple):
@@ -500,6 +501,7 @@ def _worker(t: Task, cache):
         return _build_one(t.path, t.jobs, t.rates, t.req, say, cache)
     finally:
         _BUSY = False
+        release_memory()
 
 
 def _preload(tasks: list[Task]) -> None:
@@ -526,6 +528,27 @@ def _preload(tasks: list[Task]) -> None:
             extract_keywords("葡萄酒的历史", "zh-Hans")  # the prefix dictionary and the IDF table
             tagged("葡萄酒的历史")  # the part-of-speech model
             return
+
+
+_LIBC: list = []
+
+
+def release_memory() -> None:
+    """Hand the heap's free memory back to the system (glibc's ``malloc_trim``) after a format:
+    what Pillow's images and the voice model freed otherwise stays with the process (93 MB
+    of the 331 MB left after a cards build of the Chinese sample). Not where a peak is made,
+    but between formats and stories a worker holds less. Nothing where there is no glibc."""
+    if not _LIBC:
+        import ctypes
+        import ctypes.util
+
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.append(libc.malloc_trim)
+        except (OSError, AttributeError):
+            _LIBC.append(None)
+    if _LIBC[0] is not None:
+        _LIBC[0](0)
 
 
 def _heavy(t: Task) -> bool:

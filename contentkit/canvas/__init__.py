@@ -867,6 +867,8 @@ class PngEncoder:
         self.out = out
         self.pool = ThreadPoolExecutor(max_workers=threads)
         self.pending: list = []
+        self.arts: list = []
+        self.mark = 0  # pending[:mark] may be written: submitted before the last checkpoint
 
     def submit(self, rel: str, img, photo: bool = False, exact: tuple = (), **meta) -> None:
         self.pending.append((rel, self.pool.submit(png_bytes, img, photo, exact), meta))
@@ -884,15 +886,30 @@ class PngEncoder:
         """Another write (``write()`` returns its Artifact), kept in its place among the PNGs."""
         self.pending.append((None, write, None))
 
+    def _write(self, upto: int) -> None:
+        done, self.pending = self.pending[:upto], self.pending[upto:]
+        for rel, fut, meta in done:
+            self.arts.append(fut() if rel is None else self.out.write(rel, fut.result(), **meta))
+
+    def checkpoint(self) -> None:
+        """Write what was submitted before the previous checkpoint (its encodes had a whole
+        platform's drawing to finish in), so that at most two platforms' images and PNGs are
+        held at once: holding every platform's until the end made a cards build 420 MB."""
+        try:
+            self._write(self.mark)
+        except BaseException:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        self.mark = len(self.pending)
+
     def write_all(self) -> list:
         """Write everything submitted, in order (tmp file + rename, as ``Output.write``); the Artifacts."""
-        arts = []
         try:
-            for rel, fut, meta in self.pending:
-                arts.append(fut() if rel is None else self.out.write(rel, fut.result(), **meta))
+            self._write(len(self.pending))
         finally:
             self.pending = []
             self.pool.shutdown(wait=True, cancel_futures=True)
+        arts, self.arts = self.arts, []
         return arts
 
 

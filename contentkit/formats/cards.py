@@ -300,6 +300,8 @@ class CardsFormat(Format[CardsOptions]):
                 "platform": pname, "width": w, "height": h, "theme": theme.name,
                 "fonts": {"title": fonts.title.label, "body": fonts.body.label},
                 "cards": records}, format=self.name, platform=pname))
+            del images
+            pngs.checkpoint()
         arts.extend(pngs.write_all())  # encoded on threads while the next platform was laid out
         for w_ in dict.fromkeys(warnings):
             out.warn(f"cards: {w_}")
