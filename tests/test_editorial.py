@@ -396,3 +396,20 @@ def test_a_quoted_button_is_no_quote_card_and_the_hook_is_not_shown_twice(cli, t
     cover = next(t for w, t in units if w == "card 1 subtitle")
     later = [t for w, t in units if w.startswith("card") and not w.startswith("card 1 ")]
     assert cover not in later  # the hook under the title is not a card of its own as well
+
+
+def test_an_inferred_english_title_is_not_said_under_a_negation():
+    """YAKE's strongest phrase of "a voice assistant that doesn't harvest our data and
+    arbitrarily limit features" is "arbitrarily limit features": as a section title it says
+    the opposite of the story. Phrases led by an adverb or under a negation are passed over."""
+    import sys
+
+    import contentkit.editorial  # noqa: F401  (the package binds ``structure`` to the function)
+
+    S = sys.modules["contentkit.editorial.structure"]
+    text = ("We all deserve a voice assistant that doesn't harvest our data and arbitrarily limit "
+            "features. Open hardware makes private voice control possible for everyone. The open "
+            "hardware ships with dual microphones and a rotary dial.")
+    phrase = S._en_phrase(text, ["Other sections talk about pricing and the community."])
+    assert phrase and "limit" not in phrase.lower() and "harvest" not in phrase.lower()
+    assert not phrase.split()[0].lower().endswith("ly")

@@ -202,17 +202,28 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
 
 
 def _en_phrase(text: str, others: list[str]) -> str:
-    """The section's strongest key phrase (YAKE, up to 3 words) that the other sections lack."""
+    """The section's strongest key phrase (YAKE, up to 3 words) that the other sections lack.
+
+    Not a phrase led by an adverb, nor one said under a negation: from "a voice assistant that
+    doesn't harvest our data and arbitrarily limit features" YAKE's best was "arbitrarily limit
+    features", which as a title says the opposite of the story."""
     import yake
 
     from contentkit.editorial.lexicon import EN_STOP
 
     other = " ".join(others).lower()
+    low = text.lower()
+
+    def negated(phrase: str) -> bool:
+        at = low.find(phrase.lower())
+        clause = re.split(r"[.;:!?]", low[:at])[-1] if at >= 0 else ""
+        return bool(re.search(r"\b(?:not|no|never|without|nor)\b|n't\b|n’t\b", clause))
+
     pairs = yake.KeywordExtractor(lan="en", n=3, top=8, dedupLim=0.7).extract_keywords(text)
     for phrase, _score in sorted(pairs, key=lambda p: (round(float(p[1]), 12), p[0])):
         ws = phrase.split()
         if len(ws) >= 2 and ws[0].lower() not in EN_STOP and ws[-1].lower() not in EN_STOP \
-                and phrase.lower() not in other:
+                and not ws[0].lower().endswith("ly") and phrase.lower() not in other and not negated(phrase):
             return phrase
     return ""
 
