@@ -842,3 +842,23 @@ def test_a_format_failing_beside_a_rendering_video_ends_its_encoder(cli, tmp_pat
         assert not mine, mine  # the video's encoder and voice processes have ended
     finally:
         plugins.unregister("fails")
+
+
+def test_english_shot_notes_name_things_not_loose_words():
+    """Without a part-of-speech tagger, single content words made notes such as "Close-up:
+    completely; cutaway: different". Names come first (a people's adjective with its noun),
+    then key phrases that read as things; no participle, adverb or modal verb in them."""
+    from contentkit.formats.video import _en_subjects
+
+    subs = _en_subjects("One such Chinese monk brought back the seeds from a new-to-him plant, "
+                        "the tea bush, which the British turned into a drink.", set())
+    assert subs[:2] == ["Chinese monk", "tea bush"]
+    assert not any(s.startswith("British") for s in subs)  # "the British turned": a verb follows
+    subs = _en_subjects("In the early 1990s, Twinings created Lady Grey tea, named after Mary "
+                        "Elizabeth Grey, the wife of Charles Grey.", set())
+    assert subs[0] == "Mary Elizabeth Grey" and "Twinings created Lady" not in subs
+    subs = _en_subjects("One should not laugh at the artificial intelligence hype by saying linear "
+                        "regressions could suffice.", set())
+    assert "artificial intelligence hype" in subs and not any("could" in s for s in subs)
+    for s in subs:
+        assert not s.split()[0].lower().endswith("ly") and not s.lower().endswith(("ed", "ly"))

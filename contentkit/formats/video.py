@@ -121,11 +121,57 @@ def _subjects(text: str, story: Story) -> list[str]:
 
     a = story.a
     common = {k.lower() for k in a.keywords[:2]}
-    found = [w for w in nouns(text, a.is_cjk) if w.lower() not in common]
     if not a.is_cjk:
-        found = [w for w in found if w[:1].isupper() or len(w) >= 5]
+        return _en_subjects(text, common)
+    found = [w for w in nouns(text, a.is_cjk) if w.lower() not in common]
     counts = {w: found.count(w) for w in found}
     return sorted(dict.fromkeys(found), key=lambda w: (-counts[w], -len(w), found.index(w)))
+
+
+def _en_subjects(text: str, common: set[str]) -> list[str]:
+    """What an English beat shows: its names ("Mary Elizabeth Grey", "Voice Preview Edition"),
+    longest first, then its key phrases (YAKE, 2-3 words) that read as things.
+
+    English has no part-of-speech tagger here, so single content words were picked before,
+    and a shot note read "Close-up: completely; cutaway: different". A phrase is passed over
+    when it carries a past-tense word ("Zhang Bishi founded"), starts with an adverb or an
+    "-ing" verb, or ends in a word that is rarely a thing ("sip tastes")."""
+    import yake
+
+    from contentkit.editorial.lexicon import EN_STOP
+
+    names: list[str] = []
+    for t in scene_terms(text, False):
+        t = re.sub(r"['’]s$", "", t)
+        if re.search(r"\d", t) or t.lower() in common or t.lower() in EN_STOP:
+            continue
+        # a people's adjective ("Chinese", "British") names nothing alone: with the noun it
+        # qualifies it does ("Chinese monk", "British arrogance")
+        if " " not in t and re.search(r"(?:ese|ish|ian|ean|an)$", t):
+            m = re.search(rf"\b{re.escape(t)}\s+([a-z][a-z-]{{3,}})\b", text)
+            if m is None or m.group(1) in EN_STOP or m.group(1).endswith(("ed", "ly")):
+                continue  # "the British turned": a verb, not a noun
+            t = f"{t} {m.group(1)}"
+        names.append(t)
+    names.sort(key=lambda n: (-len(n.split()), text.find(n)))
+    modal = {"can", "could", "will", "would", "shall", "should", "may", "might", "must"}
+
+    def thing(phrase: str) -> bool:
+        ws = [w.lower() for w in phrase.split()]
+        if not 2 <= len(ws) <= 3 or ws[0] in EN_STOP or ws[-1] in EN_STOP or modal & set(ws):
+            return False
+        if ws[0].endswith("ly") or any(w.endswith("ing") for w in ws[1:]) or ws[-1].endswith(("ly", "ed", "ing")):
+            return False  # an adverb, a verb's "-ing", a phrase ending in a participle
+        return not any(re.fullmatch(r"[a-z]+ed", w) for w in ws)  # "founded", not "injection-molded"
+
+    phrases = []
+    pairs = yake.KeywordExtractor(lan="en", n=3, top=12, dedupLim=0.7).extract_keywords(text)
+    for p, _score in sorted(pairs, key=lambda x: (round(float(x[1]), 12), x[0])):
+        p = re.sub(r"['’]s\b", "", p).strip()
+        if thing(p) and p.lower() not in common and not any(p.lower() in n.lower() or n.lower() in p.lower()
+                                                            for n in names + phrases):
+            phrases.append(p)
+    return names + phrases
 
 
 def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> tuple[list[Scene], list[dict]]:
