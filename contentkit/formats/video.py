@@ -164,7 +164,7 @@ def _en_subjects(text: str, common: set[str]) -> list[str]:
             return False  # an adverb, a verb's "-ing", a phrase ending in a participle
         return not any(re.fullmatch(r"[a-z]+ed", w) for w in ws)  # "founded", not "injection-molded"
 
-    phrases = []
+    phrases: list[str] = []
     pairs = yake.KeywordExtractor(lan="en", n=3, top=12, dedupLim=0.7).extract_keywords(text)
     for p, _score in sorted(pairs, key=lambda x: (round(float(x[1]), 12), x[0])):
         p = re.sub(r"['’]s\b", "", p).strip()
