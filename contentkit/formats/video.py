@@ -204,8 +204,12 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> t
     return scenes, dropped
 
 
-def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 42) -> str:
-    """Short on-screen text: the whole heading, else its stronger half around a colon."""
+def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
+    """Short on-screen text: the whole heading, else its stronger half around a colon.
+
+    English allows 48 characters, as the cover's title: at 42, "Introducing Home Assistant
+    Voice Preview Edition" showed as "Introducing Home Assistant Voice Preview…" on two
+    beats (the frame's text is fitted to its panel, so the length only sets the words)."""
     import re
 
     from contentkit.text import shorten
@@ -495,7 +499,10 @@ def frame_specs(story: Story, scenes: list[Scene]):
             sp.marks = emphasis(sp.heading, cjk, keywords=keywords, limit=1)
         if sp.kind == "scene":  # the numbers and names the voice says, under the phrase
             low = sp.heading.lower()
-            sp.items = tuple(t for t in scene_terms(sc.voiceover, cjk, known) if t.lower() not in low)[:3]
+            # a term the phrase already shows is not repeated under it (as a whole word:
+            # "Assist" is not in "Home Assistant")
+            sp.items = tuple(t for t in scene_terms(sc.voiceover, cjk, known)
+                             if not (t.lower() in low if cjk else re.search(rf"\b{re.escape(t.lower())}\b", low)))[:3]
     return out
 
 
