@@ -862,3 +862,14 @@ def test_english_shot_notes_name_things_not_loose_words():
     assert "artificial intelligence hype" in subs and not any("could" in s for s in subs)
     for s in subs:
         assert not s.split()[0].lower().endswith("ly") and not s.lower().endswith(("ed", "ly"))
+
+
+def test_on_screen_text_drops_an_aside_and_never_leaves_a_bracket_open():
+    from contentkit.formats.video import on_screen_text
+
+    assert on_screen_text("自动挡半坡起步方法（手刹、左脚刹车、右脚刹车、上坡辅助、自动驻车、电子手刹）", True, 16, 48) \
+        == "自动挡半坡起步方法"
+    cut = on_screen_text("自动挡半坡起步方法（手刹、左脚刹车、右脚刹车、上坡辅助、自动驻车", True)
+    assert "（" not in cut and cut.startswith("自动挡半坡起步方法")
+    assert on_screen_text("Introducing Home Assistant Voice Preview Edition", False) \
+        == "Introducing Home Assistant Voice Preview Edition"

@@ -218,11 +218,22 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     n = n_zh if cjk else n_en
     if len(text) <= n:
         return text
+    # a bracketed aside goes first: "自动挡半坡起步方法（手刹法、左脚刹车法…）" showed as
+    # "自动挡半坡起步方法（手刹…", a bracket opened and never closed
+    bare = re.sub(r"\s*[（(][^（）()]*[）)]", "", text).strip()
+    if bare and bare != text:
+        if len(bare) <= n:
+            return bare
+        text = bare
     parts = [p.strip() for p in re.split(r"[：:]\s*|\s+[—–-]\s+", text) if p.strip()]
     fitting = [p for p in parts if len(p) <= n]
     if len(parts) > 1 and fitting:
         return max(fitting, key=len)
-    return shorten(text, n)
+    short = shorten(text, n)
+    opened = max(short.rfind("（"), short.rfind("("))
+    if opened > 0 and max(short.rfind("）"), short.rfind(")")) < opened:
+        short = short[:opened].rstrip(" ，,、") + "…"  # never a bracket left open
+    return short
 
 
 def hook_and_cta(story: Story, rate, warnings: list[str]) -> tuple[Scene, Scene]:
