@@ -106,6 +106,8 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
     else:
         import yake
 
+        from contentkit.editorial.lexicon import under_negation
+
         extractor = yake.KeywordExtractor(lan="en", n=2, top=top * 2, dedupLim=0.7)
         pairs = extractor.extract_keywords(text)
         # YAKE: lower is better; convert to a descending weight.
@@ -118,6 +120,16 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
                 continue
             if any(t in _EN_GENERIC for t in key.split()):
                 continue
+            if key.split()[0].endswith("ly") or under_negation(term, text):
+                continue  # "arbitrarily limit features", said of what the story is against
+            full = _full_name(term, text)
+            if full is None:
+                continue
+            if full != term:
+                term, key = full, full.lower()
+                stem = " ".join(t.rstrip("s") for t in key.split())
+                if stem in seen:
+                    continue
             seen.add(stem)
             out.append((term, 1.0 / (1.0 + 20.0 * float(score))))
         out = out[:top]
@@ -125,6 +137,27 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
         return []
     hi = max(w for _, w in out) or 1.0
     return [(w, round(v / hi, 6)) for w, v in out]
+
+
+def _full_name(term: str, text: str) -> str | None:
+    """A capitalised keyword as the name the story writes (YAKE's phrases stop at 2 words, so
+    "Voice Preview Edition" came out as "Voice Preview" and "Preview Edition"): the most
+    frequent run of capitalised words around it, the shortest of equals. None when that run
+    is longer than four words (a piece of a title-cased heading); the term when it is not
+    capitalised or stands alone."""
+    from collections import Counter
+
+    words = term.split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return term
+    cap = r"[A-Z][\w’'-]*"
+    forms = Counter(m.group(0) for m in re.finditer(
+        rf"(?<![\w’'-])(?:{cap}\s+)*{re.escape(term)}(?:\s+{cap})*(?![\w’'-])", text))
+    forms = Counter({re.sub(r"\s+", " ", f): c for f, c in forms.items()})
+    if not forms:
+        return term
+    best = max(forms, key=lambda f: (forms[f], -len(f)))
+    return best if len(best.split()) <= 4 else None
 
 
 def _contains(sentence: str, kw: str, cjk: bool) -> bool:

@@ -108,3 +108,18 @@ def test_analysis_is_deterministic():
     a1 = analyze(parse_file(str(ZH))).a
     a2 = analyze(parse_file(str(ZH))).a
     assert a1 == a2
+
+
+def test_english_keywords_keep_whole_names_and_skip_negated_phrases():
+    """YAKE stops at two words ("Voice Preview", "Preview Edition" of "Voice Preview Edition")
+    and ranks phrases from clauses the story argues against ("arbitrarily limit features")."""
+    from contentkit.analysis import extract_keywords
+
+    text = ("We all deserve a voice assistant that doesn't harvest our data and arbitrarily limit "
+            "features. Voice Preview Edition is our new speaker. Voice Preview Edition has a dial. "
+            "Home Assistant runs it. We built Voice Preview Edition for Home Assistant users. "
+            "The speaker hardware is open, and the speaker hardware is cheap.")
+    kws = [k for k, _ in extract_keywords(text, "en")]
+    assert "Voice Preview Edition" in kws
+    assert not any(k in ("Voice Preview", "Preview Edition") for k in kws)
+    assert not any("limit" in k.lower() or k.lower().startswith("arbitrarily") for k in kws)

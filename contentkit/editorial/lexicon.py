@@ -98,3 +98,20 @@ def _stem(w: str) -> str:
             return w[: -len(suf)] + ("y" if suf == "ies" else "")
     return w
 
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|without|nor)\b|n['’]t\b")
+
+
+def under_negation(phrase: str, text: str) -> bool:
+    """Whether every place ``text`` says ``phrase`` is under a negation in its clause ("a voice
+    assistant that doesn't harvest our data and arbitrarily limit features"): as a keyword or a
+    title such a phrase says the opposite of the story."""
+    low, p = text.lower(), phrase.lower()
+    found = False
+    for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", low):
+        found = True
+        clause = re.split(r"[.;:!?,]\s", low[:m.start()])[-1]
+        if not _NEGATION.search(clause):
+            return False
+    return found

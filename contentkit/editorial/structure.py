@@ -211,19 +211,15 @@ def _en_phrase(text: str, others: list[str]) -> str:
 
     from contentkit.editorial.lexicon import EN_STOP
 
+    from contentkit.editorial.lexicon import under_negation
+
     other = " ".join(others).lower()
-    low = text.lower()
-
-    def negated(phrase: str) -> bool:
-        at = low.find(phrase.lower())
-        clause = re.split(r"[.;:!?]", low[:at])[-1] if at >= 0 else ""
-        return bool(re.search(r"\b(?:not|no|never|without|nor)\b|n't\b|n’t\b", clause))
-
     pairs = yake.KeywordExtractor(lan="en", n=3, top=8, dedupLim=0.7).extract_keywords(text)
     for phrase, _score in sorted(pairs, key=lambda p: (round(float(p[1]), 12), p[0])):
         ws = phrase.split()
         if len(ws) >= 2 and ws[0].lower() not in EN_STOP and ws[-1].lower() not in EN_STOP \
-                and not ws[0].lower().endswith("ly") and phrase.lower() not in other and not negated(phrase):
+                and not ws[0].lower().endswith("ly") and phrase.lower() not in other \
+                and not under_negation(phrase, text):
             return phrase
     return ""
 
