@@ -235,9 +235,12 @@ def build_metadata(fm: dict[str, Any], path: str, text: str) -> tuple[dict[str, 
             warnings.append(f"{path}:{_key_line(text, str(key)) or 1}: unknown front matter key "
                             f"'{key}'{closest(str(key), KNOWN_KEYS)}")
     s = lambda k: _as_str(fm.get(k), k, path, text)  # noqa: E731
+    def line(k: str) -> str:  # a one-line field: "Making of  Tea" is "Making of Tea"
+        return re.sub(r"\s+", " ", s(k)).strip()
+
     kw: dict[str, Any] = {
-        "title": s("title"),
-        "subtitle": s("subtitle") or s("description"),
+        "title": line("title"),
+        "subtitle": line("subtitle") or line("description"),
         "author": s("author"),
         "persona": s("persona"),
         "language": s("language") or s("lang"),

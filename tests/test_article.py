@@ -167,3 +167,23 @@ def test_zhihu_article_keeps_the_story_and_names_its_topics(cli, tmp_path, sampl
     assert len(topics) == 1 and 1 <= len(topics[0][len(label):].split(" / ")) <= 3
     for src in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):  # every image it points to was written
         assert (tmp_path / "o/article" / src).is_file(), src
+
+
+def test_a_long_title_keeps_its_main_title_and_never_an_open_bracket():
+    from contentkit.formats.article import _limit
+
+    w: list[str] = []
+    assert _limit("Making of Tea: Capitalism, Culture, and More", 20, len, "title", w) == "Making of Tea"
+    assert _limit("自动挡半坡起步方法（手刹、左脚刹车、右脚刹车、上坡辅助、自动驻车、电子手刹）", 20, len, "title", w) \
+        == "自动挡半坡起步方法"
+    cut = _limit("自动挡半坡起步方法与坡道起步的几个要点（手刹、左脚刹车、右脚刹车、上坡辅助", 20, len, "title", w)
+    assert "（" not in cut and len(cut) <= 20
+    assert len(w) == 3  # every cut is reported
+
+
+def test_front_matter_title_whitespace_is_one_line(tmp_path):
+    from contentkit.parser import parse_file
+
+    p = tmp_path / "s.md"
+    p.write_text("---\ntitle: 'Making of  Tea:   More'\n---\n\nTea is a drink people love a lot.\n", "utf-8")
+    assert parse_file(str(p)).title == "Making of Tea: More"

@@ -13,6 +13,7 @@ Content is cut only at sentence boundaries, and every cut is reported as a warni
 from __future__ import annotations
 
 import html
+import re
 from typing import Literal
 
 from pydantic import Field
@@ -478,7 +479,20 @@ def sign_off(story: Story, platform: str) -> str:
 def _limit(text: str, limit: int | None, measure, what: str, warnings: list[str]) -> str:
     if not limit or measure(text) <= limit:
         return text
+    if what == "title":
+        # a bracketed aside goes first, and a title with a subtitle after a colon or a dash
+        # keeps its main title whole, with no ellipsis: "Making of Tea: Capitalism, Culture,
+        # and More" -> "Making of Tea"; "自动挡半坡起步方法（手刹、左脚刹车、…）" -> "自动挡半坡起步方法"
+        bare = re.sub(r"\s*[（(][^（）()]*[）)]", "", text).strip() or text
+        head = re.split(r"\s*[：:]\s*|\s+[—–]\s+|——", bare, maxsplit=1)[0].strip()
+        for cand in (bare, head):
+            if cand != text and limit / 4 <= measure(cand) <= limit:
+                warnings.append(f"{what} over {limit} characters: shortened to '{cand}'")
+                return cand
     short = shorten(text, int(limit), measure)
+    opened = max(short.rfind("（"), short.rfind("("))
+    if opened > 0 and max(short.rfind("）"), short.rfind(")")) < opened:
+        short = short[:opened].rstrip(" ，,、") + "…"  # never a bracket left open
     warnings.append(f"{what} over {limit} characters: shortened to '{short}'")
     return short
 
