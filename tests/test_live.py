@@ -213,3 +213,23 @@ def test_a_segment_never_says_a_point_twice(cli, tmp_path, sample):
     for seg in data["segments"]:
         assert len(seg["points"]) == len(set(seg["points"])), seg["title"]
         assert not seg["story"] or seg["story"] not in seg["points"], seg["title"]
+
+
+def test_a_segment_does_not_read_out_the_hook_again(tmp_path):
+    """The hook opens the show; a section that holds the hook's sentence talks about the rest."""
+    from contentkit.analysis import analyze
+    from contentkit.formats.live import content_segments
+    from contentkit.parser import parse_text
+
+    story = analyze(parse_text(
+        "---\ntitle: Tea\n---\n\n"
+        "## Origin\n\nThere are few things as simple yet as complicated as tea, a leaf in hot water.\n\n"
+        "Buddhist monks carried the seeds of the tea bush from China to Japan and Korea.\n\n"
+        "Monks in Japan planted tea seeds on their monastery grounds for centuries.\n\n"
+        "## Trade\n\nThe East India Company shipped tea from Canton to London every year.\n\n"
+        "Tea taxes in Boston led to the famous Boston Tea Party of 1773.\n", base_dir=tmp_path))
+    hook = story.a.hook.strip()
+    assert hook in story.sections[0].plain  # the hook is a sentence of a segment's section
+    for seg in content_segments(story):
+        assert all(p.strip() not in hook for p in seg.points)
+        assert not seg.story or seg.story.strip() not in hook

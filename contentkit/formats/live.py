@@ -138,12 +138,14 @@ def content_segments(story: Story) -> list[Segment]:
         if not sents or (not sec.heading and any(x.heading for x in story.sections)):
             continue
         kp = points_by_section.get(si)
-        talking = list(dict.fromkeys(([kp.text] if kp else []) + sents))[:5]
-        while len(talking) < 3 and len(sents) > len(talking):
-            talking.append(sents[len(talking)])
+        # the hook was said in the opening: a segment does not read it out again
+        fresh = [x for x in sents if x.strip() not in a.hook] or sents
+        talking = list(dict.fromkeys(([kp.text] if kp and kp.text.strip() not in a.hook else []) + fresh))[:5]
+        while len(talking) < 3 and len(fresh) > len(talking):
+            talking.append(fresh[len(talking)])
         weight = max(1.0, len("".join(sents)) / (60.0 if a.is_cjk else 300.0)) + (kp.score if kp else 0) * 0.3
         content.append(Segment("content", sec.heading or story.meta.title, points=talking,
-                               story=_example(sec, sents, talking, a.is_cjk), section=si,
+                               story=_example(sec, fresh, talking, a.is_cjk), section=si,
                                source=f"section {si}: {sec.heading or '(intro)'}", weight=weight))
     if not content:
         for i, kp in enumerate(a.key_points[:6]):
