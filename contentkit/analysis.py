@@ -151,9 +151,21 @@ def _full_name(term: str, text: str) -> str | None:
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return term
     cap = r"[A-Z][\w’'-]*"
-    forms = Counter(m.group(0) for m in re.finditer(
+    raw = Counter(m.group(0) for m in re.finditer(
         rf"(?<![\w’'-])(?:{cap}\s+)*{re.escape(term)}(?:\s+{cap})*(?![\w’'-])", text))
-    forms = Counter({re.sub(r"\s+", " ", f): c for f, c in forms.items()})
+    from contentkit.editorial.lexicon import EN_STOP
+
+    def trimmed(form: str) -> str:  # "The New World" at a sentence's start is "New World"
+        ws = form.split()
+        while len(ws) > len(words) and ws[0].lower() in EN_STOP:
+            ws = ws[1:]
+        while len(ws) > len(words) and ws[-1].lower() in EN_STOP:
+            ws = ws[:-1]
+        return " ".join(ws)
+
+    forms: Counter[str] = Counter()
+    for f, c in list(raw.items()):
+        forms[trimmed(re.sub(r"\s+", " ", f))] += c
     if not forms:
         return term
     best = max(forms, key=lambda f: (forms[f], -len(f)))

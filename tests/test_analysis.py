@@ -123,3 +123,7 @@ def test_english_keywords_keep_whole_names_and_skip_negated_phrases():
     assert "Voice Preview Edition" in kws
     assert not any(k in ("Voice Preview", "Preview Edition") for k in kws)
     assert not any("limit" in k.lower() or k.lower().startswith("arbitrarily") for k in kws)
+    from contentkit.analysis import _full_name
+
+    # a capitalised article at a sentence's start is not part of the name
+    assert _full_name("New World", "The New World grew vines. The New World and China.") == "New World"
