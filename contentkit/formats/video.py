@@ -122,27 +122,32 @@ def _subjects(text: str, story: Story) -> list[str]:
     a = story.a
     common = {k.lower() for k in a.keywords[:2]}
     if not a.is_cjk:
-        return _en_subjects(text, common)
+        return _en_subjects(text, common, acronyms(_story_text(story)))
     found = [w for w in nouns(text, a.is_cjk) if w.lower() not in common]
     counts = {w: found.count(w) for w in found}
     return sorted(dict.fromkeys(found), key=lambda w: (-counts[w], -len(w), found.index(w)))
 
 
-def _en_subjects(text: str, common: set[str]) -> list[str]:
+def _story_text(story: Story) -> str:
+    return "\n".join([story.title, *(s.heading for s in story.sections), *(s.plain for s in story.sections)])
+
+
+def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset()) -> list[str]:
     """What an English beat shows: its names ("Mary Elizabeth Grey", "Voice Preview Edition"),
     longest first, then its key phrases (YAKE, 2-3 words) that read as things.
 
     English has no part-of-speech tagger here, so single content words were picked before,
     and a shot note read "Close-up: completely; cutaway: different". A phrase is passed over
-    when it carries a past-tense word ("Zhang Bishi founded"), starts with an adverb or an
-    "-ing" verb, or ends in a word that is rarely a thing ("sip tastes")."""
+    when it carries a modal or a past-tense word ("Zhang Bishi founded"), starts with an
+    adverb, or has an "-ing" word after its first. A verb in "-s" still gets through ("sip
+    tastes"). ``known``: the story's acronyms (:func:`acronyms`)."""
     import yake
 
     from contentkit.editorial.lexicon import EN_STOP
 
     names: list[str] = []
-    for t in scene_terms(text, False):
-        t = re.sub(r"['’]s$", "", t)
+    for t in scene_terms(text, False, known):
+        t = re.sub(r"['’]s$", "", t).strip("‘’“”\"'")  # "‘Etiquette and Good Manners’"
         if re.search(r"\d", t) or t.lower() in common or t.lower() in EN_STOP:
             continue
         # a people's adjective ("Chinese", "British") names nothing alone: with the noun it
@@ -504,7 +509,7 @@ def frame_specs(story: Story, scenes: list[Scene]):
     topic = story.title.lower()
     keywords = tuple(w for w in story.a.keywords[:12] if w.lower() not in topic)
     cjk = story.a.is_cjk
-    known = acronyms("\n".join([story.title, *(s.heading for s in story.sections), *(s.plain for s in story.sections)]))
+    known = acronyms(_story_text(story))
     for sc, sp in zip(scenes, out):  # the same emphasis as the cards: a number or a name in the accent colour
         if sp.kind in ("scene", "image"):
             sp.marks = emphasis(sp.heading, cjk, keywords=keywords, limit=1)
