@@ -205,3 +205,20 @@ def shorten(text: str, limit: int, measure=len, ellipsis: str = "…") -> str:
             acc = acc[:-1]
         best = acc.rstrip()
     return (best + ellipsis) if best else text[:1] + ellipsis
+
+
+_ASIDE = re.compile(r"\s*[（(][^（）()]*[）)]")
+
+
+def drop_asides(text: str) -> str:
+    """``text`` without its bracketed asides ("自动挡半坡起步方法（手刹、左脚刹车…）" -> the
+    title before the bracket); ``text`` itself when nothing is left."""
+    return _ASIDE.sub("", text).strip() or text
+
+
+def close_cut(short: str, ellipsis: str = "…") -> str:
+    """A shortened text never ends inside a bracket: cut before one left open."""
+    opened = max(short.rfind("（"), short.rfind("("))
+    if opened > 0 and max(short.rfind("）"), short.rfind(")")) < opened:
+        return short[:opened].rstrip(" ，,、") + ellipsis
+    return short

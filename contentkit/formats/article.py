@@ -33,7 +33,9 @@ from contentkit.render_md import (
 )
 from contentkit.story import Callout, ListBlock, Paragraph, Quote, Story
 from contentkit.text import (
+    close_cut,
     display_width,
+    drop_asides,
     fit_sentences,
     is_cjk_text,
     join_sentences,
@@ -483,16 +485,13 @@ def _limit(text: str, limit: int | None, measure, what: str, warnings: list[str]
         # a bracketed aside goes first, and a title with a subtitle after a colon or a dash
         # keeps its main title whole, with no ellipsis: "Making of Tea: Capitalism, Culture,
         # and More" -> "Making of Tea"; "自动挡半坡起步方法（手刹、左脚刹车、…）" -> "自动挡半坡起步方法"
-        bare = re.sub(r"\s*[（(][^（）()]*[）)]", "", text).strip() or text
+        bare = drop_asides(text)
         head = re.split(r"\s*[：:]\s*|\s+[—–]\s+|——", bare, maxsplit=1)[0].strip()
         for cand in (bare, head):
             if cand != text and limit / 4 <= measure(cand) <= limit:
                 warnings.append(f"{what} over {limit} characters: shortened to '{cand}'")
                 return cand
-    short = shorten(text, int(limit), measure)
-    opened = max(short.rfind("（"), short.rfind("("))
-    if opened > 0 and max(short.rfind("）"), short.rfind(")")) < opened:
-        short = short[:opened].rstrip(" ，,、") + "…"  # never a bracket left open
+    short = close_cut(shorten(text, int(limit), measure))  # never a bracket left open
     warnings.append(f"{what} over {limit} characters: shortened to '{short}'")
     return short
 

@@ -115,14 +115,14 @@ def _shot(kind: str, subjects: list[str], image: Path | None, locale: str) -> st
     return t["video.shot.subject2"].format(a=subs[0], b=subs[1])
 
 
-def _subjects(text: str, story: Story) -> list[str]:
+def _subjects(text: str, story: Story, known: frozenset[str] = frozenset()) -> list[str]:
     """The nouns and names a beat talks about, most specific first (not the story's overall topic)."""
     from contentkit.editorial.lexicon import nouns
 
     a = story.a
     common = {k.lower() for k in a.keywords[:2]}
     if not a.is_cjk:
-        return _en_subjects(text, common, acronyms(_story_text(story)))
+        return _en_subjects(text, common, known)
     found = [w for w in nouns(text, a.is_cjk) if w.lower() not in common]
     counts = {w: found.count(w) for w in found}
     return sorted(dict.fromkeys(found), key=lambda w: (-counts[w], -len(w), found.index(w)))
@@ -217,7 +217,7 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     beats (the frame's text is fitted to its panel, so the length only sets the words)."""
     import re
 
-    from contentkit.text import shorten
+    from contentkit.text import close_cut, drop_asides, shorten
 
     text = text.strip()
     n = n_zh if cjk else n_en
@@ -225,8 +225,8 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
         return text
     # a bracketed aside goes first: "自动挡半坡起步方法（手刹法、左脚刹车法…）" showed as
     # "自动挡半坡起步方法（手刹…", a bracket opened and never closed
-    bare = re.sub(r"\s*[（(][^（）()]*[）)]", "", text).strip()
-    if bare and bare != text:
+    bare = drop_asides(text)
+    if bare != text:
         if len(bare) <= n:
             return bare
         text = bare
@@ -234,11 +234,7 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     fitting = [p for p in parts if len(p) <= n]
     if len(parts) > 1 and fitting:
         return max(fitting, key=len)
-    short = shorten(text, n)
-    opened = max(short.rfind("（"), short.rfind("("))
-    if opened > 0 and max(short.rfind("）"), short.rfind(")")) < opened:
-        short = short[:opened].rstrip(" ，,、") + "…"  # never a bracket left open
-    return short
+    return close_cut(shorten(text, n))
 
 
 def hook_and_cta(story: Story, rate, warnings: list[str]) -> tuple[Scene, Scene]:
@@ -288,11 +284,12 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
     any_heading = any(sec.heading for sec in story.sections)
     used: set[str] = {a.hook}
     beats: list[Scene] = []
+    known = frozenset() if a.is_cjk else acronyms(_story_text(story))  # once per story, not per beat
 
     def beat(text: str, si: int, score: float, title: str) -> Scene:
         img = images.get(si)
         return Scene(0, "beat", text, on_screen_text(title, a.is_cjk),
-                     _shot("beat", _subjects(text, story), img, a.messages_locale), si, score, image=img)
+                     _shot("beat", _subjects(text, story, known), img, a.messages_locale), si, score, image=img)
 
     for kp in a.key_points:
         if kp.section < 0 or (any_heading and not story.sections[kp.section].heading) or kp.text in used:
