@@ -123,6 +123,16 @@ def test_escaping_and_outputs(cli, tmp_path, story_file):
     n_pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert n_pages == len([p for p in paths if p.startswith("live/cue-cards/")])
     assert pdf.count(b"/DCTDecode") == 0 and pdf.count(b"/FlateDecode") >= n_pages
+    # each page, decoded by pikepdf, is its cue card's pixels
+    import pikepdf
+    from PIL import Image, ImageChops
+
+    with pikepdf.open(out / "live/cue-cards.pdf") as doc:
+        for i, page in enumerate(doc.pages, start=1):
+            (raw,) = page.get_images().values()
+            shown = pikepdf.PdfImage(raw).as_pil_image().convert("RGB")
+            with Image.open(out / f"live/cue-cards/{i:02d}.png") as card:
+                assert ImageChops.difference(shown, card.convert("RGB")).getbbox() is None, i
 
 
 def test_live_is_deterministic(cli, tmp_path):

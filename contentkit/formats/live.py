@@ -472,7 +472,7 @@ class LiveFormat(Format[LiveOptions]):
         designer = Designer(W, H, theme, fonts, SafeArea(), lang, clean_for_font(story.meta.brand.name, fonts.body),
                             warnings, logo=story.meta.brand.logo)
         arts = []
-        images = []
+        pngs: list[bytes] = []
         n = len(data["segments"])
         for s in data["segments"]:
             items = list(s["points"]) + list(s["prompts"]) + [f"Q: {q['q']}" for q in s["qa"][:3]]
@@ -490,27 +490,23 @@ class LiveFormat(Format[LiveOptions]):
             if len(spec.items) < len(items):
                 warnings.append(f"cue card {s['index']}: {len(items) - len(spec.items)} line(s) moved to the "
                                 "run-of-show only (too long for the card)")
-            img = draw(lay, theme, None)
-            images.append(img)
-            arts.append(out.write(f"live/cue-cards/{s['index']:02d}.png", png_bytes(img, needs_rgb(lay, theme, None)), format=self.name,
+            pngs.append(png_bytes(draw(lay, theme, None), needs_rgb(lay, theme, None)))
+            arts.append(out.write(f"live/cue-cards/{s['index']:02d}.png", pngs[-1], format=self.name,
                                   width=W, height=H))
-        arts.append(out.write("live/cue-cards.pdf", cue_card_pdf(images, story), format=self.name))
+        arts.append(out.write("live/cue-cards.pdf", cue_card_pdf(pngs, story), format=self.name))
         return arts
 
 
-def cue_card_pdf(images, story: Story) -> bytes:
-    """The cue cards as one printable PDF, lossless (img2pdf embeds the PNG data as it is,
-    where Pillow's PDF writer re-encodes as JPEG), at 150 dpi, with fixed dates."""
+def cue_card_pdf(pngs: list[bytes], story: Story) -> bytes:
+    """The cue cards' own PNGs as one printable PDF, lossless (img2pdf embeds the PNG data as
+    it is, palette or full colour, where Pillow's PDF writer re-encodes as JPEG), at 150 dpi,
+    with fixed dates. Only the encoded cards are kept until the PDF is made, not the drawn
+    images (6.5 MB each: 91 MB for the sample's 14 cards)."""
     import datetime
-    import io
 
     import img2pdf
 
-    pages = []
-    for im in images:
-        buf = io.BytesIO()
-        im.convert("RGB").save(buf, "PNG", optimize=False, compress_level=6)
-        pages.append(buf.getvalue())
+    pages = pngs
     epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
     return img2pdf.convert(pages, layout_fun=img2pdf.get_fixed_dpi_layout_fun((150, 150)),
                            title=story.title, author=story.meta.author or "", creationdate=epoch,
