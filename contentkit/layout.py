@@ -389,6 +389,15 @@ def get_font(ref: FontRef, size: int) -> Face:
     return Face(ref, int(size))
 
 
+def forget_faces() -> None:
+    """Let go of every opened face. A FreeType face of a CJK font holds 0.5 MB once it has
+    measured and about 3 MB once it has drawn, and a card size is fitted at dozens of font
+    sizes: a cards build that kept every platform's faces held 30 MB more at its peak. A
+    face opens again in 0.6 ms (the cmap and the fontconfig answers stay cached)."""
+    get_font.cache_clear()
+    pil_font.cache_clear()
+
+
 # ------------------------------------------------------------------------------ tokens
 _LATIN_SPLIT = re.compile(r"([A-Za-z0-9À-ɏ](?:[A-Za-z0-9À-ɏ'’\-.%/&+]|[.,](?=[A-Za-z0-9]))*)")
 

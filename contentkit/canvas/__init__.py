@@ -612,7 +612,7 @@ def split_spec(spec: Spec, cjk: bool) -> list[Spec] | None:
 
 
 # ------------------------------------------------------------------------------ drawing
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def _gradient_cached(w: int, h: int, top, bottom):
     return _gradient_uncached(w, h, top, bottom)
 

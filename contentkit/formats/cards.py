@@ -254,7 +254,7 @@ class CardsFormat(Format[CardsOptions]):
 
     def render(self, story: Story, options: CardsOptions, out: Output) -> list[Artifact]:
         from contentkit.editorial.angles import told_from
-        from contentkit.layout import clean_for_font
+        from contentkit.layout import clean_for_font, forget_faces
         from contentkit.themes import load_theme
 
         story = told_from(story, options.angle)
@@ -302,6 +302,7 @@ class CardsFormat(Format[CardsOptions]):
                 "cards": records}, format=self.name, platform=pname))
             del images
             pngs.checkpoint()
+            forget_faces()  # the next platform's card size fits at other font sizes
         arts.extend(pngs.write_all())  # encoded on threads while the next platform was laid out
         for w_ in dict.fromkeys(warnings):
             out.warn(f"cards: {w_}")
