@@ -12,6 +12,7 @@ from typing import Any
 from contentkit import __version__
 from contentkit.errors import EXIT_STRICT, ContentkitError, UsageError, closest
 from contentkit.output import Output, dumps, safe_name
+from contentkit.proc import release_memory
 
 Progress = Callable[[str, str], None]  # (story, what it is doing)
 Say = Callable[[str], None]  # one story's status
@@ -527,28 +528,6 @@ def _preload(tasks: list[Task]) -> None:
             extract_keywords("葡萄酒的历史", "zh-Hans")  # the prefix dictionary and the IDF table
             tagged("葡萄酒的历史")  # the part-of-speech model
             return
-
-
-_LIBC: list = []
-
-
-def release_memory() -> None:
-    """Hand the heap's free memory back to the system (glibc's ``malloc_trim``) after a pool
-    worker's story: what Pillow's images and the voice model freed otherwise stays with the
-    process (93 MB of the 331 MB left after a cards build of the Chinese sample, in 14 ms). It
-    does not lower a peak (after each format it did not either), but a worker between stories
-    holds less. Nothing where there is no glibc."""
-    if not _LIBC:
-        import ctypes
-        import ctypes.util
-
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _LIBC.append(libc.malloc_trim)
-        except (OSError, AttributeError):
-            _LIBC.append(None)
-    if _LIBC[0] is not None:
-        _LIBC[0](0)
 
 
 def _heavy(t: Task) -> bool:

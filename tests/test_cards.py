@@ -326,3 +326,45 @@ def test_gradients_are_smooth_and_flat_cards_stay_small(built, cli, tmp_path):
     assert r.exit_code == 0, r.output
     with Image.open(out / "cards/xiaohongshu/03-point.png") as im:
         assert im.mode == "P"
+
+
+
+def _encode_twelve(out, enc) -> int:
+    """Submit twelve drawn cards; the most of them alive at once."""
+    import gc
+    import weakref
+
+    refs = []
+    most = 0
+    for i in range(12):
+        img = Image.merge("RGB", [Image.effect_noise((1080, 1440), 40 + i)] * 3)  # slow to encode
+        refs.append(weakref.ref(img))
+        enc.submit(f"c/{i:02d}.png", img, True, sheet=True, format="cards")
+        del img
+        gc.collect()
+        most = max(most, sum(r() is not None for r in refs))
+    enc.submit_sheet("c/sheet.png", format="cards")
+    enc.write_all()
+    return most
+
+
+def test_the_encoder_holds_few_drawn_cards_and_its_sheet_is_the_cards(tmp_path):
+    """Drawn cards wait for their PNG encode in a bounded queue (a card is 4-6 MB until it is
+    encoded), and the contact sheet, made from the thumbnails the encodes leave behind, shows
+    exactly the cards written."""
+    from PIL import ImageChops
+
+    from contentkit.canvas import PngEncoder, thumbnail
+    from contentkit.output import Output
+
+    with Output(tmp_path) as out:
+        enc = PngEncoder(out)
+        assert _encode_twelve(out, enc) <= enc.limit < 12
+    sheet = Image.open(tmp_path / "c/sheet.png").convert("RGB")
+    assert sheet.size == (3 * 360 + 4 * 24, 4 * 480 + 5 * 24)
+    for i in range(12):
+        r, col = divmod(i, 3)
+        with Image.open(tmp_path / f"c/{i:02d}.png") as card:
+            thumb = thumbnail(card.convert("RGB"))
+        x, y = 24 + col * (360 + 24), 24 + r * (480 + 24)
+        assert ImageChops.difference(sheet.crop((x, y, x + 360, y + 480)), thumb).getbbox() is None

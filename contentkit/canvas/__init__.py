@@ -859,28 +859,50 @@ def png_bytes(img, photo: bool = False, exact: tuple = ()) -> bytes:
 
 class PngEncoder:
     """PNG encoding on threads beside the drawing (Pillow's encoder releases the GIL), written
-    in submission order so the files and the manifest are the same as one after another."""
+    in submission order so the files and the manifest are the same as one after another.
+
+    At most ``2 * threads`` drawn cards wait for their encode: drawing is faster than
+    encoding, and a card is 4-6 MB until it is encoded. A card for a contact sheet leaves
+    its thumbnail behind, so the sheet never needs the cards themselves."""
 
     def __init__(self, out, threads: int = 2) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self.out = out
         self.pool = ThreadPoolExecutor(max_workers=threads)
+        self.limit = 2 * threads
         self.pending: list = []
         self.arts: list = []
         self.mark = 0  # pending[:mark] may be written: submitted before the last checkpoint
+        self.thumbs: list = []  # (future, thumbnail size) of the cards on the next contact sheet
 
-    def submit(self, rel: str, img, photo: bool = False, exact: tuple = (), **meta) -> None:
-        self.pending.append((rel, self.pool.submit(png_bytes, img, photo, exact), meta))
+    def submit(self, rel: str, img, photo: bool = False, exact: tuple = (), sheet: bool = False, **meta) -> None:
+        """Encode ``img`` to ``rel``; ``sheet``: it is on the next contact sheet."""
+        busy = [f for r, f, _ in self.pending if r is not None and not f.done()]
+        if len(busy) >= self.limit:
+            busy[0].result()  # wait for the oldest: it holds a drawn card
+        fut = self.pool.submit(_encode, img, photo, exact, sheet)
+        self.pending.append((rel, fut, meta))
+        if sheet:
+            self.thumbs.append((fut, (THUMB_W, round(THUMB_W * img.height / img.width))))
 
-    def submit_sheet(self, rel: str, images: list, **meta) -> None:
-        """A contact sheet of ``images``, made and encoded on a thread (its size in ``meta``)."""
+    def submit_sheet(self, rel: str, **meta) -> None:
+        """A contact sheet of the cards submitted with ``sheet`` since the last one, made and
+        encoded on a thread (its size in ``meta``). The pool runs jobs in submission order,
+        so every card's job has started before the sheet's job waits for it."""
+        futs, self.thumbs = self.thumbs, []
+        if not futs:
+            return
+        size = contact_sheet_size([wh for _, wh in futs])
+
         def make() -> bytes:
-            sheet = contact_sheet(images)
-            return png_bytes(sheet, True)
+            return png_bytes(contact_sheet([f.result()[1] for f, _ in futs]), True)
 
-        w, h = contact_sheet_size(images)
-        self.pending.append((rel, self.pool.submit(make), dict(meta, width=w, height=h)))
+        self.pending.append((rel, self.pool.submit(make), dict(meta, width=size[0], height=size[1])))
+
+    def _result(self, fut) -> bytes:
+        got = fut.result()
+        return got[0] if isinstance(got, tuple) else got
 
     def later(self, write) -> None:
         """Another write (``write()`` returns its Artifact), kept in its place among the PNGs."""
@@ -889,7 +911,7 @@ class PngEncoder:
     def _write(self, upto: int) -> None:
         done, self.pending = self.pending[:upto], self.pending[upto:]
         for rel, fut, meta in done:
-            self.arts.append(fut() if rel is None else self.out.write(rel, fut.result(), **meta))
+            self.arts.append(fut() if rel is None else self.out.write(rel, self._result(fut), **meta))
 
     def checkpoint(self) -> None:
         """Write what was submitted before the previous checkpoint (its encodes had a whole
@@ -913,27 +935,42 @@ class PngEncoder:
         return arts
 
 
-def contact_sheet_size(images: list, cols: int = 3, thumb_w: int = 360, gap: int = 24) -> tuple[int, int]:
-    w, h = images[0].size
-    th = round(thumb_w * h / w)
-    rows = math.ceil(len(images) / cols)
-    return cols * thumb_w + (cols + 1) * gap, rows * th + (rows + 1) * gap
+THUMB_W, SHEET_COLS, SHEET_GAP = 360, 3, 24
 
 
-def contact_sheet(images: list, cols: int = 3, thumb_w: int = 360, gap: int = 24, bg: str = "#E9E4DE"):
+def thumbnail(im):
+    """A card as its contact sheet shows it: ``THUMB_W`` wide. reducing_gap: a box reduce by
+    2 first, then Lanczos over a quarter of the pixels (the thumbnails look the same; the
+    sheet takes about a third of the time)."""
     from PIL import Image
 
-    if not images:
+    w, h = im.size
+    return im.resize((THUMB_W, round(THUMB_W * h / w)), Image.Resampling.LANCZOS, reducing_gap=1.5)
+
+
+def _encode(img, photo: bool, exact: tuple, thumb: bool):
+    """(PNG bytes, thumbnail or None) of a card, on an encoder thread."""
+    return png_bytes(img, photo, exact), (thumbnail(img) if thumb else None)
+
+
+def contact_sheet_size(thumbs: list) -> tuple[int, int]:
+    """The sheet's size for thumbnails of these (width, height) sizes (all alike)."""
+    th = thumbs[0][1]
+    rows = math.ceil(len(thumbs) / SHEET_COLS)
+    return SHEET_COLS * THUMB_W + (SHEET_COLS + 1) * SHEET_GAP, rows * th + (rows + 1) * SHEET_GAP
+
+
+def contact_sheet(thumbs: list, bg: str = "#E9E4DE"):
+    """The thumbnails (``thumbnail``) on a grid of ``SHEET_COLS`` columns."""
+    from PIL import Image
+
+    if not thumbs:
         return None
-    w, h = images[0].size
-    th = round(thumb_w * h / w)
-    sheet = Image.new("RGB", contact_sheet_size(images, cols, thumb_w, gap), rgb(bg))
-    for i, im in enumerate(images):
-        r, col = divmod(i, cols)
-        # reducing_gap: a box reduce by 2 first, then Lanczos over a quarter of the pixels
-        # (the thumbnails look the same; the sheet takes about a third of the time)
-        t = im.resize((thumb_w, th), Image.Resampling.LANCZOS, reducing_gap=1.5)
-        sheet.paste(t, (gap + col * (thumb_w + gap), gap + r * (th + gap)))
+    th = thumbs[0].height
+    sheet = Image.new("RGB", contact_sheet_size([t.size for t in thumbs]), rgb(bg))
+    for i, t in enumerate(thumbs):
+        r, col = divmod(i, SHEET_COLS)
+        sheet.paste(t, (SHEET_GAP + col * (THUMB_W + SHEET_GAP), SHEET_GAP + r * (th + SHEET_GAP)))
     return sheet
 
 

@@ -282,25 +282,20 @@ class CardsFormat(Format[CardsOptions]):
             designer = Designer(w, h, theme, fonts, SafeArea.of(platform), lang, brand, warnings,
                                 logo=story.meta.brand.logo)
             layouts = self._select(specs, designer, limit, story.a.is_cjk, warnings, pname)
-            images = []
             records = []
             n = len(layouts)
             c = theme.colors
             exact = (c.background, c.background2, c.text, c.accent, c.on_accent, c.muted)
             for i, lay in enumerate(layouts, start=1):
-                img = draw(lay, theme, cover_image)
-                images.append(img)
                 rel = f"cards/{pname}/{i:02d}-{lay.spec.kind}.png"
-                pngs.submit(rel, img, needs_rgb(lay, theme, cover_image), exact,
-                            format=self.name, platform=pname, width=w, height=h)
+                pngs.submit(rel, draw(lay, theme, cover_image), needs_rgb(lay, theme, cover_image), exact,
+                            sheet=options.contact_sheet, format=self.name, platform=pname, width=w, height=h)
                 records.append(_record(lay, rel, i, n))
-            if options.contact_sheet and images:
-                pngs.submit_sheet(f"cards/{pname}/contact-sheet.png", images, format=self.name, platform=pname)
+            pngs.submit_sheet(f"cards/{pname}/contact-sheet.png", format=self.name, platform=pname)
             pngs.later(functools.partial(out.write_json, f"cards/{pname}/cards.json", {
                 "platform": pname, "width": w, "height": h, "theme": theme.name,
                 "fonts": {"title": fonts.title.label, "body": fonts.body.label},
                 "cards": records}, format=self.name, platform=pname))
-            del images
             pngs.checkpoint()
             forget_faces()  # the next platform's card size fits at other font sizes
         arts.extend(pngs.write_all())  # encoded on threads while the next platform was laid out

@@ -454,6 +454,7 @@ def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, want: st
         return None, None
     name, speak_all = chosen
     clips = speak_all([sc.voiceover for sc in scenes])
+    proc.release_memory()  # the voice sessions' memory, before frames are drawn and encoded
     for sc, clip in zip(scenes, clips):
         sc.frames = max(sc.frames, math.ceil((clip.seconds + PAD_S) * fps))
         sc.words = clip.words
@@ -1240,6 +1241,7 @@ class VideoFormat(Format[VideoOptions]):
         # the filters on one thread, x264 on two: on two cores, slice-threaded filters beside
         # x264's threads cost more CPU and time for the same frames (benchmarks/bench_video.py)
         stream = ffmpeg.output(video, str(path), **kwargs).overwrite_output()
+        proc.release_memory()  # what drawing the frames freed, before ffmpeg's frames join it
         run_ffmpeg(stream, "encoding the video", cwd=work,
                    first=("-filter_complex_threads", "1", "-filter_threads", "1"))
 
