@@ -617,6 +617,11 @@ def _gradient_cached(w: int, h: int, top, bottom):
     return _gradient_uncached(w, h, top, bottom)
 
 
+def forget_gradients() -> None:
+    """Drop the cached full-size gradients (4-6 MB each), as a format ends."""
+    _gradient_cached.cache_clear()
+
+
 def _gradient(w: int, h: int, top, bottom):
     return _gradient_cached(w, h, top, bottom).copy()
 
