@@ -413,3 +413,53 @@ def test_an_inferred_english_title_is_not_said_under_a_negation():
     phrase = S._en_phrase(text, ["Other sections talk about pricing and the community."])
     assert phrase and "limit" not in phrase.lower() and "harvest" not in phrase.lower()
     assert not phrase.split()[0].lower().endswith("ly")
+
+
+def test_sentences_that_answer_point_back_or_only_signpost_are_never_shown_alone():
+    """Found in a laptop review (lctt-tuxedo-stellaris): "你觉得呢？" was a video beat of its own,
+    "😮" a beat with nothing to say, "让我们来看看它。" and "内存也不例外。" beats too, and
+    "搭配了英特尔的顶级处理器…" (who did?) a key point."""
+    s = parse("# 星辰 16 笔记本\n\n## 性能\n\n星辰 16 笔记本拥有 RTX 4090 显卡和 i9 处理器，规格惊人！你觉得呢？\n\n"
+              "让我们来看看它。\n\n搭配了英特尔的顶级处理器，它的速度非常快。\n\n"
+              "在订购时，你必须为此支付额外费用。\n\n内存也不例外！ 😮\n\n"
+              "昨晚他们在群里感慨了很久。\n\n嗯，是在各种可能的设置中自由选择。\n\n"
+              "## 价格\n\n到了四月底，星辰 16 笔记本开始交付，基本配置一千七百欧元。\n\n是谁设计了这台笔记本？\n")
+    units = [u for sec in s.a.units for u in sec]
+    alone = [u.text for u in units if u.standalone]
+    assert any(t.startswith("星辰 16 笔记本拥有") and t.endswith("你觉得呢？") for t in alone)  # carried
+    for lean in ("你觉得呢", "让我们来看看它", "搭配了英特尔", "为此支付", "内存也不例外", "😮", "昨晚他们",
+                 "是在各种可能"):
+        assert not any(t.startswith((lean, "嗯")) for t in alone if lean in t), (lean, alone)
+    assert not [u for u in units if u.standalone and not re.search(r"\w", u.text)]
+    assert {u.note for u in units if u.text == "让我们来看看它。"} == {"signpost"}
+    # not over-eager: a time frame before a verb, a question that names its subject
+    assert opener_kind("到了四月底，星辰 16 笔记本开始交付", True) is None
+    assert opener_kind("是谁设计了这台笔记本？", True) is None
+    assert opener_kind("黄家的女主人是我见过的最痴的吃货", True) is None
+    # English: an echo question leans back, a full question does not; a signpost is no point
+    assert opener_kind("Why?", False) == "anaphor" and opener_kind("What do you think?", False) == "anaphor"
+    assert opener_kind("Why do monks make wine?", False) is None
+    en = parse("# Tea\n\n## Boston\n\nThe colonists threw 342 chests of tea into the harbour. Why? "
+               "The tax.\n\nLet's take a closer look.\n\nThe tea came from China by clipper ship.\n")
+    en_alone = [u.text for sec in en.a.units for u in sec if u.standalone]
+    assert "Let's take a closer look." not in en_alone and not any(t.startswith("Why?") for t in en_alone)
+
+
+def test_a_thread_never_repeats_its_hook_nor_opens_on_a_cut_list(cli, tmp_path, story_file):
+    """The lede quote said what the hook said (its "这款" named from the title), and a summary
+    post opened on "😮" and an announced list cut at the post's end."""
+    items = "\n".join(f"- 第{i}项亮点是一块很长很长的说明文字，讲清楚这一项配置具体带来了什么样的好处和体验" for i in range(1, 9))
+    src = ("---\ntitle: 星辰 16 笔记本评测\n---\n\n> 这款笔记本拥有 RTX 4090 显卡和 i9 处理器，规格惊人！\n\n"
+           "星辰 16 笔记本是一家著名品牌的旗舰机型，专为游戏玩家和创作者设计。\n\n"
+           f"## 概览\n\n😮\n\n星辰 16 的其它关键亮点如下：\n\n{items}\n\n"
+           "## 价格\n\n星辰 16 现在可以预购，四月底开始交付，基本配置一千七百欧元。\n")
+    out = tmp_path / "o"
+    r = cli("build", story_file(src), "-o", out, "-q", "-f", "article")
+    assert r.exit_code == 0, r.output
+    thread = (out / "article/x-thread.txt").read_text("utf-8")
+    assert thread.count("RTX 4090 显卡和 i9 处理器") == 1, thread
+    for post in thread.split("\n---\n"):
+        body = post.strip().split("\n\n")
+        assert not any(b.startswith("😮") for b in body)
+        if "关键亮点如下" in post:  # shown at all: shown whole
+            assert all(f"第{i}项亮点" in post for i in range(1, 9))

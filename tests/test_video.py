@@ -873,3 +873,20 @@ def test_on_screen_text_drops_an_aside_and_never_leaves_a_bracket_open():
     assert "（" not in cut and cut.startswith("自动挡半坡起步方法")
     assert on_screen_text("Introducing Home Assistant Voice Preview Edition", False) \
         == "Introducing Home Assistant Voice Preview Edition"
+
+
+def test_mixed_chinese_headings_fit_on_screen_and_shots_name_things():
+    """A Latin letter is half a Hanzi wide: "TUXEDO Stellaris 16 Gen 5 概览" showed as
+    "TUXEDO…". Nouns written together name one thing ("特写：官方；再切：商店"), and a noun no
+    camera can point at is no subject ("再切：情况")."""
+    from contentkit.editorial.lexicon import nouns
+    from contentkit.formats.video import _zh_noun_pairs, on_screen_text
+
+    assert on_screen_text("TUXEDO Stellaris 16 Gen 5 概览", True) == "TUXEDO Stellaris 16 Gen 5 概览"
+    assert on_screen_text("自动挡半坡起步方法与技巧大全以及注意事项总结", True).endswith("…")
+    text = "前往官方商店列表，在两个插槽都插满的情况下，古罗马的葡萄酒陶罐上刻着产地。"
+    pairs = _zh_noun_pairs(text, nouns(text, True))
+    assert "官方商店" in pairs and "葡萄酒陶罐" in pairs and "官方" not in pairs
+    from contentkit.editorial.data import words
+
+    assert "情况" in words("shots", "zh_abstract")

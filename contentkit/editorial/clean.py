@@ -81,6 +81,13 @@ def _link_only(rt: RichText) -> bool:
     return all(_GENERIC_LINK.search(s.text.strip()) or (s.href or "").startswith("#") for s in links)
 
 
+def _only_links(rt: RichText) -> bool:
+    """Text that is links and nothing else ("> **[预购][11]**"): in a quote, a button, not
+    words anyone said."""
+    return any(s.href and s.text.strip() for s in rt.spans) and \
+        not re.sub(r"[\s\W_]+", "", "".join(s.text for s in rt.spans if not s.href))
+
+
 def _boilerplate(text: str) -> str | None:
     for rx in patterns("boilerplate", "patterns"):
         if rx.search(text):
@@ -148,6 +155,9 @@ def _clean_block(b: Block, base_dir: Path, aside: list[SetAside]) -> list[Block]
     if isinstance(b, Quote):
         if _boilerplate(text) or (b.paragraphs and all(_link_only(p) for p in b.paragraphs)):
             aside.append(SetAside(b.line, "boilerplate in a quote", text[:80]))
+            return []
+        if b.paragraphs and all(_only_links(p) for p in b.paragraphs):
+            aside.append(SetAside(b.line, "a link set as a button", text[:80]))
             return []
         paras = tuple(p for p in (clean_text(p) for p in b.paragraphs) if p)
         return [Quote(paragraphs=paras, attribution=b.attribution, line=b.line)] if paras else []

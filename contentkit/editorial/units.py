@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from contentkit.editorial.data import words
+from contentkit.editorial.data import patterns, words
 from contentkit.story import Callout, ListBlock, Paragraph, Quote, Section, Table, Unit
 from contentkit.text import cjk_count, is_cjk_text, join_sentences, split_sentences
 
@@ -26,7 +26,12 @@ def _n(text: str, cjk: bool) -> int:
 
 
 _PRONOUN_AFTER_FRAME = re.compile(
-    r"^[^，,。！？!?]{1,12}[，,]\s*(他们|她们|它们|他們|她們|它們|他|她|它|這些|这些|这|這|they|he|she|it|this|these)(?![A-Za-z乡鄉])", re.I)
+    r"^[^，,。！？!?]{1,18}[，,]\s*(他们|她们|它们|他們|她們|它們|他|她|它|這些|这些|这|這|they|he|she|it|this|these)(?![A-Za-z乡鄉])", re.I)
+
+
+_TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
+_VERB_LE = re.compile(r"[\u4e00-\u9fff]{1,3}了")  # a verb and its 了 with the subject left out
+_WORDLESS = re.compile(r"[\w\u4e00-\u9fff]")
 
 
 def opener_kind(text: str, cjk: bool) -> str | None:
@@ -35,6 +40,10 @@ def opener_kind(text: str, cjk: bool) -> str | None:
     t = re.sub(r"^[\s\"'“”‘’「『（(【\[—–\-•*]+", "", text)
     if _PRONOUN_AFTER_FRAME.match(t):
         return "anaphor"
+    if any(p.match(t.strip()) for p in patterns("openers", "echo_questions")):
+        return "anaphor"  # "你觉得呢？" answers the sentence before it
+    if any(w in t for w in words("openers", "zh_inner_anaphors")):
+        return "anaphor"  # "你必须为此支付额外费用": for what?
     if not t:
         return None
     if is_cjk_text(t[:6]) or (cjk and not re.match(r"[A-Za-z]", t)):
@@ -49,6 +58,18 @@ def opener_kind(text: str, cjk: bool) -> str | None:
         for w in ("但", "而", "可是", "然而", "不过", "不過", "所以", "因此", "于是", "於是"):
             if t.startswith(w):
                 return "anaphor"  # a connective glued to its clause cannot simply be dropped
+        m = _TIME_PRONOUN.match(t)
+        if m:
+            from contentkit.editorial.lexicon import tagged
+
+            if tagged(t[: m.end(1)])[0][1] == "t":
+                return "anaphor"  # "昨晚他们在微信群里感慨": who are they?
+        if _VERB_LE.match(t):
+            from contentkit.editorial.lexicon import tagged
+
+            tags = tagged(t[:12])
+            if len(tags) >= 3 and tags[0][1] == "v" and tags[1][0] == "了" and tags[2][1] not in ("t", "m", "x"):
+                return "anaphor"  # "搭配了英特尔的顶级处理器…": who did? (not "到了唐代，…")
         return None
     m = re.match(r"([A-Za-z]+)(\W?)", t)
     if not m:
@@ -185,6 +206,12 @@ class _Builder:
         if not s:
             return
         cjk = self.cjk
+        if not _WORDLESS.search(s):  # "😮", "……": a reaction, not something to show or say
+            self.units.append(Unit(s, kind, False, "no words"))
+            return
+        if any(p.match(s.strip("“\"「」”")) for p in patterns("openers", "signposts")):
+            self.units.append(Unit(s, kind, False, "signpost"))
+            return
         ok = opener_kind(s, cjk)
         if ok == "anaphor" and self.story_start and not self.units and _DEICTIC_START.match(s.lstrip("“\"「")):
             named = name_referent(s, self.subject, self.title, cjk)
@@ -200,7 +227,7 @@ class _Builder:
         if ok == "anaphor":
             prev = self.units[-1] if self.units else None
             if prev is not None and prev.kind == kind and _n(prev.text, cjk) + _n(s, cjk) <= CARRY_MAX[cjk] \
-                    and not announces(prev.text, cjk):
+                    and not announces(prev.text, cjk) and prev.note not in ("signpost", "no words"):
                 self.units[-1] = Unit(join_sentences([prev.text, s]), kind, prev.standalone, "carried")
                 return
             self.units.append(Unit(s, kind, False, "needs context"))

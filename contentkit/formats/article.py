@@ -419,7 +419,7 @@ def thread_chunks(story: Story, o: ArticleOptions, cta: str) -> list[tuple[str, 
     chunks: list[tuple[str, list[str]]] = [("🧵 " + story.title if o.emoji else story.title,
                                             split_sentences(opener))]
     for si, sec in enumerate(story.sections):
-        sents = [s for s in _units(sec, a.is_cjk) if s not in a.hook]
+        sents = [s for s in _units(sec, a.is_cjk) if not _told(s, a.hook)]
         if not sents:
             continue
         if not sec.heading and si == 0:  # intro sentences other than the hook join the first post
@@ -429,6 +429,33 @@ def thread_chunks(story: Story, o: ArticleOptions, cta: str) -> list[tuple[str, 
     if cta:
         chunks.append(("", [cta]))
     return chunks
+
+
+def _told(unit: str, hook: str) -> bool:
+    """Whether ``unit`` says what the hook says already: its text, quotes and spaces aside,
+    is at least 80 % one run of the hook's. The hook may be the same sentence with its "这款"
+    named from the title, and the story's lede quote repeated it after the hook in one post."""
+    from difflib import SequenceMatcher
+
+    def norm(t: str) -> str:
+        return re.sub(r"[\s“”\"「」『』‘’']", "", t)
+
+    u, h = norm(unit), norm(hook)
+    if not u or not h:
+        return False
+    if u in h:
+        return True
+    m = SequenceMatcher(None, u, h, autojunk=False).find_longest_match(0, len(u), 0, len(h))
+    return m.size >= 0.8 * len(u)
+
+
+def _leans(sentence: str, cjk: bool, room: int) -> bool:
+    """A sentence a summary post must not open on: one that leans on the sentence before it,
+    one with no words ("😮"), or an announced list too long for the post (it would be cut)."""
+    s = sentence.lstrip("\n")
+    if opener_kind(s, cjk) is not None or not re.search(r"[\w\u4e00-\u9fff]", s):
+        return True
+    return "\n• " in s and weighted_length(s) > room
 
 
 def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -> tuple[list[str], int, int]:
@@ -444,7 +471,8 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
             lead = short
         if mode == "summary":
             skip = 0
-            while skip < len(sents) and opener_kind(sents[skip].lstrip("\n"), cjk) is not None:
+            lead_room = room - (weighted_length(lead) + 2 if lead else 0)
+            while skip < len(sents) and _leans(sents[skip], cjk, lead_room):
                 skip += 1
             omitted += skip
             sents = sents[skip:]

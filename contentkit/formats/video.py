@@ -123,9 +123,37 @@ def _subjects(text: str, story: Story, known: frozenset[str] = frozenset()) -> l
     common = {k.lower() for k in a.keywords[:2]}
     if not a.is_cjk:
         return _en_subjects(text, common, known)
-    found = [w for w in nouns(text, a.is_cjk) if w.lower() not in common]
+    from contentkit.editorial.data import words
+
+    abstract = set(words("shots", "zh_abstract"))
+    found = [w for w in _zh_noun_pairs(text, nouns(text, a.is_cjk)) if w.lower() not in common and w not in abstract]
     counts = {w: found.count(w) for w in found}
     return sorted(dict.fromkeys(found), key=lambda w: (-counts[w], -len(w), found.index(w)))
+
+
+def _zh_noun_pairs(text: str, found: list[str]) -> list[str]:
+    """Chinese nouns with each pair of nouns written together joined into the thing they name
+    ("官方" + "商店" -> "官方商店", "葡萄酒" + "陶罐" -> "葡萄酒陶罐"): a shot note read "特写：官方；
+    再切：商店". Pairs only, of plain nouns and names: a third noun is often a mis-tagged verb."""
+    from contentkit.editorial.lexicon import tagged
+
+    out: list[str] = []
+    tags = tagged(text)
+    i = 0
+    while i < len(tags):
+        w, f = tags[i]
+        if i + 1 < len(tags) and f in _PAIR_FLAGS and tags[i + 1][1] in _PAIR_FLAGS and len(w) >= 2 \
+                and len(tags[i + 1][0]) >= 2 and len(w + tags[i + 1][0]) <= 8:
+            out.append(w + tags[i + 1][0])
+            i += 2
+            continue
+        if w in found:
+            out.append(w)
+        i += 1
+    return out
+
+
+_PAIR_FLAGS = ("n", "nr", "ns", "nz", "nt")
 
 
 def _story_text(story: Story) -> str:
@@ -214,27 +242,29 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
 
     English allows 48 characters, as the cover's title: at 42, "Introducing Home Assistant
     Voice Preview Edition" showed as "Introducing Home Assistant Voice Preview…" on two
-    beats (the frame's text is fitted to its panel, so the length only sets the words)."""
+    beats (the frame's text is fitted to its panel, so the length only sets the words).
+    Chinese allows ``n_zh`` Hanzi, a Latin letter or digit counting as half of one: counted
+    as whole characters, "TUXEDO Stellaris 16 Gen 5 概览" showed as "TUXEDO…"."""
     import re
 
-    from contentkit.text import close_cut, drop_asides, shorten
+    from contentkit.text import close_cut, display_width, drop_asides, shorten
 
     text = text.strip()
-    n = n_zh if cjk else n_en
-    if len(text) <= n:
+    size, n = (display_width, 2 * n_zh) if cjk else (len, n_en)
+    if size(text) <= n:
         return text
     # a bracketed aside goes first: "自动挡半坡起步方法（手刹法、左脚刹车法…）" showed as
     # "自动挡半坡起步方法（手刹…", a bracket opened and never closed
     bare = drop_asides(text)
     if bare != text:
-        if len(bare) <= n:
+        if size(bare) <= n:
             return bare
         text = bare
     parts = [p.strip() for p in re.split(r"[：:]\s*|\s+[—–-]\s+", text) if p.strip()]
-    fitting = [p for p in parts if len(p) <= n]
+    fitting = [p for p in parts if size(p) <= n]
     if len(parts) > 1 and fitting:
-        return max(fitting, key=len)
-    return close_cut(shorten(text, n))
+        return max(fitting, key=size)
+    return close_cut(shorten(text, n, measure=size))
 
 
 def hook_and_cta(story: Story, rate, warnings: list[str]) -> tuple[Scene, Scene]:
