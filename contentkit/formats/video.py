@@ -134,7 +134,8 @@ def _subjects(text: str, story: Story, known: frozenset[str] = frozenset()) -> l
 def _zh_noun_pairs(text: str, found: list[str]) -> list[str]:
     """Chinese nouns with each pair of nouns written together joined into the thing they name
     ("官方" + "商店" -> "官方商店", "葡萄酒" + "陶罐" -> "葡萄酒陶罐"): a shot note read "特写：官方；
-    再切：商店". Pairs only, of plain nouns and names: a third noun is often a mis-tagged verb."""
+    再切：商店". Pairs only, a noun or name then a common noun (the head: "苏州博物馆", not
+    "听雨轩苏州", two places side by side); a third noun is often a mis-tagged verb."""
     from contentkit.editorial.lexicon import tagged
 
     out: list[str] = []
@@ -142,7 +143,7 @@ def _zh_noun_pairs(text: str, found: list[str]) -> list[str]:
     i = 0
     while i < len(tags):
         w, f = tags[i]
-        if i + 1 < len(tags) and f in _PAIR_FLAGS and tags[i + 1][1] in _PAIR_FLAGS and len(w) >= 2 \
+        if i + 1 < len(tags) and f in _PAIR_FLAGS and tags[i + 1][1] == "n" and len(w) >= 2 \
                 and len(tags[i + 1][0]) >= 2 and len(w + tags[i + 1][0]) <= 8:
             out.append(w + tags[i + 1][0])
             i += 2
