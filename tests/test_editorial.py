@@ -463,3 +463,25 @@ def test_a_thread_never_repeats_its_hook_nor_opens_on_a_cut_list(cli, tmp_path, 
         assert not any(b.startswith("😮") for b in body)
         if "关键亮点如下" in post:  # shown at all: shown whole
             assert all(f"第{i}项亮点" in post for i in range(1, 9))
+
+
+def test_english_sentences_that_lean_back_past_their_first_word():
+    """Found in the English corpus: "For example, one should not just laugh…" and "For many
+    decades they continued to HATE tea" were video beats; "Actually, Andrew Gelman…" kept its
+    "Actually"; "If you're already using other hardware, this will be a big upgrade" (this?)."""
+    lean = ["For example, one should not just laugh at the hype.", "For many decades they continued to hate tea.",
+            "If you're already using other hardware to run Assist, this will be a big upgrade.",
+            "In other words, the tax stayed.", "In time they learned to love it.",
+            "All this led to their Declaration of Independence in 1776."]
+    for t in lean:
+        assert opener_kind(t, False) == "anaphor", t
+    whole = ["When the Romans came, they planted vines.", "Well-made wine lasts for decades.",
+             "Clearly written labels help everyone.", "In 1855 the chateaux were ranked.",
+             "Why do monks make wine?"]
+    for t in whole:
+        assert opener_kind(t, False) is None, t
+    s = parse("# Tea\n\n## Blogs\n\nActually, Andrew Gelman wrote a post on blogs and Twitter.\n\n"
+              "In fact, the monks drank tea to stay awake.\n")
+    texts = [u.text for sec in s.a.units for u in sec if u.standalone]
+    assert "Andrew Gelman wrote a post on blogs and Twitter." in texts
+    assert "The monks drank tea to stay awake." in texts

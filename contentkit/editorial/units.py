@@ -27,6 +27,19 @@ def _n(text: str, cjk: bool) -> int:
 
 _PRONOUN_AFTER_FRAME = re.compile(
     r"^[^，,。！？!?]{1,18}[，,]\s*(他们|她们|它们|他們|她們|它們|他|她|它|這些|这些|这|這|they|he|she|it|this|these)(?![A-Za-z乡鄉])", re.I)
+# English: a pronoun as the subject after a subordinate clause ("If you run Assist already,
+# this will be a big upgrade"), or after a short time frame with no comma ("For many decades
+# they continued to hate tea").
+_EN_PRONOUN_AFTER_CLAUSE = re.compile(
+    r"^(?:if|when|while|although|though|because|since|as|once|after|before|until|unless)\b[^.;:!?]{0,100},\s*"
+    r"(?:this|these|that)\b", re.I)  # not "they": "When the Romans came, they planted vines"
+_EN_PRONOUN_AFTER_TIME = re.compile(
+    r"^(?:for|in|after|during|over|within|by|since|until|at)\s+(?:\S+\s+){0,4}?(?:they|he|she)\b", re.I)
+# English openers of more than one word: leaning back (an example of what? as a result of
+# what?) or droppable ("In fact, X" -> "X").
+_EN_MULTI_LEAN = re.compile(r"^(?:for example|for instance|in other words|as a result|that said|on the other "
+                            r"hand|in that case|in this case|to do so|to do this|even so|because of this|all (?:of )?(?:this|these|that|those))\b", re.I)
+_EN_MULTI_DROP = re.compile(r"^(?:in fact|of course|in addition|above all|after all|in short|at the same time),\s+", re.I)
 
 
 _TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
@@ -71,10 +84,16 @@ def opener_kind(text: str, cjk: bool) -> str | None:
             if len(tags) >= 3 and tags[0][1] == "v" and tags[1][0] == "了" and tags[2][1] not in ("t", "m", "x"):
                 return "anaphor"  # "搭配了英特尔的顶级处理器…": who did? (not "到了唐代，…")
         return None
+    if _EN_PRONOUN_AFTER_CLAUSE.match(t) or _EN_PRONOUN_AFTER_TIME.match(t) or _EN_MULTI_LEAN.match(t):
+        return "anaphor"
+    if _EN_MULTI_DROP.match(t):
+        return "connective"
     m = re.match(r"([A-Za-z]+)(\W?)", t)
     if not m:
         return None
     w, punct = m.group(1).lower(), m.group(2)
+    if w in words("openers", "en_comma_adverbs"):
+        return "connective" if punct == "," else None
     if w in words("openers", "en_connectives"):
         return "connective" if punct == "," or w in ("also", "and", "but", "so", "plus", "yet") else "anaphor"
     if w in words("openers", "en_anaphors"):
@@ -90,7 +109,7 @@ def drop_connective(text: str, cjk: bool) -> str:
             if t.startswith(w):
                 return t[len(w):].lstrip("，,、 ")
         return t
-    m = re.match(r"[A-Za-z]+,?\s+", t)
+    m = _EN_MULTI_DROP.match(t) or re.match(r"[A-Za-z]+,?\s+", t)
     if not m:
         return t
     rest = t[m.end():]
