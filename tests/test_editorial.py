@@ -481,7 +481,7 @@ def test_english_sentences_that_lean_back_past_their_first_word():
     for t in whole:
         assert opener_kind(t, False) is None, t
     s = parse("# Tea\n\n## Blogs\n\nActually, Andrew Gelman wrote a post on blogs and Twitter.\n\n"
-              "In fact, the monks drank tea to stay awake.\n")
+              "In fact, the monks drank tea to stay awake.\n\nMost importantly, the dial sets the volume.\n")
     texts = [u.text for sec in s.a.units for u in sec if u.standalone]
     assert "Andrew Gelman wrote a post on blogs and Twitter." in texts
-    assert "The monks drank tea to stay awake." in texts
+    assert "The monks drank tea to stay awake." in texts and "The dial sets the volume." in texts

@@ -39,7 +39,8 @@ _EN_PRONOUN_AFTER_TIME = re.compile(
 # what?) or droppable ("In fact, X" -> "X").
 _EN_MULTI_LEAN = re.compile(r"^(?:for example|for instance|in other words|as a result|that said|on the other "
                             r"hand|in that case|in this case|to do so|to do this|even so|because of this|all (?:of )?(?:this|these|that|those))\b", re.I)
-_EN_MULTI_DROP = re.compile(r"^(?:in fact|of course|in addition|above all|after all|in short|at the same time),\s+", re.I)
+_EN_MULTI_DROP = re.compile(r"^(?:in fact|of course|in addition|above all|after all|in short|at the same time|"
+                            r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
 
 
 _TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
