@@ -127,3 +127,14 @@ def test_english_keywords_keep_whole_names_and_skip_negated_phrases():
 
     # a capitalised article at a sentence's start is not part of the name
     assert _full_name("New World", "The New World grew vines. The New World and China.") == "New World"
+
+
+def test_an_adjective_alone_is_no_keyword():
+    """A community topic read 'What would you ask an expert about "open"?'."""
+    from contentkit.analysis import extract_keywords
+
+    text = ("Open hardware matters. The open speaker is open and private. Private voice control is open. "
+            "An open voice assistant keeps private voice data at home. Open, open, open.")
+    kws = [k.lower() for k, _ in extract_keywords(text, "en")]
+    assert kws and "open" not in kws and "private" not in kws
+    assert any(" " in k for k in kws)  # the phrases with them stay
