@@ -303,13 +303,23 @@ def _key_points(story: Story, units, keywords, cjk: bool, bold: set[str]) -> lis
         if si in explicit_sections:
             continue
         ok = [u for u in units[si] if u.standalone]
-        pool = [u.text for u in ok if u.kind != "quote"] or [u.text for u in ok]
+        # a sentence that says something, else a quote, else whatever there is: "2.东泰祥" (a
+        # shop's name under a numbered line) was a key point over the quote describing it
+        said = [u for u in ok if u.kind != "quote" and _says_something(u.text, cjk)]
+        pool = [u.text for u in said] or [u.text for u in ok if u.kind == "quote"] or [u.text for u in ok]
         if not pool:
             continue
         scored = [(_sentence_score(s, keywords, cjk, bold, k == 0), -k, s) for k, s in enumerate(pool)]
         best = max(scored)
         points.append(KeyPoint(text=best[2], section=si, score=best[0]))
     return points
+
+
+def _says_something(text: str, cjk: bool) -> bool:
+    """Long enough to be a point: 8 Hanzi, or 5 English words."""
+    from contentkit.text import cjk_count
+
+    return cjk_count(text) >= 8 if cjk else len(text.split()) >= 5
 
 
 def _more_points(story: Story, units, keywords, cjk: bool, bold: set[str],

@@ -485,3 +485,14 @@ def test_english_sentences_that_lean_back_past_their_first_word():
     texts = [u.text for sec in s.a.units for u in sec if u.standalone]
     assert "Andrew Gelman wrote a post on blogs and Twitter." in texts
     assert "The monks drank tea to stay awake." in texts and "The dial sets the volume." in texts
+
+
+def test_a_section_point_says_something():
+    """In a travel diary, "2.东泰祥" (a shop's name) was the food section's point over the quote
+    that describes the food, and "（根据实际情况调整）", a remark in brackets, another's."""
+    s = parse("# 上海之旅\n\n## 美食\n\n1.大壶春\n\n> 大壶春的“无汤生煎”是它的一大特色，面皮厚实松软，裹着少少的油水和饱满的馅料\n\n"
+              "2.东泰祥\n\n## 第二天\n\n（根据实际情况调整）\n\n🏙️ 朵云书店，门票三十五元，可以看到上海全景。\n")
+    points = {kp.section: kp.text for kp in s.a.key_points}
+    assert points[0].startswith("大壶春的“无汤生煎”")
+    assert "根据实际情况调整" not in points[1]
+    assert [u.note for sec in s.a.units for u in sec if "根据实际情况" in u.text] == ["aside"]

@@ -45,6 +45,7 @@ _EN_MULTI_DROP = re.compile(r"^(?:in fact|of course|in addition|above all|after 
 
 _TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
 _VERB_LE = re.compile(r"[\u4e00-\u9fff]{1,3}了")  # a verb and its 了 with the subject left out
+_ASIDE_ONLY = re.compile(r"\s*[（(][^（）()]*[）)]\s*[。.!！?？]?\s*")
 _WORDLESS = re.compile(r"[\w\u4e00-\u9fff]")
 
 
@@ -229,6 +230,9 @@ class _Builder:
         if not _WORDLESS.search(s):  # "😮", "……": a reaction, not something to show or say
             self.units.append(Unit(s, kind, False, "no words"))
             return
+        if _ASIDE_ONLY.fullmatch(s):  # "（根据实际情况调整）": a remark on what is around it
+            self.units.append(Unit(s, kind, False, "aside"))
+            return
         if any(p.match(s.strip("“\"「」”")) for p in patterns("openers", "signposts")):
             self.units.append(Unit(s, kind, False, "signpost"))
             return
@@ -247,7 +251,7 @@ class _Builder:
         if ok == "anaphor":
             prev = self.units[-1] if self.units else None
             if prev is not None and prev.kind == kind and _n(prev.text, cjk) + _n(s, cjk) <= CARRY_MAX[cjk] \
-                    and not announces(prev.text, cjk) and prev.note not in ("signpost", "no words"):
+                    and not announces(prev.text, cjk) and prev.note not in ("signpost", "no words", "aside"):
                 self.units[-1] = Unit(join_sentences([prev.text, s]), kind, prev.standalone, "carried")
                 return
             self.units.append(Unit(s, kind, False, "needs context"))
