@@ -496,3 +496,12 @@ def test_a_section_point_says_something():
     assert points[0].startswith("大壶春的“无汤生煎”")
     assert "根据实际情况调整" not in points[1]
     assert [u.note for sec in s.a.units for u in sec if "根据实际情况" in u.text] == ["aside"]
+
+
+def test_the_last_of_a_run_of_lead_lines_heads_its_own_part():
+    s = parse("# 上海之旅\n\n## 美食\n\n**生煎**\n\n上海的生煎包底部金黄酥脆，是早餐的首选。\n\n1.大壶春\n\n"
+              "> 大壶春的“无汤生煎”是它的一大特色，面皮厚实松软，裹着少少的油水和饱满的馅料\n\n2.东泰祥\n")
+    heads = [sec.heading for sec in s.sections]
+    assert "1.大壶春" in heads and "2.东泰祥" in heads
+    part = s.sections[heads.index("1.大壶春")]
+    assert "东泰祥" not in part.plain

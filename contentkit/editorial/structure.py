@@ -54,8 +54,12 @@ def promote_lead_lines(sections: list[Section], cjk: bool) -> list[Section]:
     for sec in sections:
         cur_blocks: list[Block] = []
         cur_head, cur_level, cur_line, inferred = sec.heading, sec.level, sec.line, sec.inferred
+        promoted = False
         for i, b in enumerate(sec.blocks):
-            if _lead_line(b, cjk) and i + 1 < len(sec.blocks):
+            # the last line of a run of lead lines ("1.大壶春 … 2.东泰祥") heads its own (empty)
+            # part too: left as a paragraph it was the content of the part before it
+            if _lead_line(b, cjk) and (i + 1 < len(sec.blocks) or promoted):
+                promoted = True
                 if cur_blocks or cur_head:
                     out.append(Section(cur_head, cur_level, tuple(cur_blocks), cur_line, inferred))
                 cur_head = b.text.plain.strip().rstrip(":：")
