@@ -222,3 +222,13 @@ def close_cut(short: str, ellipsis: str = "…") -> str:
     if opened > 0 and max(short.rfind("）"), short.rfind(")")) < opened:
         return short[:opened].rstrip(" ，,、") + ellipsis
     return short
+
+
+# the speaker label of the storyteller's own line in a dialogue ("我：请问…有什么区别？")
+_MY_LINE = re.compile(r"^\s*(?:我|I|Me)\s*[:：]\s*(?=\S)")
+
+
+def own_voice(text: str) -> str:
+    """``text`` as the creator says it aloud: without the label of their own line in a
+    dialogue ("我：请问凉粉、烧仙草和龟苓膏有什么区别？" -> "请问…"); another speaker's stays."""
+    return _MY_LINE.sub("", text, count=1)

@@ -890,3 +890,12 @@ def test_mixed_chinese_headings_fit_on_screen_and_shots_name_things():
     from contentkit.editorial.data import words
 
     assert "情况" in words("shots", "zh_abstract")
+
+
+def test_the_hook_is_said_without_the_storytellers_own_speaker_label():
+    from contentkit.text import own_voice
+
+    assert own_voice("我：请问凉粉、烧仙草和龟苓膏有什么区别？") == "请问凉粉、烧仙草和龟苓膏有什么区别？"
+    assert own_voice("姐姐：凉粉就是仙草。") == "姐姐：凉粉就是仙草。"  # another speaker keeps the label
+    assert own_voice("Me: what is the difference?") == "what is the difference?"
+    assert own_voice("Meanwhile: tea.") == "Meanwhile: tea."

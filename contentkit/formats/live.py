@@ -209,7 +209,9 @@ def _opening(story: Story, t: dict) -> Segment:
     a, meta = story.a, story.meta
     persona = (("，" if a.is_cjk else ", ") + meta.persona) if meta.persona else ""
     author = meta.author or meta.brand.name or msg(a.messages_locale, "host")
-    points = [a.hook, t["hello"].format(author=author, persona=persona), t["today"].format(title=meta.title),
+    from contentkit.text import own_voice  # the host says the hook in their own voice
+
+    points = [own_voice(a.hook), t["hello"].format(author=author, persona=persona), t["today"].format(title=meta.title),
               t["stay"]]
     return Segment("opening", t["opening"], points=points, source="hook, persona")
 

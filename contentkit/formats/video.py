@@ -274,7 +274,9 @@ def hook_and_cta(story: Story, rate, warnings: list[str]) -> tuple[Scene, Scene]
     from contentkit.text import join_sentences, shorten, split_sentences
 
     a, cjk, locale = story.a, story.a.is_cjk, story.a.messages_locale
-    hook_vo = a.hook
+    from contentkit.text import own_voice
+
+    hook_vo = own_voice(a.hook)
     hs = split_sentences(hook_vo)
     if len(hs) > 1 and rate.speak_seconds(hook_vo) > 8:
         hook_vo = hs[0] if rate.speak_seconds(hs[0]) >= 2.5 else join_sentences(hs[:2])
