@@ -75,7 +75,7 @@ def block_markdown(b: Block, image_dir: str) -> str:
                 lines.append(">")
             lines.append("> " + p.markdown().replace("\n", "\n> "))
         if b.attribution:
-            lines += [">", f"> —— {b.attribution}"]
+            lines += [">", f"> {_dash(b.attribution)} {b.attribution}"]
         return "\n".join(lines)
     if isinstance(b, Image):
         if b.remote:
@@ -122,7 +122,7 @@ def block_html(b: Block, cjk: bool, embed: bool, warnings: list[str] | None, loc
         return _list_html(b)
     if isinstance(b, Quote):
         body = "".join(f"<p>{p.html()}</p>" for p in b.paragraphs)
-        cite = f"<cite>—— {esc(b.attribution)}</cite>" if b.attribution else ""
+        cite = f"<cite>{_dash(b.attribution)} {esc(b.attribution)}</cite>" if b.attribution else ""
         return f"<blockquote>{body}{cite}</blockquote>"
     if isinstance(b, Image):
         cap = esc(b.title or b.alt)
@@ -192,7 +192,7 @@ def block_text_plain(b: Block) -> str:
     if isinstance(b, Quote):
         body = "\n".join(f"“{p.plain}”" if not p.plain.startswith(("“", "「", '"')) else p.plain
                          for p in b.paragraphs)
-        return body + (f"\n—— {b.attribution}" if b.attribution else "")
+        return body + (f"\n{_dash(b.attribution)} {b.attribution}" if b.attribution else "")
     if isinstance(b, Image):
         return f"[{b.alt or b.src}]" + (f" {b.src}" if b.remote else "")
     if isinstance(b, Code):
@@ -231,3 +231,10 @@ def local_images(story: Story) -> list[Image]:
             seen.add(img.local_path)
             out.append(img)
     return out
+
+
+def _dash(attribution: str) -> str:
+    """The dash before a quote's source: Chinese ——, English —."""
+    from contentkit.text import is_cjk_text
+
+    return "——" if is_cjk_text(attribution) else "—"

@@ -505,3 +505,28 @@ def test_the_last_of_a_run_of_lead_lines_heads_its_own_part():
     assert "1.大壶春" in heads and "2.东泰祥" in heads
     part = s.sections[heads.index("1.大壶春")]
     assert "东泰祥" not in part.plain
+
+
+def test_a_quote_handed_over_by_name_is_theirs_and_no_name_met_once_is_a_title():
+    """rbind-twitter-shaped-us: the quote card of Christoffer Flensburg's reply carried the
+    part's inferred title "John Culkin" (from '..." --- John Culkin.') as if it were his."""
+    from contentkit.story import Quote
+
+    more = ("There were more replies in the thread that expressed the same feeling about short pieces. "
+            "We write in short pieces now, no matter if it is a meal or a book chapter. ") * 12
+    s = parse('---\ntitle: How Twitter Shaped Us\n---\n\n"We become what we behold. We shape our tools and then '
+              'our tools shape us." --- John Culkin. I came across this quote earlier this year. Twitter has '
+              'shaped us in terms of writing down thoughts and facts in short pieces. Short pieces are not bad. '
+              'This morning Karl Broman said on Twitter, "The tweets are too damn long." And Christoffer '
+              'Flensburg replied:\n\n> Somewhere between 140 and 280 is the point where I start skimming tweets.\n\n'
+              + more + '\n\n## Linear regressions\n\nThere are a lot of popular tweets about linear regressions. '
+              'Write a concrete article about linear regressions instead.\n')
+    quotes = [b for sec in s.sections for b in sec.blocks if isinstance(b, Quote)]
+    assert quotes and quotes[0].attribution == "Christoffer Flensburg"
+    titles = [sec.heading for sec in s.sections if sec.inferred]
+    assert titles and not any(n in t for t in titles for n in ("John Culkin", "Karl Broman", "Flensburg"))
+    from contentkit.render_md import blocks_markdown
+
+    assert "> — Christoffer Flensburg" in blocks_markdown(tuple(quotes))
+    zh = Quote(paragraphs=quotes[0].paragraphs, attribution="王翰")
+    assert "> —— 王翰" in blocks_markdown((zh,))

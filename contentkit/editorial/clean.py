@@ -211,7 +211,13 @@ def clean_sections(sections: tuple[Section, ...], base_dir: Path,
                 if inner:
                     blocks.append(Callout(role=b.role, blocks=tuple(inner), line=b.line))
                 continue
-            blocks.extend(_clean_block(b, base_dir, aside))
+            got = _clean_block(b, base_dir, aside)
+            if got and isinstance(got[0], Quote) and not got[0].attribution and blocks \
+                    and isinstance(blocks[-1], Paragraph):
+                who = _announced_speaker(blocks[-1].text.plain)
+                if who:  # "And Christoffer Flensburg replied:" then the quote: his words
+                    got[0] = Quote(paragraphs=got[0].paragraphs, attribution=who, line=got[0].line)
+            blocks.extend(got)
         if blocks or sec.heading:
             out.append(Section(sec.heading, sec.level, tuple(blocks), sec.line, sec.inferred))
     # a trailing heading-only section (e.g. "参考资料" whose list was set aside) says nothing
@@ -219,6 +225,26 @@ def clean_sections(sections: tuple[Section, ...], base_dir: Path,
         aside.append(SetAside(out[-1].line, "empty section", out[-1].heading))
         out.pop()
     return tuple(out), tuple(aside)
+
+
+_SAID = re.compile(r"(?<![\w'’])((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+)\s+"
+                   r"(?:replied|said|says|wrote|writes|tweeted|answered|put it|puts it|once said|noted)"
+                   r"(?:\s+on\s+\w+)?\s*[:：,]?\s*$")
+_NOT_NAMES = {"and", "then", "but", "as", "so", "when", "this", "that", "he", "she", "they", "we", "i", "it",
+              "you", "someone", "somebody", "everyone", "nobody", "one"}
+
+
+def _announced_speaker(text: str) -> str:
+    """The name in an English line that hands over to a quote ("And Christoffer Flensburg
+    replied:"), or ''."""
+    t = text.strip()
+    m = _SAID.search(t)
+    if m:
+        words = m.group(1).split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        return " ".join(words)
+    return ""  # Chinese "X说：" is left alone: "她笑着说：" has no name to take
 
 
 def _kept(sec: Section) -> bool:

@@ -184,6 +184,7 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
     # not the opening sentence: formats show it right under the title, and a title that
     # repeats it reads twice
     for s in split_sentences(text)[1:6]:
+        s = _ATTRIBUTION.sub("", s)  # '..." --- John Culkin.': who said a quote is no title
         clauses.extend(c.strip(" \"'“”「」『』（）()《》") for c in re.split(r"[，,;；:：—]|\s[-–]\s", s))
     good = []
     for i, c in enumerate(clauses):
@@ -196,13 +197,21 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
                 good.append((-hits, i, c))
     if good:
         t = min(good)[2]
-    elif not cjk and _en_phrase(text, others):
-        t = _en_phrase(text, others)
+    elif not cjk and _en_phrase(_unattributed(text), others):
+        t = _en_phrase(_unattributed(text), others)
     elif kws:
         t = " · ".join(kws[:2])
     else:
         t = (split_sentences(text) or [text])[0][:14]
     return t[:1].upper() + t[1:] if not cjk else t
+
+
+_ATTRIBUTION = re.compile(r"(?<=[\"”」』])\s*(?:-{2,3}|[—–]{1,2})\s*[^。.!！?？\"“”]{1,40}[。.]?\s*$")
+
+
+def _unattributed(text: str) -> str:
+    """``text`` without the attributions of its quotes (a name after a quote and a dash)."""
+    return " ".join(_ATTRIBUTION.sub("", s) for s in split_sentences(text))
 
 
 def _en_phrase(text: str, others: list[str]) -> str:
@@ -218,12 +227,19 @@ def _en_phrase(text: str, others: list[str]) -> str:
     from contentkit.editorial.lexicon import under_negation
 
     other = " ".join(others).lower()
-    pairs = yake.KeywordExtractor(lan="en", n=3, top=8, dedupLim=0.7).extract_keywords(text)
+    pairs = yake.KeywordExtractor(lan="en", n=3, top=16, dedupLim=0.7).extract_keywords(text)
     for phrase, _score in sorted(pairs, key=lambda p: (round(float(p[1]), 12), p[0])):
         ws = phrase.split()
         if len(ws) >= 2 and ws[0].lower() not in EN_STOP and ws[-1].lower() not in EN_STOP \
                 and not ws[0].lower().endswith("ly") and phrase.lower() not in other \
-                and not under_negation(phrase, text):
+                and not under_negation(phrase, text) \
+                and not (sum(w[:1].isupper() for w in ws) >= 2 and text.count(phrase) < 2) \
+                and not re.search(r"(?:ed|ied)$", ws[-1].lower()) \
+                and not re.search(rf"\b{re.escape(phrase)}\s+(?:us|them|me|him|her|it|you|our|their|his|its|the|"
+                                  r"a|an|this|that|these|those)\b", text, re.I):
+            # not a name met once ("Karl Broman said on Twitter…", "Christoffer Flensburg
+            # replied"): not what the part is about; not a phrase ending on a verb (a past
+            # tense, or one with an object after it: "our tools shape us")
             return phrase
     return ""
 
