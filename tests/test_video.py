@@ -862,6 +862,14 @@ def test_english_shot_notes_name_things_not_loose_words():
     assert "artificial intelligence hype" in subs and not any("could" in s for s in subs)
     for s in subs:
         assert not s.split()[0].lower().endswith("ly") and not s.lower().endswith(("ed", "ly"))
+    # a verb at either end, an adjective at the end, a relative clause (seen on the English corpus)
+    subs = _en_subjects("The era of open, private voice assistants begins now, and we'd love for you to be "
+                        "part of it. Hardware that hears you gives you clear feedback.", set())
+    assert "private voice assistants" in subs
+    assert not any(s.endswith(("begins", "open")) or " that " in f" {s} " for s in subs), subs
+    subs = _en_subjects("Instead, write a concrete article with examples that show linear regressions "
+                        "outperform AI methods. We gave it a sleek but unobtrusive design.", set())
+    assert not any(s.lower().startswith(("show ", "write ")) or s.endswith("unobtrusive") for s in subs), subs
 
 
 def test_on_screen_text_drops_an_aside_and_never_leaves_a_bracket_open():

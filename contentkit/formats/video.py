@@ -168,10 +168,15 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
     English has no part-of-speech tagger here, so single content words were picked before,
     and a shot note read "Close-up: completely; cutaway: different". A phrase is passed over
     when it carries a modal or a past-tense word ("Zhang Bishi founded"), starts with an
-    adverb, or has an "-ing" word after its first. A verb in "-s" still gets through ("sip
-    tastes"). ``known``: the story's acronyms (:func:`acronyms`)."""
+    adverb, or has an "-ing" word after its first; nor when the text shows a verb at one of its
+    ends (an object or "now" after it: "voice assistants begins now"; "that"/"to" or a modal
+    before it: "examples that show linear regressions"), when it ends on an adjective ("era of
+    open", "sleek but unobtrusive") or holds an article or a relative pronoun inside. A verb
+    still gets through where nothing in the text gives it away ("sip tastes", "linear
+    regressions outperform"). ``known``: the story's acronyms (:func:`acronyms`)."""
     import yake
 
+    from contentkit.analysis import _EN_LONE_ADJ
     from contentkit.editorial.lexicon import EN_STOP
 
     names: list[str] = []
@@ -196,7 +201,20 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
             return False
         if ws[0].endswith("ly") or any(w.endswith("ing") for w in ws[1:]) or ws[-1].endswith(("ly", "ed", "ing")):
             return False  # an adverb, a verb's "-ing", a phrase ending in a participle
-        return not any(re.fullmatch(r"[a-z]+ed", w) for w in ws)  # "founded", not "injection-molded"
+        if any(re.fullmatch(r"[a-z]+ed", w) for w in ws) or {"that", "which", "who", "whose"} & set(ws):
+            return False  # "founded" (not "injection-molded"); "Hardware that hears"
+        # a last word with an object or "now" after it is a verb ("our tools shape us", "voice
+        # assistants begins now"), and so is an "-s" word right after a plural ("assistants begins")
+        if re.search(rf"\b{re.escape(phrase)}\s+(?:us|them|me|him|her|it|you|our|their|his|its|the|a|an|"
+                     r"this|that|these|those|now|today|again)\b", text, re.I):
+            return False
+        if re.search(rf"\b(?:that|which|who|to|will|can|must|should|would|could|may|might)\s+{re.escape(phrase)}\b",
+                     text, re.I):
+            return False  # "examples that show linear regressions": a verb first
+        if ws[-1] in _EN_LONE_ADJ or re.search(r"(?:ive|ous|ful|able|ible)$", ws[-1]) \
+                or {"a", "an", "the"} & set(ws[1:-1]):  # "Write a concrete": a verb and its object's start
+            return False  # "era of open", "sleek but unobtrusive": no thing at the end
+        return not (re.search(r"[^su]s$", ws[-2]) and re.search(r"[^su]s$", ws[-1]))
 
     phrases: list[str] = []
     pairs = yake.KeywordExtractor(lan="en", n=3, top=12, dedupLim=0.7).extract_keywords(text)
