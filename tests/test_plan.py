@@ -108,3 +108,26 @@ def test_a_recipe_gets_one_series_plan_across_its_stories(cli, tmp_path, monkeyp
     before = {f.name: f.read_bytes() for f in series.iterdir()}
     assert cli("run", "r.toml", "-q").exit_code == 0
     assert before == {f.name: f.read_bytes() for f in series.iterdir()}
+
+
+def test_a_traditional_plan_names_platforms_in_its_script_and_never_cuts_a_list(cli, tmp_path, story_file):
+    """A zh-Hant plan said "完整版在公众号" (the platform's name from platforms.toml, Simplified),
+    and a post opened on an announced list cut at 140 characters."""
+    import hanzidentifier
+
+    items = "\n".join(f"- 第{i}項亮點是一段很長的說明文字，講清楚這一項配置具體帶來什麼好處" for i in range(1, 8))
+    src = ("---\ntitle: 星辰十六號筆記型電腦評測\nlanguage: zh-TW\n---\n\n## 概覽\n\n星辰十六號是一家著名品牌的旗艦機型，"
+           "專為遊戲玩家和創作者設計。\n\n星辰十六號的其它關鍵亮點如下：\n\n" + items + "\n\n## 價格\n\n"
+           "星辰十六號現在可以預購，四月底開始交付，基本配置一千七百歐元。\n\n## 效能\n\n你可以在兩個效能層之間做出選擇，"
+           "記憶體最高六十四GB。\n")
+    out = tmp_path / "o"
+    build_format(cli, "plan", story_file(src), out, "plan.start=2026-12-07")
+    data = json.loads((out / "plan/plan.json").read_text("utf-8"))
+    for post in data["posts"]:
+        shown = " ".join([post["text"], *post["links"], post["platform_label"]])
+        simplified = [ch for ch in shown if "\u4e00" <= ch <= "\u9fff"
+                      and hanzidentifier.identify(ch) == hanzidentifier.SIMPLIFIED]
+        assert not simplified, (simplified, shown)
+        if "關鍵亮點如下" in post["text"]:
+            assert all(f"第{i}項亮點" in post["text"] for i in range(1, 8)), post["text"]
+    assert any("公眾號" in link for post in data["posts"] for link in post["links"])

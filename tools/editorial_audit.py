@@ -117,7 +117,26 @@ def shown_units(out: Path) -> list[tuple[str, str]]:
     thread = _load(out / "article/x-thread.json") or {"posts": []}
     for p in thread["posts"]:
         units.append((f"x post {p['index']}", re.sub(r"\n\n\d+/\d+$", "", p["text"])))
+    plan = _load(out / "plan/plan.json") or {"posts": []}
+    for k, p in enumerate(plan["posts"]):
+        units.append((f"plan post {k} text", p.get("text", "")))
+        units.append((f"plan post {k} links title", " ".join(p.get("links", [])) + " " + p.get("angle_label", "")))
+    kit = _load(out / "community/kit.json") or {}
+    for key in ("announcement", "rules", "moderator", "poll", "faq", "topics", "days"):
+        for k, text in enumerate(_strings(kit.get(key))):
+            units.append((f"community {key} {k} prompt", text))
     return [(w, t) for w, t in units if t and t.strip()]
+
+
+def _strings(value) -> list[str]:
+    """Every string inside a JSON value, in order."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def _cjk(text: str) -> bool:

@@ -99,11 +99,14 @@ def entries(story: Story, o: PlanOptions) -> list[dict]:
         a = angle(story, kind)
         # an angle the story lacks falls back to the story angle: each post still opens with
         # a line no other post has (the angle's next one, else a key point)
-        spare = [*a.lines, *(kp.text for kp in story.a.key_points), story.a.hook]
-        lead = next((x for x in spare if x and x not in used), a.lead or story.a.hook)
+        spare = [*a.lines, *(kp.text for kp in story.a.key_points), story.a.hook,
+                 *(u.text for sec in story.a.units for u in sec if u.standalone and u.kind != "table")]
+        # a line that fits the 140 shown whole: cut, an announced list lost its last items
+        lead = next((x for x in spare if x and x not in used and visible_len(x) <= 140),
+                    next((x for x in spare if x and x not in used), a.lead or story.a.hook))
         used.add(lead)
         rows.append({"day": day, "date": (start + dt.timedelta(days=day - 1)).isoformat(), "time": time,
-                     "timezone": tz, "platform": pname, "platform_label": p.label, "format": fmt,
+                     "timezone": tz, "platform": pname, "platform_label": _in_script(p.label, loc), "format": fmt,
                      "angle": a.kind, "angle_label": msg(loc, f"plan.angle.{a.kind}"),
                      "title": story.title, "text": shorten(lead, 140, visible_len), "artifact": artifact,
                      "account": story.meta.brand.handle_for(pname),
@@ -123,12 +126,20 @@ def cross_link(rows: list[dict], loc: str) -> list[dict]:
     for r in rows:
         links = []
         if full and r is not full:
-            links.append(msg(loc, "plan.link.full", platform=_short(full["platform_label"])))
+            links.append(msg(loc, "plan.link.full", platform=_in_script(_short(full["platform_label"]), loc)))
         if live and r is not live and r["date"] <= live["date"]:
             when = msg(loc, "plan.tonight") if r["date"] == live["date"] else live["date"][5:]
             links.append(msg(loc, "plan.link.live", when=when, time=live["time"]))
         r["links"] = links
     return rows
+
+
+def _in_script(name: str, loc: str) -> str:
+    """A platform's own name ("公众号", from platforms.toml, Simplified) in the script of the
+    story's messages: a zh-Hant plan said "完整版在公众号"."""
+    from contentkit.messages import _OPENCC, to_traditional
+
+    return to_traditional(name, loc) if loc in _OPENCC else name
 
 
 def _short(label: str) -> str:
