@@ -64,3 +64,14 @@ def test_festival_copy_follows_the_date_option(cli, tmp_path):
     assert all("red_packet" in f for f in data["festivals"][:2])
     r = cli("build", ZH, "-f", "community", "-o", tmp_path / "bad", "-O", "community.date=2027-13-01")
     assert r.exit_code == 1 and "community.date" in r.output  # a bad value, as for every option
+
+
+def test_a_festival_greeting_without_a_brand_thanks_people_for_being_here(cli, tmp_path, story_file):
+    """With no brand, only an author, the greeting read "Thank you for being part of Paulus
+    Schoutsen" (home-assistant-voice-pe-launch): a person is no group to be part of."""
+    src = "---\ntitle: Open voice\nauthor: Paulus Schoutsen\n---\n\n## Voice\n\nOpen voice assistants are here now.\n"
+    out = tmp_path / "o"
+    build_format(cli, "community", story_file(src), out, "community.date=2026-12-20", "community.days=10")
+    greetings = [f["greeting"] for f in json.loads((out / "community/kit.json").read_text("utf-8"))["festivals"]]
+    assert greetings and not any("part of Paulus" in g for g in greetings)
+    assert any("Thank you for being here — Paulus Schoutsen" in g for g in greetings)

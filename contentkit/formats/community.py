@@ -138,7 +138,9 @@ def festivals(story: Story, start: dt.date, days: int) -> list[dict]:
     out = []
     for d in upcoming(start, days, story.a.language):
         greeting = (msg(loc, "community.greet_shop", name=d.name, offer=offer or signoff) if d.kind == "shopping"
-                    else msg(loc, "community.greet", name=d.name, brand=brand, signoff=signoff))
+                    else msg(loc, "community.greet", name=d.name, brand=brand, signoff=signoff)
+                    if story.meta.brand.name  # a person is no group to be "part of"
+                    else msg(loc, "community.greet_host", name=d.name, signoff=signoff))
         row = {"date": d.date.isoformat(), "key": d.key, "name": d.name, "kind": d.kind, "greeting": greeting}
         if d.key in RED_PACKET and story.a.is_cjk:
             row["red_packet"] = msg(loc, "community.greet_red", name=d.name)
