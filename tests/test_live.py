@@ -243,3 +243,15 @@ def test_a_segment_does_not_read_out_the_hook_again(tmp_path):
     for seg in content_segments(story):
         assert all(p.strip() not in hook for p in seg.points)
         assert not seg.story or seg.story.strip() not in hook
+
+
+def test_the_host_says_the_title_without_its_bracketed_aside(cli, tmp_path, story_file):
+    src = ("---\ntitle: 自动挡半坡起步方法（手刹、左脚刹车、右脚刹车、上坡辅助、自动驻车、电子手刹）\n---\n\n"
+           "## 手刹法\n\n右脚踩刹车，拉起手刹，然后松开刹车，确保车不后溜。\n\n## 左脚刹车法\n\n左脚踩刹车，调到 L 挡，放下手刹。\n")
+    out = tmp_path / "o"
+    r = cli("build", story_file(src), "-f", "live", "-o", out, "-q", "-O", "live.cue_cards=false")
+    assert r.exit_code == 0, r.output
+    data = json.loads((out / "live/run-of-show.json").read_text("utf-8"))
+    spoken = [p for s in data["segments"] for p in s["points"] + s["prompts"]] + [c["text"] for c in data["cues"]]
+    said = [p for p in spoken if "自动挡半坡起步方法" in p]
+    assert said and not any("左脚刹车、右脚刹车" in p for p in said)

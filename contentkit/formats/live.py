@@ -205,13 +205,21 @@ def assemble(story: Story, o: LiveOptions, t: dict, content: list[Segment], budg
     return segs
 
 
+def said(title: str) -> str:
+    """A title as the host says it: without its bracketed aside ("自动挡半坡起步方法（手刹、左脚刹车、
+    右脚刹车…）" is "自动挡半坡起步方法" aloud)."""
+    from contentkit.text import drop_asides
+
+    return drop_asides(title)
+
+
 def _opening(story: Story, t: dict) -> Segment:
     a, meta = story.a, story.meta
     persona = (("，" if a.is_cjk else ", ") + meta.persona) if meta.persona else ""
     author = meta.author or meta.brand.name or msg(a.messages_locale, "host")
     from contentkit.text import own_voice  # the host says the hook in their own voice
 
-    points = [own_voice(a.hook), t["hello"].format(author=author, persona=persona), t["today"].format(title=meta.title),
+    points = [own_voice(a.hook), t["hello"].format(author=author, persona=persona), t["today"].format(title=said(meta.title)),
               t["stay"]]
     return Segment("opening", t["opening"], points=points, source="hook, persona")
 
@@ -220,7 +228,7 @@ def _warmup(story: Story, t: dict) -> Segment:
     a = story.a
     q = next((s for sec in a.sentences for s in sec if s.rstrip("”」\"").endswith(("？", "?"))
               and s not in a.hook and (len(s) >= 12 if a.is_cjk else len(s.split()) >= 5)), "")
-    prompts = [q or t["know"].format(title=story.meta.title), t["where"], t["type1"]]
+    prompts = [q or t["know"].format(title=said(story.meta.title)), t["where"], t["type1"]]
     return Segment("warmup", t["warmup"], prompts=prompts, source="story question" if q else "title")
 
 
@@ -323,8 +331,8 @@ def show_cues(story: Story, o: LiveOptions, t: dict, segs: list[Segment], total:
         cur = at(k)
         covered = [s.title for s in segs if s.kind == "content" and s.start_s + s.seconds <= k]
         cov = ("、" if cjk else ", ").join(covered[-3:])
-        line = (t["recap"].format(title=meta.title, covered=cov, current=cur.title) if cov else
-                t["recap_start"].format(title=meta.title, current=cur.title))
+        line = (t["recap"].format(title=said(meta.title), covered=cov, current=cur.title) if cov else
+                t["recap_start"].format(title=said(meta.title), current=cur.title))
         cues.append({"kind": "recap", "at_s": k, "segment": segs.index(cur), "text": line})
     if o.offer_every and product and (product.offer or product.price):
         offer = ("，" if cjk else ", ").join(x for x in (product.name, product.price, product.offer) if x)
