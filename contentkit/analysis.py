@@ -98,7 +98,7 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
         pairs = jieba.analyse.extract_tags(simple, topK=top * 3, withWeight=True)
         if simple != text:  # back to the story's own characters, at the first place each word stands
             pairs = [(text[simple.index(w):simple.index(w) + len(w)] if w in simple else w, v) for w, v in pairs]
-        out = []
+        out: list[tuple[str, float]] = []
         for word, weight in pairs:
             w = word.strip()
             # the stop list is Simplified: a Traditional story's "因為" is its "因为"
@@ -107,6 +107,9 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
             if not has_han(w) and (
                     len(w) < 3 or not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)):
                 continue  # fragments of Latin words (jieba splits "Château" into "Ch", "teau")
+            w = _zh_whole_word(w, text)
+            if any(w == o for o, _ in out):
+                continue
             out.append((w, float(weight)))
         out = out[:top]
     else:
@@ -143,6 +146,29 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
         return []
     hi = max(w for _, w in out) or 1.0
     return [(w, round(v / hi, 6)) for w, v in out]
+
+
+def _zh_whole_word(word: str, text: str) -> str:
+    """A Chinese keyword as the story always writes it: jieba cuts 折耳根 (a plant) into 折 +
+    耳根 (an earlobe), and "#耳根" was a hashtag. Where every one of at least two occurrences has
+    the same Hanzi just before it, cut off on its own, that Hanzi belongs to the word."""
+    at = [m.start() for m in re.finditer(re.escape(word), text)]
+    if len(at) < 2:
+        return word
+    before = {text[i - 1] if i > 0 else "" for i in at}
+    if len(before) != 1 or not has_han(next(iter(before))) or next(iter(before)) in _ZH_PARTICLES:
+        return word
+    # a Hanzi jieba leaves on its own there ("折" | "耳根"; "英" | "伟达"), at most of the places,
+    # not the end of another word ("黑色" | "凝胶", "黄兄" | "小酌")
+    jieba = _jieba()
+    alone = 0
+    for i in at:
+        tokens = jieba.lcut(text[max(0, i - 6):i + len(word)])
+        alone += len(tokens) >= 2 and tokens[-1] == word and len(tokens[-2]) == 1
+    return next(iter(before)) + word if 2 * alone > len(at) else word
+
+
+_ZH_PARTICLES = set("的了是在和与也就都而及着过吗呢吧啊呀们地得很又还这那个一")
 
 
 def _full_name(term: str, text: str) -> str | None:

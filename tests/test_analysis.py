@@ -138,3 +138,15 @@ def test_an_adjective_alone_is_no_keyword():
     kws = [k.lower() for k, _ in extract_keywords(text, "en")]
     assert kws and "open" not in kws and "private" not in kws
     assert any(" " in k for k in kws)  # the phrases with them stay
+
+
+def test_a_chinese_keyword_is_the_word_the_story_writes():
+    """jieba cuts 折耳根 (a plant) into 折 + 耳根 (an earlobe): "#耳根" was a hashtag. The Hanzi
+    before it joins when it stands alone there, not when it ends another word (黑色 | 凝胶)."""
+    from contentkit.analysis import extract_keywords
+
+    text = ("很多贵州小吃都离不开折耳根。我刚种了一年折耳根，就找到吃货了。折耳根凉拌最好吃，折耳根炒腊肉也香。"
+            "龟苓膏和仙草都是黑色凝胶，仙草冻也是黑色凝胶，只是黑色凝胶的味道不同。")
+    kws = [k for k, _ in extract_keywords(text, "zh-Hans")]
+    assert "折耳根" in kws and "耳根" not in kws
+    assert "色凝胶" not in kws
