@@ -4,7 +4,7 @@
 
 Each story is built (every format, video not rendered) into a temporary folder; the text that
 the social formats show (cards, video script and subtitles, live run-of-show, Xiaohongshu note,
-X thread) is read back and checked for the defect kinds of issue 8:
+X thread, the plan's posts and the community kit) is read back and checked for the defect kinds of issue 8:
 
   dangling     a unit shown on its own that opens with an anaphor or connective
   cut_list     an announced enumeration shown with fewer items than the story gives, or a unit
