@@ -50,6 +50,11 @@ _EN_LONE_ADJ = set("open private free public local small big large high low long
                    "easy good better best different same important possible available clear certain whole true "
                    "early late young special major common general social personal natural modern digital global "
                    "premium subtle sleek".split())
+# a phrase led by one of these is a verb and its object, not a thing ("drink tea")
+_EN_VERB_FIRST = set("drink eat make take get use go see know find give keep let put say tell try want need come "
+                     "become start buy sell read write learn love like enjoy grow bring brought turn turned "
+                     "call called show help".split())
+_DEMONYM = re.compile(r"[A-Z][a-z]+(?:ese|ish|ian|ean|can|ch)")  # Chinese, British, Indian, French
 _SUPERLATIVES_ZH = ("最", "第一", "唯一", "几乎", "竟然", "居然", "从未", "八千", "万")
 _SUPERLATIVES_EN = ("first", "oldest", "only", "never", "almost", "most", "best", "biggest",
                     "thousand", "million", "secret", "nobody")
@@ -127,8 +132,9 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
             stem = " ".join(t.rstrip("s") for t in key.split())
             if stem in seen or re.fullmatch(r"[\d.,%]+", key) or len(key) < 3:
                 continue
-            if any(t in _EN_GENERIC for t in key.split()) or key in _EN_LONE_ADJ:
-                continue
+            if any(t in _EN_GENERIC for t in key.split()) or key in _EN_LONE_ADJ \
+                    or key.split()[0] in _EN_VERB_FIRST or _DEMONYM.fullmatch(term):
+                continue  # "drink tea", "Chinese" alone (a topic read 'about "Chinese"')
             if key.split()[0].endswith("ly") or under_negation(term, text):
                 continue  # "arbitrarily limit features", said of what the story is against
             full = _full_name(term, text)

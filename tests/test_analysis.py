@@ -150,3 +150,14 @@ def test_a_chinese_keyword_is_the_word_the_story_writes():
     kws = [k for k, _ in extract_keywords(text, "zh-Hans")]
     assert "折耳根" in kws and "耳根" not in kws
     assert "色凝胶" not in kws
+
+
+def test_a_people_alone_or_a_verb_and_its_object_is_no_keyword():
+    """Community topics of sidart-making-of-tea read 'about "Chinese"' and 'about "drink tea"'."""
+    from contentkit.analysis import extract_keywords
+
+    text = ("The Chinese drink tea every day. Chinese monks carried tea to Japan. The British drink tea with "
+            "milk, and British merchants sold Chinese tea in London. People drink tea at tea parties. "
+            "Tea parties spread from London to Boston.")
+    kws = [k for k, _ in extract_keywords(text, "en")]
+    assert kws and not {"Chinese", "British", "drink tea"} & set(kws), kws
