@@ -44,7 +44,7 @@ _ZH_STOP = set("的 了 是 在 和 与 也 就 都 而 及 这 那 一个 我�
 _EN_GENERIC = set("world today years year thousand thousands people made make time day days way thing things "
                   "invented writing hand glass next three two one first last still also every much many "
                   "new old great little".split())
-# Adjectives that name nothing alone: fine inside a phrase ("open voice"), never a keyword by
+# Adjectives that name nothing alone: fine inside a phrase ("open voice"), never a topic by
 # themselves (a community topic read 'What would you ask an expert about "open"?').
 _EN_LONE_ADJ = set("open private free public local small big large high low long short real full main simple "
                    "easy good better best different same important possible available clear certain whole true "
@@ -55,6 +55,14 @@ _EN_VERB_FIRST = set("drink eat make take get use go see know find give keep let
                      "become start buy sell read write learn love like enjoy grow bring brought turn turned "
                      "call called show help".split())
 _DEMONYM = re.compile(r"[A-Z][a-z]+(?:ese|ish|ian|ean|can|ch)")  # Chinese, British, Indian, French
+
+
+def en_thing(keyword: str) -> bool:
+    """Whether an English keyword names something to talk about: not an adjective alone
+    ("open"), a people alone ("Chinese"), or a verb with its object ("drink tea"). Keywords
+    keep them (they still weigh a sentence); topics and questions do not use them."""
+    key = keyword.lower()
+    return not (key in _EN_LONE_ADJ or key.split()[0] in _EN_VERB_FIRST or _DEMONYM.fullmatch(keyword))
 _SUPERLATIVES_ZH = ("最", "第一", "唯一", "几乎", "竟然", "居然", "从未", "八千", "万")
 _SUPERLATIVES_EN = ("first", "oldest", "only", "never", "almost", "most", "best", "biggest",
                     "thousand", "million", "secret", "nobody")
@@ -132,9 +140,8 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
             stem = " ".join(t.rstrip("s") for t in key.split())
             if stem in seen or re.fullmatch(r"[\d.,%]+", key) or len(key) < 3:
                 continue
-            if any(t in _EN_GENERIC for t in key.split()) or key in _EN_LONE_ADJ \
-                    or key.split()[0] in _EN_VERB_FIRST or _DEMONYM.fullmatch(term):
-                continue  # "drink tea", "Chinese" alone (a topic read 'about "Chinese"')
+            if any(t in _EN_GENERIC for t in key.split()):
+                continue
             if key.split()[0].endswith("ly") or under_negation(term, text):
                 continue  # "arbitrarily limit features", said of what the story is against
             full = _full_name(term, text)

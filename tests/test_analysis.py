@@ -129,15 +129,15 @@ def test_english_keywords_keep_whole_names_and_skip_negated_phrases():
     assert _full_name("New World", "The New World grew vines. The New World and China.") == "New World"
 
 
-def test_an_adjective_alone_is_no_keyword():
-    """A community topic read 'What would you ask an expert about "open"?'."""
-    from contentkit.analysis import extract_keywords
+def test_an_adjective_a_people_or_a_verb_and_object_is_no_topic():
+    """Community topics read 'What would you ask an expert about "open"?', 'about "Chinese"'
+    and 'about "drink tea"'. Keywords keep such words (they weigh sentences); topics do not."""
+    from contentkit.analysis import en_thing
 
-    text = ("Open hardware matters. The open speaker is open and private. Private voice control is open. "
-            "An open voice assistant keeps private voice data at home. Open, open, open.")
-    kws = [k.lower() for k, _ in extract_keywords(text, "en")]
-    assert kws and "open" not in kws and "private" not in kws
-    assert any(" " in k for k in kws)  # the phrases with them stay
+    for word in ("open", "private", "Chinese", "British", "drink tea", "make wine"):
+        assert not en_thing(word), word
+    for word in ("open voice", "private voice", "Chinese monk", "tea parties", "Roman", "wine"):
+        assert en_thing(word), word
 
 
 def test_a_chinese_keyword_is_the_word_the_story_writes():
@@ -152,12 +152,3 @@ def test_a_chinese_keyword_is_the_word_the_story_writes():
     assert "色凝胶" not in kws
 
 
-def test_a_people_alone_or_a_verb_and_its_object_is_no_keyword():
-    """Community topics of sidart-making-of-tea read 'about "Chinese"' and 'about "drink tea"'."""
-    from contentkit.analysis import extract_keywords
-
-    text = ("The Chinese drink tea every day. Chinese monks carried tea to Japan. The British drink tea with "
-            "milk, and British merchants sold Chinese tea in London. People drink tea at tea parties. "
-            "Tea parties spread from London to Boston.")
-    kws = [k for k, _ in extract_keywords(text, "en")]
-    assert kws and not {"Chinese", "British", "drink tea"} & set(kws), kws

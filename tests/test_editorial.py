@@ -473,7 +473,8 @@ def test_english_sentences_that_lean_back_past_their_first_word():
     lean = ["For example, one should not just laugh at the hype.", "For many decades they continued to hate tea.",
             "If you're already using other hardware to run Assist, this will be a big upgrade.",
             "In other words, the tax stayed.", "In time they learned to love it.",
-            "All this led to their Declaration of Independence in 1776."]
+            "All this led to their Declaration of Independence in 1776.",
+            "Another Tea Legend is about the story of Bodhidharma.", "The latter was cheaper."]
     for t in lean:
         assert opener_kind(t, False) == "anaphor", t
     whole = ["When the Romans came, they planted vines.", "Well-made wine lasts for decades.",

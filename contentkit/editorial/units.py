@@ -38,7 +38,8 @@ _EN_PRONOUN_AFTER_TIME = re.compile(
 # English openers of more than one word: leaning back (an example of what? as a result of
 # what?) or droppable ("In fact, X" -> "X").
 _EN_MULTI_LEAN = re.compile(r"^(?:for example|for instance|in other words|as a result|that said|on the other "
-                            r"hand|in that case|in this case|to do so|to do this|even so|because of this|all (?:of )?(?:this|these|that|those))\b", re.I)
+                            r"hand|in that case|in this case|to do so|to do this|even so|because of this|all (?:of )?(?:this|these|that|those)|"
+                            r"the (?:latter|former|rest|others|other one))\b", re.I)
 _EN_MULTI_DROP = re.compile(r"^(?:in fact|of course|in addition|above all|after all|in short|at the same time|"
                             r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
 

@@ -49,9 +49,12 @@ def build_date(value: dt.date | None) -> dt.date:
 
 def _topical(keyword: str, text: str, cjk: bool) -> bool:
     """A keyword a fan can talk about: for Chinese, one jieba tags as a noun or a name in this
-    sentence (not "而已", "一下", "这家"); for English, any (multi-word phrases rank first)."""
+    sentence (not "而已", "一下", "这家"); for English, one that names a thing (not "open",
+    "Chinese" or "drink tea" alone; multi-word phrases rank first)."""
     if not cjk:
-        return True
+        from contentkit.analysis import en_thing
+
+        return en_thing(keyword)
     from contentkit.analysis import _ZH_TAG_FLAGS, _ZH_TAG_STOP
     from contentkit.editorial.lexicon import simplified, tagged
 
