@@ -197,8 +197,8 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
                 good.append((-hits, i, c))
     if good:
         t = min(good)[2]
-    elif not cjk and _en_phrase(_unattributed(text), others):
-        t = _en_phrase(_unattributed(text), others)
+    elif not cjk and (phrase := _en_phrase(_unattributed(text), others)):
+        t = phrase
     elif kws:
         t = " · ".join(kws[:2])
     else:
@@ -206,12 +206,12 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
     return t[:1].upper() + t[1:] if not cjk else t
 
 
-_ATTRIBUTION = re.compile(r"(?<=[\"”」』])\s*(?:-{2,3}|[—–]{1,2})\s*[^。.!！?？\"“”]{1,40}[。.]?\s*$")
+_ATTRIBUTION = re.compile(r"(?<=[\"”」』])[ \t]*(?:-{2,3}|[—–]{1,2})[ \t]*[A-Z\u4e00-\u9fff][^。.!！?？\"“”\n]{0,39}(?:[。.]|(?=\s|$))")
 
 
 def _unattributed(text: str) -> str:
     """``text`` without the attributions of its quotes (a name after a quote and a dash)."""
-    return " ".join(_ATTRIBUTION.sub("", s) for s in split_sentences(text))
+    return _ATTRIBUTION.sub("", text)
 
 
 def _en_phrase(text: str, others: list[str]) -> str:
