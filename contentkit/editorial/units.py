@@ -2,8 +2,13 @@
 
 * A sentence that opens with an anaphor (他们, 这, They, This...) is carried with the sentence
   before it; with nothing before it, it is marked not standalone.
-* A sentence that opens with a droppable connective (但是，/ However, / Also,) is rewritten
-  without it.
+* So is one that leans back past its first word: a pointer inside it (为此, 也不例外), a verb+了
+  with its subject left out, a time word before a pronoun, an echo question (你觉得呢？, Why?),
+  "For example," / "All this", a pronoun after a short time frame or a "this" after a clause.
+* A sentence that opens with a droppable connective (但是，/ However, / Also, / In fact,) is
+  rewritten without it.
+* Signposts ("让我们来看看它。"), wordless sentences ("😮") and sentences wholly in brackets are
+  never shown alone, and nothing is carried onto them.
 * An announcement ("当年的一级庄只有四家：", "try three things:") travels with every item of
   the list or table that follows, compressed into one line when the items are short.
 * A table becomes facts: one statement per row.
