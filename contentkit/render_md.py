@@ -194,7 +194,11 @@ def block_text_plain(b: Block) -> str:
                          for p in b.paragraphs)
         return body + (f"\n{_dash(b.attribution)} {b.attribution}" if b.attribution else "")
     if isinstance(b, Image):
-        return f"[{b.alt or b.src}]" + (f" {b.src}" if b.remote else "")
+        # a plain-text reader sees no picture: its description, and where a remote one is; a
+        # local file's name ("[images/IMG_4891.HEIC_compressed.JPEG]") says nothing to them
+        if b.alt:
+            return f"[{b.alt}]" + (f" {b.src}" if b.remote else "")
+        return b.src if b.remote else ""
     if isinstance(b, Code):
         return b.code
     if isinstance(b, Table):

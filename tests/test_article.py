@@ -187,3 +187,21 @@ def test_front_matter_title_whitespace_is_one_line(tmp_path):
     p = tmp_path / "s.md"
     p.write_text("---\ntitle: 'Making of  Tea:   More'\n---\n\nTea is a drink people love a lot.\n", "utf-8")
     assert parse_file(str(p)).title == "Making of Tea: More"
+
+
+def test_the_plain_text_newsletter_describes_pictures_and_names_no_local_files(cli, tmp_path):
+    """jabee0228-tainan's newsletter.txt read "[images/IMG_4891.HEIC_compressed.JPEG]"."""
+    from PIL import Image as PILImage
+
+    folder = tmp_path / "s"
+    (folder / "images").mkdir(parents=True)
+    for name in ("IMG_4891.png", "pot.png"):
+        PILImage.new("RGB", (64, 48), (120, 80, 60)).save(folder / "images" / name)
+    story = folder / "story.md"
+    story.write_text("---\ntitle: 台南之旅\n---\n\n## 第一天\n\n晚上八点到台南，先去买冬瓜茶。\n\n"
+                     "![](images/IMG_4891.png)\n\n![一壶冬瓜茶](images/pot.png)\n\n冬瓜茶很好喝。\n", "utf-8")
+    out = tmp_path / "o"
+    r = cli("build", story, "-f", "article", "-p", "newsletter", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    text = (out / "article/newsletter.txt").read_text("utf-8")
+    assert "IMG_4891" not in text and "[一壶冬瓜茶]" in text
