@@ -31,6 +31,11 @@ def to_traditional(text: str, locale: str = "zh-TW") -> str:
     return _converter(_OPENCC.get(locale, "s2twp")).convert(text)
 
 
+def in_script(text: str, locale: str) -> str:
+    """Built-in Simplified text (a platform's name) in the script of ``locale``'s messages."""
+    return to_traditional(text, locale) if locale in _OPENCC else text
+
+
 @lru_cache(maxsize=8)
 def catalogue(locale: str) -> dict[str, Any]:
     """All phrases for a language or locale: en, zh-Hans, zh-Hant, zh-TW, zh-HK."""

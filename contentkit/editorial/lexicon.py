@@ -103,6 +103,17 @@ def _stem(w: str) -> str:
 _NEGATION = re.compile(r"\b(?:not|no|never|without|nor)\b|n['’]t\b")
 
 
+_OBJECT_AFTER = ("us", "them", "me", "him", "her", "it", "you", "our", "their", "his", "its", "the", "a", "an",
+                 "this", "that", "these", "those")
+
+
+def object_after(phrase: str, text: str, also: tuple[str, ...] = ()) -> bool:
+    """Whether ``text`` has an object (a pronoun or a determiner, or one of ``also``) right
+    after ``phrase``: then the phrase ends on a verb ("our tools shape us"), not a thing."""
+    words = "|".join(_OBJECT_AFTER + also)
+    return re.search(rf"\b{re.escape(phrase)}\s+(?:{words})\b", text, re.I) is not None
+
+
 def under_negation(phrase: str, text: str) -> bool:
     """Whether every place ``text`` says ``phrase`` is under a negation in its clause ("a voice
     assistant that doesn't harvest our data and arbitrarily limit features"): as a keyword or a

@@ -222,9 +222,7 @@ def _en_phrase(text: str, others: list[str]) -> str:
     features", which as a title says the opposite of the story."""
     import yake
 
-    from contentkit.editorial.lexicon import EN_STOP
-
-    from contentkit.editorial.lexicon import under_negation
+    from contentkit.editorial.lexicon import EN_STOP, object_after, under_negation
 
     other = " ".join(others).lower()
     pairs = yake.KeywordExtractor(lan="en", n=3, top=16, dedupLim=0.7).extract_keywords(text)
@@ -235,8 +233,7 @@ def _en_phrase(text: str, others: list[str]) -> str:
                 and not under_negation(phrase, text) \
                 and not (sum(w[:1].isupper() for w in ws) >= 2 and text.count(phrase) < 2) \
                 and not re.search(r"(?:ed|ied)$", ws[-1].lower()) \
-                and not re.search(rf"\b{re.escape(phrase)}\s+(?:us|them|me|him|her|it|you|our|their|his|its|the|"
-                                  r"a|an|this|that|these|those)\b", text, re.I):
+                and not object_after(phrase, text):
             # not a name met once ("Karl Broman said on Twitter…", "Christoffer Flensburg
             # replied"): not what the part is about; not a phrase ending on a verb (a past
             # tense, or one with an object after it: "our tools shape us")

@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 from contentkit.errors import ContentkitError
 from contentkit.messages import msg
 from contentkit.output import Artifact, Output
-from contentkit.text import apportion
+from contentkit.text import apportion, drop_asides, own_voice
 from contentkit.plugins import Format, FormatOptions
 from contentkit.story import Quote, Story
 
@@ -208,8 +208,6 @@ def assemble(story: Story, o: LiveOptions, t: dict, content: list[Segment], budg
 def said(title: str) -> str:
     """A title as the host says it: without its bracketed aside ("自动挡半坡起步方法（手刹、左脚刹车、
     右脚刹车…）" is "自动挡半坡起步方法" aloud)."""
-    from contentkit.text import drop_asides
-
     return drop_asides(title)
 
 
@@ -217,8 +215,7 @@ def _opening(story: Story, t: dict) -> Segment:
     a, meta = story.a, story.meta
     persona = (("，" if a.is_cjk else ", ") + meta.persona) if meta.persona else ""
     author = meta.author or meta.brand.name or msg(a.messages_locale, "host")
-    from contentkit.text import own_voice  # the host says the hook in their own voice
-
+    # the host says the hook in their own voice, and the title without its aside
     points = [own_voice(a.hook), t["hello"].format(author=author, persona=persona), t["today"].format(title=said(meta.title)),
               t["stay"]]
     return Segment("opening", t["opening"], points=points, source="hook, persona")

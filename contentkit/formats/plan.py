@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 
 from contentkit.editorial.angles import angle
-from contentkit.messages import msg
+from contentkit.messages import in_script, msg
 from contentkit.output import Artifact, Output, dumps
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
@@ -105,8 +105,9 @@ def entries(story: Story, o: PlanOptions) -> list[dict]:
         lead = next((x for x in spare if x and x not in used and visible_len(x) <= 140),
                     next((x for x in spare if x and x not in used), a.lead or story.a.hook))
         used.add(lead)
+        # the platform's name in the story's script: a zh-Hant plan said "完整版在公众号"
         rows.append({"day": day, "date": (start + dt.timedelta(days=day - 1)).isoformat(), "time": time,
-                     "timezone": tz, "platform": pname, "platform_label": _in_script(p.label, loc), "format": fmt,
+                     "timezone": tz, "platform": pname, "platform_label": in_script(p.label, loc), "format": fmt,
                      "angle": a.kind, "angle_label": msg(loc, f"plan.angle.{a.kind}"),
                      "title": story.title, "text": shorten(lead, 140, visible_len), "artifact": artifact,
                      "account": story.meta.brand.handle_for(pname),
@@ -126,20 +127,12 @@ def cross_link(rows: list[dict], loc: str) -> list[dict]:
     for r in rows:
         links = []
         if full and r is not full:
-            links.append(msg(loc, "plan.link.full", platform=_in_script(_short(full["platform_label"]), loc)))
+            links.append(msg(loc, "plan.link.full", platform=_short(full["platform_label"])))
         if live and r is not live and r["date"] <= live["date"]:
             when = msg(loc, "plan.tonight") if r["date"] == live["date"] else live["date"][5:]
             links.append(msg(loc, "plan.link.live", when=when, time=live["time"]))
         r["links"] = links
     return rows
-
-
-def _in_script(name: str, loc: str) -> str:
-    """A platform's own name ("公众号", from platforms.toml, Simplified) in the script of the
-    story's messages: a zh-Hant plan said "完整版在公众号"."""
-    from contentkit.messages import _OPENCC, to_traditional
-
-    return to_traditional(name, loc) if loc in _OPENCC else name
 
 
 def _short(label: str) -> str:

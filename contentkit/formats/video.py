@@ -177,7 +177,7 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
     import yake
 
     from contentkit.analysis import _EN_LONE_ADJ
-    from contentkit.editorial.lexicon import EN_STOP
+    from contentkit.editorial.lexicon import EN_STOP, object_after
 
     names: list[str] = []
     for t in scene_terms(text, False, known):
@@ -205,8 +205,7 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
             return False  # "founded" (not "injection-molded"); "Hardware that hears"
         # a last word with an object or "now" after it is a verb ("our tools shape us", "voice
         # assistants begins now"), and so is an "-s" word right after a plural ("assistants begins")
-        if re.search(rf"\b{re.escape(phrase)}\s+(?:us|them|me|him|her|it|you|our|their|his|its|the|a|an|"
-                     r"this|that|these|those|now|today|again)\b", text, re.I):
+        if object_after(phrase, text, ("now", "today", "again")):
             return False
         if re.search(rf"\b(?:that|which|who|to|will|can|must|should|would|could|may|might)\s+{re.escape(phrase)}\b",
                      text, re.I):
@@ -289,12 +288,10 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
 def hook_and_cta(story: Story, rate, warnings: list[str]) -> tuple[Scene, Scene]:
     """The opening hook (its first sentence when it runs long; cut at a clause past 10 s) and
     the closing call to action."""
-    from contentkit.text import join_sentences, shorten, split_sentences
+    from contentkit.text import join_sentences, own_voice, shorten, split_sentences
 
     a, cjk, locale = story.a, story.a.is_cjk, story.a.messages_locale
-    from contentkit.text import own_voice
-
-    hook_vo = own_voice(a.hook)
+    hook_vo = own_voice(a.hook)  # said in the creator's own voice: no "我：" label
     hs = split_sentences(hook_vo)
     if len(hs) > 1 and rate.speak_seconds(hook_vo) > 8:
         hook_vo = hs[0] if rate.speak_seconds(hs[0]) >= 2.5 else join_sentences(hs[:2])
