@@ -392,11 +392,13 @@ def _hook(story: Story, units, cjk: bool, bold: set[str]) -> str:
     cands = []
     lo = 8 if cjk else 5
     for k, u in enumerate(flat[:40]):
-        if not u.standalone or u.kind == "table":
+        # a list's items are not a hook, nor is a list that no sentence announces
+        if not u.standalone or u.kind == "table" or u.item or u.note in ("items", "steps"):
             continue
         s = u.text
         n = len(s) if cjk else len(s.split())
-        if n < lo and k + 1 < len(flat) and flat[k + 1].standalone:
+        nxt = flat[k + 1] if k + 1 < len(flat) else None
+        if n < lo and nxt is not None and nxt.standalone and not nxt.item and nxt.note not in ("items", "steps"):
             s = join_sentences([s, flat[k + 1].text])  # "你知道吗？" reads as a hook with what follows
         cands.append((_hook_score(s, cjk, k, bold), -k, s))
     return max(cands)[2] if cands else meta.title
@@ -410,6 +412,8 @@ _ZH_TAG_STOP = set("年代 时候 時候 时间 時間 东西 東西 问题 問�
 _ZH_TAG_FLAGS = ("n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "nw", "eng")
 _ZH_TAG_STOP |= set("金额 金額 区别 區別 电子 電子 原料 姐姐 群里 群裡 东西 東西 人们 人們 大家 自己 "
                     "之后 之後 以后 以後 今天 明天 昨天 当时 當時 现在 現在 里面 裡面 时代 時代 方式 内容 內容".split())
+_PHRASE_END = (r"(?:is|are|was|were|and|or|of|in|on|to|that|which|with|for|from|by|as|at|has|had|have|"
+               r"will|can|could|would|should|may|might|must|it|they|we|i|you|he|she|but|so|because)")
 _DETERMINERS = r"(?:the|a|an|this|that|these|those|our|your|their|its|his|her|my|of|and)"
 
 
@@ -455,7 +459,9 @@ def _en_tag_phrases(body: str, keywords) -> list[str]:
         if any(w.lower() in _EN_GENERIC or w.lower().endswith("ly") or len(w) < 3 for w in ws):
             continue
         last = re.escape(ws[-1].lower())
-        if re.search(rf"\b{_DETERMINERS}\s+(?:\w+\s+)?{last}\b", low) or ws[-1][:1].isupper():
+        # ...and ends a phrase there: "the tea is", "our hardware." (not "a good chance")
+        if re.search(rf"\b{_DETERMINERS}\s+(?:\w+\s+)?{last}(?:\s*[.,;:!?)\]]|\s+{_PHRASE_END}\b)", low) \
+                or ws[-1][:1].isupper():
             out.append(k)
     return out
 

@@ -35,6 +35,18 @@ KNOWN_KEYS = (
     "title", "subtitle", "author", "persona", "language", "lang", "tags", "brand", "product",
     "cta", "hook", "key_points", "hashtags", "slug", "platforms", "date", "description", "editorial",
 )
+# keys that static-site generators (Hugo, Jekyll, Hexo, Hugo themes such as PaperMod) put in
+# front matter: read by the site, not by contentkit, and no typo of ours, so never warned about
+SITE_KEYS = frozenset(k.lower() for k in (
+    "lastmod", "updated", "draft", "categories", "category", "aliases", "weight", "url", "layout",
+    "permalink", "toc", "cover", "image", "images", "series", "keywords", "summary", "excerpt",
+    "comments", "math", "katex", "mathjax", "type", "sidebar", "featured", "thumbnail", "banner",
+    "publishdate", "expirydate", "authors", "showtoc", "tocopen", "disablehljs", "hidemeta",
+    "showreadingtime", "showwordcount", "showbreadcrumbs", "showpostnavlinks", "searchhidden",
+    "disableshare", "hidesummary", "readingtime", "menu", "published", "id", "uuid", "abbrlink",
+    "top", "sticky", "copyright", "license", "canonicalurl", "canonical_url", "og_image", "header",
+    "feature", "redirect_from", "sitemap", "robotsnoindex", "isCJKLanguage", "typora-root-url",
+    "typora-copy-images-to", "mermaid", "share", "pin", "nav", "order"))
 MAX_BYTES = 5_000_000
 
 
@@ -231,7 +243,7 @@ def build_metadata(fm: dict[str, Any], path: str, text: str) -> tuple[dict[str, 
 
     warnings: list[str] = []
     for key in fm:
-        if str(key) not in KNOWN_KEYS:
+        if str(key) not in KNOWN_KEYS and str(key).strip().lower() not in SITE_KEYS:
             warnings.append(f"{path}:{_key_line(text, str(key)) or 1}: unknown front matter key "
                             f"'{key}'{closest(str(key), KNOWN_KEYS)}")
     s = lambda k: _as_str(fm.get(k), k, path, text)  # noqa: E731
@@ -428,7 +440,7 @@ class _Walker:
         attribution = ""
         if texts:
             last = texts[-1].plain.strip()
-            m = re.match(r"^(?:——|—|--|―|－－)\s*(.+)$", last)
+            m = re.match(r"^(?:——|—-?|-{2,3}|―|－－)\s*(.+)$", last)  # "--- Jef Mallett" is an em dash
             if m and len(texts) > 1:
                 attribution = m.group(1).strip()
                 texts = texts[:-1]

@@ -7,6 +7,7 @@ plugin reads them and nothing downstream re-parses Markdown. Inline formatting i
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -285,7 +286,10 @@ class Unit:
     text: str
     kind: str = "sentence"  # sentence, list, table, quote
     standalone: bool = True
-    note: str = ""  # carried, rewritten, compressed, announce
+    # carried, rewritten, compressed (an announcement with its items), items (a list that no
+    # sentence announces), steps, announce...
+    note: str = ""
+    item: bool = False  # one item of a list, shown without the list (never a story's hook)
 
 
 @dataclass(frozen=True)
@@ -327,6 +331,25 @@ class Analysis:
     def is_cjk(self) -> bool:
         return self.language.startswith("zh")
 
+    @functools.cached_property
+    def _items(self) -> frozenset[str]:
+        return frozenset(u.text for sec in self.units for u in sec if u.item)
+
+    def is_item(self, text: str) -> bool:
+        """Whether ``text`` is one item of a list, standing alone (see ``Unit.item``)."""
+        return text in self._items
+
+    def run(self, texts: list[str], n: int) -> list[str]:
+        """Up to ``n`` of ``texts`` from the first, to be shown as one passage: a list item
+        only alone or first, so that a passage never shows two items of a list (and leaves
+        the rest of it out, as "粘锅时…。多加油更容易成功…" did of eight tips)."""
+        out: list[str] = []
+        for t in texts[:n]:
+            if out and (self.is_item(t) or self.is_item(out[-1])):
+                break
+            out.append(t)
+        return out
+
 
 @dataclass(frozen=True)
 class Story:
@@ -359,6 +382,12 @@ class Story:
 
     def callouts(self, role: str) -> list[Callout]:
         return [b for _, b in self.blocks() if isinstance(b, Callout) and b.role == role]
+
+    @property
+    def hook_line(self) -> str:
+        """The hook where it says more than the title; '' for a story with no sentence to open
+        on (a recipe of lists), whose hook is its title: shown under the title, it said it twice."""
+        return "" if self.a.hook.strip() == self.title.strip() else self.a.hook
 
     @property
     def a(self) -> Analysis:

@@ -106,8 +106,23 @@ def split_sentences(text: str) -> list[str]:
         if is_cjk_text(line):
             out.extend(_split_cjk(line))
         else:
-            out.extend(s.strip() for s in _en_segmenter().segment(line) if s.strip())
+            segs: list[str] = []
+            for seg in _en_segmenter().segment(line):
+                # "Pop!_OS": pysbd ends a sentence at a "!" with no space after it, inside a name
+                if segs and segs[-1][-1:] in "!?" and seg[:1] and _ASCII_WORD.match(seg[0]) \
+                        and _ASCII_WORD.match(segs[-1][-2:-1] or " "):
+                    segs[-1] += seg
+                elif segs and seg.strip() and not seg.strip(_EN_CLOSERS):
+                    # pysbd leaves a closing quote at the end of a line on its own: "…mind.", "'"
+                    segs[-1] = segs[-1].rstrip() + seg.strip()
+                else:
+                    segs.append(seg)
+            out.extend(x.strip() for x in segs if x.strip())
     return out
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
+_EN_CLOSERS = "'\"’”)]»"
 
 
 def _split_cjk(text: str) -> list[str]:
@@ -123,7 +138,9 @@ def _split_cjk(text: str) -> list[str]:
             depth += 1
         elif ch in "」』”）)" and depth > 0:
             depth -= 1
-        if ch in _CJK_TERMINATORS or (ch == "." and i + 1 < n and text[i + 1] == " "
+        if ch in "!?" and 0 < i < n - 1 and _ASCII_WORD.match(text[i - 1]) and _ASCII_WORD.match(text[i + 1]):
+            pass  # part of a name: "Pop!_OS", "Yahoo!Japan"
+        elif ch in _CJK_TERMINATORS or (ch == "." and i + 1 < n and text[i + 1] == " "
                                        and i > 0 and is_cjk(text[i - 1])):
             # absorb runs of terminators (？！, ……) and closing quotes
             while i + 1 < n and (text[i + 1] in _CJK_TERMINATORS or text[i + 1] in _CLOSERS):
@@ -170,14 +187,33 @@ def fit_sentences(sentences: list[str], limit: int, measure, joiner: str = "") -
     return kept, []
 
 
+_ENDED = set("。！？.!?…；;：:，,、”’」』\"'*~")
+
+
 def join_sentences(sentences: list[str]) -> str:
-    """Join sentences with a space between Latin ones and nothing between CJK ones."""
+    """Join sentences with a space between Latin ones and nothing between CJK ones.
+
+    A piece that ends without a stop (a list item: "锅铲", "多加油更容易成功") gets one, so
+    two items never run together ("锅铲筷子"); a piece on a line of its own ("\n• 筷子")
+    needs none."""
     out = ""
     for s in sentences:
-        if out and not (is_cjk_or_punct(out[-1]) and is_cjk_or_punct(s[0])):
+        if not s:
+            continue
+        if out and not s[0].isspace() and out[-1] not in _ENDED and not out[-1].isspace():
+            zh = any(is_cjk(c) for c in out[-12:] + s[:12])  # "23:55" before "酒店…" ends on "。"
+            out += "。" if zh else "."
+        # no space after a full-width stop either: "。 PRORASO 桉树…" read as a typo
+        if out and not (is_cjk_or_punct(out[-1]) and (is_cjk_or_punct(s[0]) or _full_width(out[-1]))):
             out += " "
         out += s
     return out
+
+
+def _full_width(ch: str) -> bool:
+    """A CJK stop or bracket ("。", "？", "）"), not the curly quotes English shares."""
+    o = ord(ch)
+    return 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
 
 
 def is_cjk_or_punct(ch: str) -> bool:

@@ -52,7 +52,7 @@ BOILER = re.compile(
     r"作者[:：]\s*\[|github\.com/|check out the product page", re.I | re.M)
 DOMAIN = ("wine", "glass", "tasting", "vineyard", "sommelier", "cheers", "举杯", "舉杯", "品鉴",
           "品鑑", "红酒", "紅酒", "葡萄酒", "酒杯", "醒酒", "喝到的酒", "酒庄", "酒莊")
-MARKUP = re.compile(r"\*\*|\\\*|\[\^|\^\[|\[#\]|<img|<figure|<br|<div|<p\b|<a\s|</|<!--|\{\{[<%]|"
+MARKUP = re.compile(r"(?<=[\w\u4e00-\u9fff])\^[A-Za-z][\w-]*|\*\*|\\\*|\[\^|\^\[|\[#\]|<img|<figure|<br|<div|<p\b|<a\s|</|<!--|\{\{[<%]|"
                     r"\]\(|\]\[\d|&nbsp;|\[TOC\]|^#{1,6} |~~", re.M)
 ZH_FUNCTION = set("的 了 是 在 和 与 也 就 都 而 及 产于 甚麼 什么 什麼 这个 那个 年代 十大 记得 一个 我们 你们 "
                   "他们 可以 已经 还有 如果 因为 所以 但是 不是 就是 这样 自己 之后 之前 时候 开始 成为 知道 "
@@ -116,7 +116,13 @@ def shown_units(out: Path) -> list[tuple[str, str]]:
                 units.append((f"xhs {k}", "\n".join(lines)))
     thread = _load(out / "article/x-thread.json") or {"posts": []}
     for p in thread["posts"]:
-        units.append((f"x post {p['index']}", re.sub(r"\n\n\d+/\d+$", "", p["text"])))
+        text = re.sub(r"\n\n\d+/\d+$", "", p["text"])
+        if units and units[-1][0].startswith("x post") and re.match(r"\s*(?:[•\-*]|\d+[.)])\s", text):
+            # a post that opens on a list item goes on with the list of the post before it:
+            # a reader of the thread sees the list whole, over both
+            units[-1] = (units[-1][0], units[-1][1] + "\n" + text)
+            continue
+        units.append((f"x post {p['index']}", text))
     plan = _load(out / "plan/plan.json") or {"posts": []}
     for k, p in enumerate(plan["posts"]):
         units.append((f"plan post {k} text", p.get("text", "")))
@@ -241,12 +247,14 @@ def audit_story(story: Path, out: Path) -> tuple[Counter, list[str]]:
     # lists shown partly
     lists = story_lists(src)
     for where, text in units:
-        flat = re.sub(r"\s+", "", text) if _cjk(text) else text.lower()
+        # spaces, case and emphasis marks aside, as the items are read ("Pop!_OS" is "Pop!OS"
+        # there; a line of a card may break "Based on Fedora" where the source has a space)
+        flat = re.sub(r"[*_`\[\]]", "", re.sub(r"\s+", "", text)).lower()
         for items in lists:
-            keys = [_key(i) for i in items if len(_key(i)) >= 4]
+            keys = [_key(i).lower() for i in items if len(_key(i)) >= 4]
             if len(keys) < 2:
                 continue
-            present = sum(1 for k in keys if (k if _cjk(k) else k.lower()) in flat)
+            present = sum(1 for k in keys if k in flat)
             if 1 <= present < len(keys) and present >= 2:
                 hit("cut_list", where, text)
     # script mixing

@@ -41,12 +41,16 @@ def find_angles(story: Story) -> tuple[Angle, ...]:
     units = [(si, u) for si, us in enumerate(story.a.units) for u in us if u.standalone]
     picked: dict[str, list[tuple[int, str]]] = {k: [] for k in KINDS}
     hook = story.a.hook
-    picked["story"] = [(-1, hook)] if hook else []
+    # a hook that is the title says nothing the post's heading has not said ("持續更新中" was
+    # dropped from a list post, leaving its title as the hook)
+    picked["story"] = [(-1, story.hook_line)] if story.hook_line else []
     for si, u in units:
         t = u.text
         if t in hook:  # the hook is made of the opening sentences
             continue
-        if len(picked["story"]) < 4 and (not picked["story"] or si <= 1):
+        # the telling is a few sentences: one item of a long list is no sentence of it (an
+        # announcement showed 2 of 15 apps)
+        if len(picked["story"]) < 4 and (not picked["story"] or si <= 1) and not u.item:
             picked["story"].append((si, t))
         if _YEAR.search(t):
             picked["history"].append((si, t))

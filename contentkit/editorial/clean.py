@@ -37,6 +37,7 @@ _INLINE_DEBRIS = re.compile(
     r"|\{:[^}\n]*\}"                 # kramdown attribute lists {: .class} {:target="_blank"}
     r"|&nbsp;"
 )
+_FOOTNOTE_LINK = re.compile(r"\^[^\s\]]{1,40}")
 _FOOTNOTE_DEF = re.compile(r"^\s*\[\^[^\]]+\]\s*:")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ATTR = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
@@ -54,16 +55,41 @@ def clean_text(rt: RichText) -> RichText:
         if sp.code:  # `{{ name }}` in inline code is what the story is about, not debris
             spans.append(sp)
             continue
+        if sp.href and _FOOTNOTE_LINK.fullmatch(sp.text):
+            # "[^fen]" with a definition "[^fen]: 胡椒研磨成粉后…" that CommonMark reads as a link
+            # reference (a destination with no space): a footnote mark, not words
+            continue
         t = _INLINE_DEBRIS.sub("", sp.text)
         t = re.sub(r"[ \t]{2,}", " ", t)
         if t:
             spans.append(Span(t, sp.strong, sp.em, sp.code, sp.href))
+    spans = _drop_credits(spans)
     if spans:
         first = spans[0]
         spans[0] = Span(first.text.lstrip(), first.strong, first.em, first.code, first.href)
         last = spans[-1]
         spans[-1] = Span(last.text.rstrip(), last.strong, last.em, last.code, last.href)
     return RichText(tuple(s for s in spans if s.text))
+
+
+_CREDIT_LINK = re.compile(r"via|source|来源|來源|出处|出處|图源|圖源|credit|@[\w.-]+", re.I)
+# what may follow the credit inside its brackets: "（[@vudsen](…) 投稿）"
+_CREDIT_TAIL = re.compile(r"^\s*(?:投稿|供稿|推荐|推薦|提供|contributed|submitted)?\s*[）)]", re.I)
+
+
+def _drop_credits(spans: list[Span]) -> list[Span]:
+    """Without a credit link in brackets ("…层次感。（[via](https://…)）", a weekly's
+    "（[@vudsen](…) 投稿）"): the link is the credit, and a post or a card shows "（via）" or a
+    submitter's handle with nowhere to go."""
+    out = list(spans)
+    for i in range(len(out) - 2, 0, -1):
+        sp, before, after = out[i], out[i - 1], out[i + 1]
+        if sp.href and _CREDIT_LINK.fullmatch(sp.text.strip()) and before.text.rstrip().endswith(("（", "(")) \
+                and (m := _CREDIT_TAIL.match(after.text)):
+            b, a = before.text.rstrip()[:-1].rstrip(), after.text[m.end():]
+            out[i - 1:i + 2] = [Span(b, before.strong, before.em, before.code, before.href),
+                                Span(a, after.strong, after.em, after.code, after.href)]
+    return [x for x in out if x.text]
 
 
 _GENERIC_LINK = re.compile(r"^(https?://|www\.|\[?\d+\]?$)|^(here|link|this link|click here|read more|more|"

@@ -45,6 +45,17 @@ def _lead_line(b: Block, cjk: bool) -> TypeGuard[Paragraph]:
     return all_bold or any(rx.search(t) for rx in patterns("structure", "markers"))
 
 
+_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．]\s*(?=\D)")
+
+
+def _unnumbered(head: str) -> str:
+    """A lead line's heading without its list number: the numbers restart under each part of
+    a weekly ("1、雷击火箭" under 科技动态, "1、Orion" under 工具), and a format numbers its
+    own points ("③ 1、雷击火箭", "⑩ 1、ai-disk-cleaner")."""
+    bare = _ITEM_NUMBER.sub("", head)
+    return bare if bare.strip() else head
+
+
 def promote_lead_lines(sections: list[Section], cjk: bool) -> list[Section]:
     leads = sum(1 for s in sections for i, b in enumerate(s.blocks)
                 if _lead_line(b, cjk) and i + 1 < len(s.blocks))
@@ -62,7 +73,7 @@ def promote_lead_lines(sections: list[Section], cjk: bool) -> list[Section]:
                 promoted = True
                 if cur_blocks or cur_head:
                     out.append(Section(cur_head, cur_level, tuple(cur_blocks), cur_line, inferred))
-                cur_head = b.text.plain.strip().rstrip(":：")
+                cur_head = _unnumbered(b.text.plain.strip().rstrip(":："))
                 cur_level, cur_line, cur_blocks, inferred = max(2, sec.level + 1), b.line, [], False
                 continue
             cur_blocks.append(b)
@@ -185,7 +196,14 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
     # repeats it reads twice
     for s in split_sentences(text)[1:6]:
         s = _ATTRIBUTION.sub("", s)  # '..." --- John Culkin.': who said a quote is no title
-        clauses.extend(c.strip(" \"'“”「」『』（）()《》") for c in re.split(r"[，,;；:：—]|\s[-–]\s", s))
+        pieces = re.split(r"([，,;；:：—]|\s[-–]\s)", s)  # delimiters at the odd places
+        for k in range(0, len(pieces), 2):
+            if k + 2 < len(pieces) and re.match(r"\s*['\"“‘「『]", pieces[k + 2]):
+                # a clause that introduces the words after it stays with them: "Writing well
+                # means never having to say, 'I guess you had to be there.'" titled its part
+                # "…never having to say"
+                continue
+            clauses.append(pieces[k].strip(" \"'“”「」『』（）()《》"))
     good = []
     for i, c in enumerate(clauses):
         c = c.rstrip("。．.!！?？…")

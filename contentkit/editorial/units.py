@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from contentkit.editorial.data import patterns, words
 from contentkit.story import Callout, ListBlock, Paragraph, Quote, Section, Table, Unit
@@ -52,7 +53,11 @@ _EN_MULTI_DROP = re.compile(r"^(?:in fact|of course|in addition|above all|after 
 _TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
 _VERB_LE = re.compile(r"[\u4e00-\u9fff]{1,3}了")  # a verb and its 了 with the subject left out
 _ASIDE_ONLY = re.compile(r"\s*[（(][^（）()]*[）)]\s*[。.!！?？]?\s*")
+_STOPS = set("。！？.!?…；;：:”’」』\"'*~")
 _WORDLESS = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+_ZH_GLUED_ADDITIVE = ("除此之外", "除此以外", "此外", "另外", "而且", "并且", "並且")
 
 
 def opener_kind(text: str, cjk: bool) -> str | None:
@@ -70,6 +75,11 @@ def opener_kind(text: str, cjk: bool) -> str | None:
     if is_cjk_text(t[:6]) or (cjk and not re.match(r"[A-Za-z]", t)):
         for w in words("openers", "zh_connectives"):
             if t.startswith(w) and len(t) > len(w) + 1 and t[len(w)] in "，,、 ":
+                return "connective"
+        for w in _ZH_GLUED_ADDITIVE:
+            # "另外網頁版的功能…" drops its "another thing:" as "另外，" does; "另外一個人" is
+            # "another person", and keeps it
+            if t.startswith(w) and len(t) > len(w) + 3 and t[len(w)] not in "一的两兩几幾个個些位种種件样樣半次":
                 return "connective"
         if any(t.startswith(w) for w in words("openers", "zh_not_anaphors")):
             return None
@@ -107,6 +117,18 @@ def opener_kind(text: str, cjk: bool) -> str | None:
     if w in words("openers", "en_anaphors"):
         return "anaphor"
     return None
+
+
+def heading_alone(heading: str, cjk: bool) -> str:
+    """A section heading as a card shows it, on its own: without a leading connective that
+    ties it to the part before ("但缺點也許比優點多" -> "缺點也許比優點多", "But why?" -> "Why?")."""
+    h = heading.strip()
+    if opener_kind(h, cjk) is None:
+        return heading
+    d = drop_connective(h, cjk)
+    if d == h or _n(d, cjk) < 2 or opener_kind(d, cjk) is not None:
+        return heading
+    return d if cjk else d[:1].upper() + d[1:]
 
 
 def drop_connective(text: str, cjk: bool) -> str:
@@ -258,7 +280,7 @@ class _Builder:
             prev = self.units[-1] if self.units else None
             if prev is not None and prev.kind == kind and _n(prev.text, cjk) + _n(s, cjk) <= CARRY_MAX[cjk] \
                     and not announces(prev.text, cjk) and prev.note not in ("signpost", "no words", "aside"):
-                self.units[-1] = Unit(join_sentences([prev.text, s]), kind, prev.standalone, "carried")
+                self.units[-1] = Unit(join_sentences([prev.text, s]), kind, prev.standalone, "carried", prev.item)
                 return
             self.units.append(Unit(s, kind, False, "needs context"))
             return
@@ -293,12 +315,27 @@ class _Builder:
             fits = _n(line, cjk) <= (160 if cjk else 80)
             self.units[-1] = Unit(line, kind, fits, "compressed" if fits else "announce: too long to show whole")
             return
-        if all(_n(i, cjk) <= SHORT_ITEM[cjk] for i in items) and len(items) >= 2:
-            self.units.append(Unit(_join_items(items, cjk), kind, True, "compressed"))
+        short = [_n(i, cjk) <= SHORT_ITEM[cjk] for i in items]
+        if all(short) and len(items) >= 2:
+            self.units.append(Unit(_join_items(items, cjk), kind, True, "items"))
+            return
+        # mostly short items with a longer one among them ("锅铲", "筷子", "花生油（不要使用菜籽油…）"):
+        # still one list, as long as it fits; shown item by item, a card or a note would carry
+        # a few of them and drop the rest
+        joined = _join_items(items, cjk)
+        if len(items) >= 3 and 2 * sum(short) >= len(items) and _n(joined, cjk) <= (160 if cjk else 80) \
+                and not any(re.search(r"[。！？.!?]\s*\S", i) for i in items):
+            self.units.append(Unit(joined, kind, True, "items"))
             return
         for it in items:
+            start = len(self.units)
+            it = it.rstrip()
+            if it[-1] not in _STOPS:  # "鸡蛋也可以用常温的" ends where the item ends: a sentence's end
+                it += "。" if cjk else "."
             for s in split_sentences(it):
                 self.add_sentence(s, "sentence")
+            for k in range(start, len(self.units)):
+                self.units[k] = replace(self.units[k], item=True)
 
 
 def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str = "") -> tuple[Unit, ...]:

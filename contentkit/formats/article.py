@@ -186,7 +186,7 @@ class ArticleFormat(Format[ArticleOptions]):
         title = str(over.get("title") or story.title)
         topics = [str(t).strip("#") for t in (over.get("hashtags") or a.hashtags)][: p.hashtags_max or 3]
         md = [f"# {title}", ""]
-        if a.hook and a.hook not in blocks_markdown(story.sections[0].blocks if story.sections else []):
+        if story.hook_line and a.hook not in blocks_markdown(story.sections[0].blocks if story.sections else []):
             md += [a.hook, ""]
         for sec in story.sections:
             if sec.heading and not sec.inferred:
@@ -223,7 +223,9 @@ class ArticleFormat(Format[ArticleOptions]):
         title = str(over.get("title") or story.title)
         tags = [str(t).strip("#") for t in (over.get("hashtags") or a.hashtags)][: p.hashtags_max or 3]
         tag_line = " ".join(f"#{t}#" for t in tags)
-        lead = f"【{title}】{a.hook}" if a.is_cjk else f"{title}: {a.hook}"
+        hook = story.hook_line
+        lead = (f"【{title}】{hook}" if a.is_cjk else f"{title}: {hook}") if hook else (
+            f"【{title}】" if a.is_cjk else title)
         if visible_len(lead) > fold:
             lead = shorten(lead, fold, visible_len)
             warnings.append(f"lead over the {fold}-character preview: shortened at a boundary")
@@ -236,7 +238,7 @@ class ArticleFormat(Format[ArticleOptions]):
             if visible_len(trial) > limit:
                 warnings.append(f"post over {limit} characters: left out {len(points) - len(kept)} key point(s)")
                 break
-            kept.append(f"{bullets[i % len(bullets)]} {pt}")
+            kept.append(f"{bullets[i % len(bullets)]} {_step_lines(pt)}")
         text = "\n\n".join(x for x in (lead, "\n".join(kept), cta, sign_off(story, platform), tag_line) if x) + "\n"
         return [out.write(f"article/{platform}.txt", text, format=self.name, platform=platform, warnings=warnings)]
 
@@ -253,7 +255,7 @@ class ArticleFormat(Format[ArticleOptions]):
         tag_line = " ".join(f"#{t.lstrip('#')}" for t in tags)
         cta = str(over.get("cta") or story.meta.cta)
 
-        intro = a.hook
+        intro = story.hook_line
         limit = p.body_max or 1000
         closing = ([("👉 " if o.emoji else "") + cta] if cta else []) + (
             [sign_off(story, "xiaohongshu")] if sign_off(story, "xiaohongshu") else [])
@@ -301,6 +303,8 @@ class ArticleFormat(Format[ArticleOptions]):
         room = limit - weighted_length("\n\n99/99")  # the numbering " 12/12" is reserved in every post
         chunks = thread_chunks(story, o, str(over.get("cta") or story.meta.cta))
         posts, omitted, cut = thread_posts(chunks, room, o.thread_mode, a.is_cjk, warnings)
+        if not posts:  # every sentence leaned or had no words ("!" as a title): the title is the thread
+            posts = [shorten(story.title, room, weighted_length)]
         if tags:
             tag_text = " ".join(f"#{t}" for t in tags)
             if weighted_length(posts[-1] + "\n\n" + tag_text) <= room:
@@ -386,6 +390,18 @@ class ArticleFormat(Format[ArticleOptions]):
         ]
 
 
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def _step_lines(text: str) -> str:
+    """A procedure's steps ("①打蛋到碗里②打开计时器…", as the editorial layer numbers them) one
+    to a line, numbered "1." so they do not read as the note's own ① ② sections."""
+    if not re.match(f"[{_CIRCLED}]", text) or not re.search(f"(?<=.)[{_CIRCLED}]", text):
+        return text
+    return re.sub(f"[{_CIRCLED}]", lambda m: ("" if m.start() == 0 else "\n") +
+                  f"{_CIRCLED.index(m.group(0)) + 1}. ", text)
+
+
 def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, str]]:
     """(score, text) per titled section: its short heading, then its key sentence with the
     sentences after it while the paragraph stays within ``budget`` characters."""
@@ -403,11 +419,11 @@ def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, 
             continue
         chosen = [lead]
         idx = sents.index(lead)
-        for nxt in sents[idx + 1: idx + 3]:
+        for nxt in a.run(sents[idx: idx + 3], 3)[1:]:
             if visible_len(join_sentences(chosen + [nxt])) > budget:
                 break
             chosen.append(nxt)
-        paragraphs.append((kp.score if kp else 0.0, f"{_short_heading(sec.heading)}\n{join_sentences(chosen)}"))
+        paragraphs.append((kp.score if kp else 0.0, f"{_short_heading(sec.heading)}\n{_step_lines(join_sentences(chosen))}"))
     return paragraphs
 
 
@@ -417,7 +433,7 @@ def thread_chunks(story: Story, o: ArticleOptions, cta: str) -> list[tuple[str, 
     a = story.a
     opener = story.title if a.hook.startswith(story.title) else f"{a.hook}"
     chunks: list[tuple[str, list[str]]] = [("🧵 " + story.title if o.emoji else story.title,
-                                            split_sentences(opener))]
+                                            split_sentences(opener) if story.hook_line else [])]
     for si, sec in enumerate(story.sections):
         sents = [s for s in _units(sec, a.is_cjk) if not _told(s, a.hook)]
         if not sents:
@@ -425,7 +441,12 @@ def thread_chunks(story: Story, o: ArticleOptions, cta: str) -> list[tuple[str, 
         if not sec.heading and si == 0:  # intro sentences other than the hook join the first post
             chunks[0] = (chunks[0][0], chunks[0][1] + sents)
             continue
+        if len(chunks) == 1 and not chunks[0][1]:  # no hook but the title: the title heads the first part
+            chunks[0] = (f"{chunks[0][0]}\n\n{sec.heading}", sents)
+            continue
         chunks.append((sec.heading, sents))
+    if not chunks[0][1]:  # nothing but the title to open on: the title is the first post
+        chunks[0] = ("", [chunks[0][0]])
     if cta:
         chunks.append(("", [cta]))
     return chunks
@@ -491,10 +512,23 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
             posts.append(pre + join_sentences(kept).replace(" \n", "\n").strip())
             first = False
             if mode == "summary":
+                if kept and rest and _is_item(kept[-1]) and _is_item(rest[0]):
+                    # a list is shown whole: its items go on in the next post, and what follows
+                    # the list is left out as the rest of a summary is ("第一次煎蛋的流程" had
+                    # shown 3 of its 7 steps)
+                    n = next((k for k, x in enumerate(rest) if not _is_item(x)), len(rest))
+                    omitted += len(rest) - n
+                    pieces = rest[:n]
+                    continue
                 omitted += len(rest)
                 break
             pieces = rest
     return posts, omitted, cut
+
+
+def _is_item(piece: str) -> bool:
+    """A thread piece that is a list item's line ("\n• 锅铲", "\n  • 要脆的…")."""
+    return re.match(r"\s*(• |\d+\. )", piece) is not None
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -596,7 +630,10 @@ def _units(section, cjk: bool) -> list[str]:
             add(q + (f"——{b.attribution}" if cjk and b.attribution else
                      f" — {b.attribution}" if b.attribution else ""), own_line=True)
         elif isinstance(b, ListBlock):
-            lines = ["  " * depth + "• " + item.text.plain for depth, item in b.flat() if item.text]
+            # a procedure keeps its numbers (b.items are its top-level steps)
+            num = {id(it): f"{b.start + k}. " for k, it in enumerate(b.items)} if b.ordered else {}
+            lines = ["  " * depth + num.get(id(item), "• ") + item.text.plain
+                     for depth, item in b.flat() if item.text]
             if units and units[-1].rstrip().endswith((":", "：")):
                 # an announced list travels with its announcement: all of it or none of it
                 units[-1] = units[-1] + "".join("\n" + ln for ln in lines)

@@ -30,7 +30,7 @@ from contentkit.canvas import (
     usable_image,
 )
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import name_referent, title_subject
+from contentkit.editorial.units import heading_alone, name_referent, title_subject
 from contentkit.errors import UsageError
 from contentkit.output import Artifact, Output
 from contentkit.messages import msg
@@ -57,7 +57,7 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     """Candidate cards in story order (cover first, CTA last), before sizes are known."""
     a, meta = story.a, story.meta
     byline = " · ".join(x for x in (meta.author, meta.persona) if x)
-    specs = [Spec("cover", heading=story.title, body=meta.subtitle or a.hook, attribution=byline,
+    specs = [Spec("cover", heading=story.title, body=meta.subtitle or story.hook_line, attribution=byline,
                   order=-1, score=99)]
     points = {kp.section: kp for kp in a.key_points if kp.section >= 0}
     bold = {p for sec in story.sections for b in sec.blocks if isinstance(b, Paragraph)
@@ -98,6 +98,7 @@ def _more_cards(specs: list[Spec], story: Story) -> None:
     """A story of few, long sections still makes a carousel: the next-best points of its long
     sections (each standalone, none already on a card) until it has MIN_CONTENT_CARDS."""
     a = story.a
+    cjk = a.is_cjk
     shown = " ".join([story.a.hook, story.meta.subtitle] + [sp.body for sp in specs])
     n = sum(1 for sp in specs if sp.kind != "cover")
     for k, kp in enumerate(a.more_points):
@@ -106,7 +107,7 @@ def _more_cards(specs: list[Spec], story: Story) -> None:
         if kp.text in shown:
             continue
         sec = story.sections[kp.section]
-        specs.append(Spec("point", heading=sec.heading, body=kp.text, section=kp.section,
+        specs.append(Spec("point", heading=heading_alone(sec.heading, cjk), body=kp.text, section=kp.section,
                           score=kp.score - 0.5, order=kp.section + 0.6 + k / 100.0))
         shown += " " + kp.text
         n += 1
@@ -194,7 +195,7 @@ def _media_card(sec, si: int, kp, image_allowed: bool, warnings, title: str = ""
                         score=3.0, order=order)
         if (isinstance(b, Image) and b.local_path is not None and image_allowed
                 and usable_image(b.local_path, warnings)):
-            return Spec("image", heading=sec.heading, body=kp.text if kp else (b.title or b.alt),
+            return Spec("image", heading=heading_alone(sec.heading, cjk), body=kp.text if kp else (b.title or b.alt),
                         image=b.local_path, section=si, score=(kp.score if kp else 0) + 1.0, order=order)
     return None
 
@@ -215,7 +216,8 @@ def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
                 fits = both and (len(both) <= 80 if cjk else len(both.split()) <= 40)
                 intro = both if fits and opener_kind(both, cjk) is None else ""
             break
-    return Spec("list", heading=sec.heading, body=intro, items=tuple(it.text.plain for it in short_list.items),
+    return Spec("list", heading=heading_alone(sec.heading, cjk), body=intro,
+                items=tuple(it.text.plain for it in short_list.items),
                 section=si, score=(kp.score if kp else 0.0) + 0.3, order=si + 0.5)
 
 
@@ -231,9 +233,11 @@ def _point_card(sec, si: int, kp, a, bold: set[str]) -> Spec | None:
     body = [kp.text]
     if kp.text in sents:
         i = sents.index(kp.text)
-        if i + 1 < len(sents) and len(kp.text) + len(sents[i + 1]) <= (70 if a.is_cjk else 200):
+        if i + 1 < len(sents) and len(kp.text) + len(sents[i + 1]) <= (70 if a.is_cjk else 200) \
+                and len(a.run(sents[i:i + 2], 2)) == 2:
             body.append(sents[i + 1])
-    return Spec("point", heading=sec.heading, body=join_sentences(body), section=si, score=score, order=si + 0.5)
+    return Spec("point", heading=heading_alone(sec.heading, a.is_cjk), body=join_sentences(body), section=si,
+                score=score, order=si + 0.5)
 
 
 class CardsFormat(Format[CardsOptions]):

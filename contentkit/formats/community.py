@@ -21,7 +21,7 @@ from contentkit.messages import msg
 from contentkit.output import Artifact, Output, dumps
 from contentkit.plugins import Format, FormatOptions
 from contentkit.story import Story
-from contentkit.text import fit_sentences, visible_len
+from contentkit.text import fit_sentences, join_sentences, visible_len
 
 SCHEMA = "contentkit.community/1"
 BUBBLE_MAX = 500  # characters: one phone screen of a chat message
@@ -157,7 +157,7 @@ def kit(story: Story, o: CommunityOptions) -> dict:
     lead = angle(story, o.angle)
     body = fit_sentences(list(lead.lines), BUBBLE_MAX // 2, visible_len)[0] if lead.lines else []
     announce = "\n\n".join(x for x in (
-        msg(loc, "community.announce", title=story.title), "".join(body) if story.a.is_cjk else " ".join(body),
+        msg(loc, "community.announce", title=story.title), join_sentences(body),
         msg(loc, "community.announce_read"), story.meta.brand.sign_off or story.meta.cta) if x)
     return {
         "schema": SCHEMA, "title": story.title, "language": story.a.language, "date": start.isoformat(),

@@ -216,8 +216,8 @@ def _opening(story: Story, t: dict) -> Segment:
     persona = (("，" if a.is_cjk else ", ") + meta.persona) if meta.persona else ""
     author = meta.author or meta.brand.name or msg(a.messages_locale, "host")
     # the host says the hook in their own voice, and the title without its aside
-    points = [own_voice(a.hook), t["hello"].format(author=author, persona=persona), t["today"].format(title=said(meta.title)),
-              t["stay"]]
+    points = ([own_voice(a.hook)] if story.hook_line else []) + [
+        t["hello"].format(author=author, persona=persona), t["today"].format(title=said(meta.title)), t["stay"]]
     return Segment("opening", t["opening"], points=points, source="hook, persona")
 
 
@@ -281,12 +281,12 @@ def qa_pairs(story: Story, t: dict, content: list[Segment]) -> list[dict]:
             heading = story.sections[sec_of[i]].heading
             if heading and (len(s) < 10 if cjk else len(s.split()) < 6):
                 q_text = f"{heading}——{s}" if cjk else f"{heading} — {s[0].lower()}{s[1:]}"
-            qa.append({"q": q_text, "a": join_sentences(flat[i + 1:i + 3]), "source": "story question"})
+            qa.append({"q": q_text, "a": join_sentences(a.run(flat[i + 1:i + 3], 2)), "source": "story question"})
     templates = t["qa_q"]
     for k, seg in enumerate(content):
         if len(qa) >= 6:
             break
-        qa.append({"q": templates[k % len(templates)].format(h=seg.title), "a": join_sentences(seg.points[:2]),
+        qa.append({"q": templates[k % len(templates)].format(h=seg.title), "a": join_sentences(a.run(seg.points, 2)),
                    "source": seg.source})
     return qa[:6]
 

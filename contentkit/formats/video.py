@@ -346,7 +346,8 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
         vo = [kp.text]
         if kp.text in sents:
             i = sents.index(kp.text)
-            if i + 1 < len(sents) and rate.speak_seconds(join_sentences(vo + [sents[i + 1]])) <= 9:
+            if i + 1 < len(sents) and rate.speak_seconds(join_sentences(vo + [sents[i + 1]])) <= 9 \
+                    and len(a.run(sents[i:i + 2], 2)) == 2:
                 vo.append(sents[i + 1])
         used.update(vo)
         beats.append(beat(join_sentences(vo), kp.section, kp.score,
