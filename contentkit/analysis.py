@@ -446,10 +446,15 @@ def _zh_tag_words(text: str, keywords) -> list[str]:
 def _en_tag_phrases(body: str, keywords) -> list[str]:
     """Names first (capitalised runs inside sentences), then key phrases that end in a noun: a
     word the text puts after a determiner ("the tea", "our hardware"), never an adverb."""
+    from contentkit.editorial.lexicon import EN_STOP
+
     names: dict[str, int] = {}
     for m in re.finditer(r"(?<=[a-z,;:] )((?:[A-Z][\w'’]+)(?: (?:[A-Z][\w'’]+|of|de|du))*)", body):
         name = m.group(1).strip()
-        if name.split()[-1] in ("of", "de", "du") or name.lower() in _EN_GENERIC or len(name) < 3:
+        first = name.split()[0].lower().replace("’", "'")
+        if name.split()[-1] in ("of", "de", "du") or name.lower() in _EN_GENERIC or len(name) < 3 \
+                or first in EN_STOP or first.split("'")[0] in ("i", "you", "we", "they", "he", "she", "it"):
+            # "They may not be confident…; They may think…" (list items after a colon), "I'm"
             continue
         names[name] = names.get(name, 0) + 1
     out = [n for n, c in sorted(names.items(), key=lambda kv: (-kv[1], body.find(kv[0]))) if c >= 2][:4]

@@ -685,8 +685,12 @@ def fit(text: str, font: FontRef, box: tuple[int, int, int, int], *, max_size: i
 
 
 def _balanced(tokens, font, width: float, n: int) -> list[str] | None:
-    """The narrowest wrap width that still gives ``n`` lines: even line lengths."""
-    lo, hi = width * 0.4, width
+    """The narrowest wrap width that still gives ``n`` lines: even line lengths. Never narrower
+    than the widest word: a word the plain wrap kept whole stays whole ("缅怀我的|长发" was
+    balanced into "缅怀我|的长发", a line opening on a particle)."""
+    widest = max((font.getlength(t) for t in tokens if t.strip()), default=0.0)
+    lo, hi = (min(widest, width) if widest <= width else width * 0.4), width
+    lo = max(lo, width * 0.4)
     best = None
     for _ in range(12):
         mid = (lo + hi) / 2

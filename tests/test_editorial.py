@@ -693,3 +693,70 @@ def test_a_further_reading_section_is_set_aside():
               "- [不同茶類之最佳冷泡條件 - 農業知識入口網](https://example.com/b)\n")
     assert [sec.heading for sec in s.sections if sec.heading] == ["流程"]
     assert "入口" not in s.a.hashtags
+
+
+def test_options_quoted_after_their_announcement_and_a_further_reading_paragraph():
+    """ruanyf's weekly 398: a live point ended on "看到了三个选项：" (the options were a quote);
+    cyrusyip's translation post: "延伸阅读：" over a list of links was a part of the story."""
+    s = parse("# T\n\n## 实验\n\n行为经济学家丹·艾瑞里，有一天闲逛《经济学人》官网。\n\n他在订阅页面上，看到了三个选项：\n\n"
+              "> A. 电子版——59美元。\n> B. 纸质版——125美元。\n> C. 纸质版＋电子版——125美元。\n\n"
+              "结果出来了，大家都选了 C，这个设计非常巧妙。\n\n延伸阅读：\n\n- [变态中文](https://example.com/a)\n"
+              "- [欧化中文](https://example.com/b)\n")
+    units = [u for us in s.a.units for u in us]
+    shown = [u.text for u in units if u.standalone]
+    assert any("三个选项：A. 电子版" in t and "C. 纸质版＋电子版" in t for t in shown), shown
+    assert not any(t.endswith("：") for t in shown)
+    assert "变态中文" not in " ".join(u.text for u in units) and "延伸阅读" not in s.sections[-1].plain
+
+
+def test_an_inline_note_across_emphasis_and_no_pronoun_hashtag():
+    s = parse("# On Adjectives\n\nOnce a **blogdown**^[Perhaps **bookdown**? I don't remember.] user pointed "
+              "out that I often use just. There are a few reasons:\n\n1. They may not be confident with their "
+              "opinions.\n1. They may think you are wrong on Stack Overflow.\n\nI'm sure. I'm here.\n")
+    text = " ".join(u.text for us in s.a.units for u in us)
+    assert "^[" not in text and "Perhaps" not in text and "blogdown user" in text
+    assert not {"They", "Im"} & set(s.a.hashtags), s.a.hashtags
+
+
+def test_a_balanced_title_never_breaks_a_word_the_plain_wrap_kept():
+    """cyrusyip's "缅怀我的长发" cover: balanced into "缅怀我 / 的长发", a line opening on 的."""
+    from contentkit.layout import fit, pick_font, tokenize
+
+    font = pick_font("serif", "zh-Hans", "缅怀我的长发")
+    block = fit("缅怀我的长发", font, (0, 0, 912, 700), max_size=180, min_size=40, balance=True, bold=0.02)
+    assert block is not None and all(not ln.lstrip("\x01").startswith("的") for ln in block.lines), block.lines
+    assert tokenize("缅怀我的长发") == ["缅怀我的", "长发"]
+
+
+def test_a_story_question_is_asked_alone_and_answered_in_its_own_part(cli, tmp_path, story_file):
+    """cyrusyip's odour post: Q&A asked "那到底什么物质才有除臭作用呢？"; the weekly answered a
+    question with "他一个人一个月130万美元…", from the next part."""
+    import json
+
+    from contentkit.formats.live import asked_alone
+
+    assert asked_alone("那到底什么物质才有除臭作用呢？", True) == "到底什么物质才有除臭作用呢？"
+    assert asked_alone("那些人是谁？", True) == ""
+    assert asked_alone("So what does it mean?", False) == "What does it mean?"
+    p = story_file("# 除臭\n\n## 原理\n\n网上有好几种说法：\n\n- 热水能融化硬油脂\n- 小苏打混白醋能产生气体\n\n"
+                   "那到底什么物质才有除臭作用呢？热水的作用最大，能融化引起臭味的硬油脂。\n\n"
+                   "## 费用\n\n公司要为每个程序员出多少钱？\n\n## 结论\n\n他一个人一个月就要花掉一百三十万美元。"
+                   "这就是放开使用顶级模型的费用。\n")
+    out = tmp_path / "out"
+    r = cli("build", p, "-o", out, "-f", "live", "-O", "live.cue_cards=false", "-q")
+    assert r.exit_code == 0, r.output
+    qa = [q for s in json.loads((out / "live/run-of-show.json").read_text("utf-8"))["segments"] for q in s.get("qa", [])]
+    story_qs = [q for q in qa if q["source"] == "story question"]
+    assert any(q["q"].endswith("到底什么物质才有除臭作用呢？") and q["a"].startswith("热水的作用最大") for q in story_qs), qa
+    assert not any(q["a"].startswith("他") for q in qa), qa
+
+
+def test_as_said_before_is_dropped_and_such_as_leans_back():
+    """jabee0228's channel post: Xiaohongshu paragraphs opened "如近期的 四國小城放浪記…"
+    and "如前面我提到的，…", neither said before in a note."""
+    from contentkit.editorial.units import drop_connective
+
+    assert opener_kind("如前面我提到的，老宋的介紹旅遊的方式是我最喜歡的。", True) == "connective"
+    assert drop_connective("如前面我提到的，老宋的介紹旅遊的方式是我最喜歡的。", True) == "老宋的介紹旅遊的方式是我最喜歡的。"
+    assert opener_kind("如近期的四國小城放浪記全記錄，多半紀錄一般旅客不會到達的地點。", True) == "anaphor"
+    assert opener_kind("如果你去日本，一定要去尾道。", True) is None

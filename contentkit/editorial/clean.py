@@ -51,7 +51,7 @@ def _attrs(tag: str) -> dict[str, str]:
 def clean_text(rt: RichText) -> RichText:
     """Remove markup debris (footnote marks, stray bold markers) from inline text."""
     spans = []
-    for sp in rt.spans:
+    for sp in _without_inline_notes(list(rt.spans)):
         if sp.code:  # `{{ name }}` in inline code is what the story is about, not debris
             spans.append(sp)
             continue
@@ -70,6 +70,36 @@ def clean_text(rt: RichText) -> RichText:
         last = spans[-1]
         spans[-1] = Span(last.text.rstrip(), last.strong, last.em, last.code, last.href)
     return RichText(tuple(s for s in spans if s.text))
+
+
+def _without_inline_notes(spans: list[Span]) -> list[Span]:
+    """Without Pandoc inline footnotes that run across emphasis: "**blogdown**^[Perhaps
+    **bookdown**? I don't remember.] user" is three spans, none of which holds the whole note."""
+    plain = "".join(sp.text for sp in spans)
+    if "^[" not in plain:
+        return spans
+    cuts: list[tuple[int, int]] = []
+    i = plain.find("^[")
+    while i >= 0:
+        depth, j = 0, i + 1
+        while j < len(plain):
+            depth += {"[": 1, "]": -1}.get(plain[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        if depth:  # never closed: text, not a note
+            break
+        cuts.append((i, j + 1))
+        i = plain.find("^[", j + 1)
+    out: list[Span] = []
+    pos = 0
+    for sp in spans:
+        start, end = pos, pos + len(sp.text)
+        pos = end
+        kept = "".join(ch for k, ch in enumerate(sp.text, start) if not any(a <= k < b for a, b in cuts))
+        if kept:
+            out.append(Span(kept, sp.strong, sp.em, sp.code, sp.href))
+    return out
 
 
 _CREDIT_LINK = re.compile(r"via|source|来源|來源|出处|出處|图源|圖源|credit|@[\w.-]+", re.I)
@@ -236,6 +266,14 @@ def clean_sections(sections: tuple[Section, ...], base_dir: Path,
                     inner.extend(_clean_block(c, base_dir, aside))
                 if inner:
                     blocks.append(Callout(role=b.role, blocks=tuple(inner), line=b.line))
+                continue
+            before = sec.blocks[bi - 1] if bi else None
+            if isinstance(b, ListBlock) and isinstance(before, Paragraph) \
+                    and any(rx.search(before.text.plain.strip().rstrip(":：").strip()) for rx in heading_rx):
+                # "延伸阅读：" over a list of links, a heading in all but name
+                if blocks and blocks[-1] is before:
+                    blocks.pop()
+                aside.append(SetAside(b.line, "section of contents, references or links", before.text.plain[:80]))
                 continue
             got = _clean_block(b, base_dir, aside)
             if got and isinstance(got[0], Quote) and not got[0].attribution and blocks \

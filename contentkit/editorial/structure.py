@@ -132,7 +132,9 @@ def tile(sec: Section, cjk: bool) -> list[Section]:
     if total <= LONG[cjk]:
         return [sec]
     units = _pieces(sec, cjk)
-    k = max(2, min(8, round(total / TARGET[cjk]), len(units)))
+    # a part a little over the target is two parts' worth of a show or a carousel: 967
+    # characters in two parts gave a live show two segments
+    k = max(2, min(8, math.ceil(total / TARGET[cjk] - 0.1), len(units)))
     if len(units) < 2 or k < 2:
         return [sec]
     bags = [Counter(content_words(t, cjk)) for _, t in units]

@@ -50,6 +50,7 @@ _EN_MULTI_DROP = re.compile(r"^(?:in fact|of course|in addition|above all|after 
                             r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
 
 
+_ENUMERATED = re.compile(r"^\s*(?:[A-Za-z]|\d{1,2}|[①②③④⑤⑥⑦⑧⑨⑩])[.、．)）]\s*\S")
 _TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
 _VERB_LE = re.compile(r"[\u4e00-\u9fff]{1,3}了")  # a verb and its 了 with the subject left out
 _ASIDE_ONLY = re.compile(r"\s*[（(][^（）()]*[）)]\s*[。.!！?？]?\s*")
@@ -57,6 +58,8 @@ _STOPS = set("。！？.!?…；;：:”’」』\"'*~")
 _WORDLESS = re.compile(r"[\w\u4e00-\u9fff]")
 
 
+_ZH_AS_SAID = re.compile(r"^(?:如|正如|就像)(?:前面|前文|上文|上面|之前|我)[^，,。！？]{0,8}(?:提到|提過|提过|所述|所说|所說|说的|說的|说过|說過)的?[，,]\s*")
+_ZH_AS_IN = re.compile(r"^如(?:近期|最近|下图|下圖|上图|上圖|图|圖)")
 _ZH_GLUED_ADDITIVE = ("除此之外", "除此以外", "此外", "另外", "而且", "并且", "並且")
 
 
@@ -76,6 +79,10 @@ def opener_kind(text: str, cjk: bool) -> str | None:
         for w in words("openers", "zh_connectives"):
             if t.startswith(w) and len(t) > len(w) + 1 and t[len(w)] in "，,、 ":
                 return "connective"
+        if _ZH_AS_SAID.match(t):
+            return "connective"  # "如前面我提到的，老宋的…": as said before, which a post has not
+        if _ZH_AS_IN.match(t):
+            return "anaphor"  # "如近期的四國小城放浪記，…": an example of the sentence before
         for w in _ZH_GLUED_ADDITIVE:
             # "另外網頁版的功能…" drops its "another thing:" as "另外，" does; "另外一個人" is
             # "another person", and keeps it
@@ -134,6 +141,8 @@ def heading_alone(heading: str, cjk: bool) -> str:
 def drop_connective(text: str, cjk: bool) -> str:
     """The sentence without its leading connective ('However, X' -> 'X')."""
     t = text.lstrip()
+    if cjk and (m := _ZH_AS_SAID.match(t)):
+        return t[m.end():].lstrip()
     if cjk and not re.match(r"[A-Za-z]", t):
         for w in words("openers", "zh_connectives"):
             if t.startswith(w):
@@ -280,7 +289,10 @@ class _Builder:
             prev = self.units[-1] if self.units else None
             if prev is not None and prev.kind == kind and _n(prev.text, cjk) + _n(s, cjk) <= CARRY_MAX[cjk] \
                     and not announces(prev.text, cjk) and prev.note not in ("signpost", "no words", "aside"):
-                self.units[-1] = Unit(join_sentences([prev.text, s]), kind, prev.standalone, "carried", prev.item)
+                # carried onto an announcement it announces too: "…官网。他在订阅页面上，看到了
+                # 三个选项：" is no passage to show without the options
+                self.units[-1] = Unit(join_sentences([prev.text, s]), kind, prev.standalone and not announces(s, cjk),
+                                      "carried", prev.item)
                 return
             self.units.append(Unit(s, kind, False, "needs context"))
             return
@@ -356,6 +368,14 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
             for f in table_facts(block, cjk):
                 b.units.append(Unit(f, "table", True, "table row"))
         elif isinstance(block, Quote):
+            prev = b.units[-1] if b.units else None
+            lines = split_sentences(block.text.plain)
+            if prev is not None and announces(prev.text, cjk) and len(lines) >= 2 \
+                    and all(_ENUMERATED.match(x) for x in lines):
+                # "看到了三个选项：" over a quote of "A. 电子版——59美元。" lines: the quote is
+                # the list that was announced, shown with it
+                b.add_items(lines, "list")
+                continue
             for s in split_sentences(block.text.plain):
                 b.add_sentence(s, "quote")
         elif isinstance(block, Callout) and block.text:

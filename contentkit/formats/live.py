@@ -145,7 +145,8 @@ def content_segments(story: Story) -> list[Segment]:
             talking.append(fresh[len(talking)])
         weight = max(1.0, len("".join(sents)) / (60.0 if a.is_cjk else 300.0)) + (kp.score if kp else 0) * 0.3
         content.append(Segment("content", sec.heading or story.meta.title, points=talking,
-                               story=_example(sec, fresh, talking, a.is_cjk), section=si,
+                               story=_example(sec, fresh, talking, a.is_cjk, a.units[si] if si < len(a.units) else ()),
+                               section=si,
                                source=f"section {si}: {sec.heading or '(intro)'}", weight=weight))
     if not content:
         for i, kp in enumerate(a.key_points[:6]):
@@ -154,9 +155,13 @@ def content_segments(story: Story) -> list[Segment]:
     return content
 
 
-def _example(sec, sents: list[str], talking: list[str], cjk: bool) -> str:
-    """A story or example for a segment: its quote, else a sentence with a number or a name."""
-    quote = next((b for b in sec.blocks if isinstance(b, Quote)), None)
+def _example(sec, sents: list[str], talking: list[str], cjk: bool, units=()) -> str:
+    """A story or example for a segment: its quote, else a sentence with a number or a name.
+    A quote that only makes sense after the words before it ("比如引用尼采的话：" over
+    "这句名人名言我特么从来就没说过。") is no example on its own."""
+    alone = {u.text for u in units if u.kind == "quote" and u.standalone}
+    quote = next((b for b in sec.blocks if isinstance(b, Quote)
+                  and (not units or any(t in b.text.plain or b.text.plain in t for t in alone))), None)
     if quote is not None:
         return f"“{quote.text.plain}”" + (f"——{quote.attribution}" if cjk and quote.attribution else
                                          f" ({quote.attribution})" if quote.attribution else "")
@@ -267,21 +272,42 @@ def _interaction(o: LiveOptions, t: dict, upcoming: list[Segment], n_poll: int, 
     return Segment("interaction", title, prompts=prompts, source="section titles")
 
 
+_ASK_LEAD = re.compile(r"^(?:那么|那麼|那(?![些个個里裡样樣种種天时時年次位件边邊])|所以|于是|於是|(?:and|but|so|then|now),?\s+)(?=\S)", re.I)
+
+
+def asked_alone(question: str, cjk: bool) -> str:
+    """A question that leans only on its "so"/"那" asked without it; "" when it leans on more."""
+    from contentkit.editorial.units import opener_kind
+
+    q = _ASK_LEAD.sub("", question.strip(), count=1).lstrip("，, ")
+    if q == question.strip() or len(q) < 4 or opener_kind(q, cjk) is not None:
+        return ""
+    return q if cjk else q[:1].upper() + q[1:]
+
+
 def qa_pairs(story: Story, t: dict, content: list[Segment]) -> list[dict]:
     """Q&A from the text: the story's own questions with what follows, then one per segment."""
     from contentkit.text import join_sentences
 
     a, cjk = story.a, story.a.is_cjk
     qa = []
-    flat = [s for sec in a.sentences for s in sec]
-    sec_of = [si for si, sec in enumerate(a.sentences) for _ in sec]
-    for i, s in enumerate(flat):
-        if s.rstrip("”」\"").endswith(("？", "?")) and i + 1 < len(flat) and s not in a.hook:
-            q_text = s
-            heading = story.sections[sec_of[i]].heading
-            if heading and (len(s) < 10 if cjk else len(s.split()) < 6):
-                q_text = f"{heading}——{s}" if cjk else f"{heading} — {s[0].lower()}{s[1:]}"
-            qa.append({"q": q_text, "a": join_sentences(a.run(flat[i + 1:i + 3], 2)), "source": "story question"})
+    units = [(si, u) for si, us in enumerate(a.units) for u in us]
+    for i, (si, u) in enumerate(units):
+        if not u.text.rstrip("”」\"").endswith(("？", "?")) or u.text in a.hook:
+            continue
+        # a question asked on its own ("那到底什么物质才有除臭作用呢？" is "什么物质才有…"),
+        # answered by what follows it in its part, when that stands alone ("他一个人一个月
+        # 130万美元…" answered a question of the part before, about a man named there)
+        s = u.text if u.standalone else asked_alone(u.text, cjk)
+        follow = [v for sj, v in units[i + 1:i + 3] if sj == si]
+        if not s or not follow or not follow[0].standalone:
+            continue
+        q_text = s
+        heading = story.sections[si].heading
+        if heading and (len(s) < 10 if cjk else len(s.split()) < 6):
+            q_text = f"{heading}——{s}" if cjk else f"{heading} — {s[0].lower()}{s[1:]}"
+        qa.append({"q": q_text, "a": join_sentences(a.run([v.text for v in follow], 2)),
+                   "source": "story question"})
     templates = t["qa_q"]
     for k, seg in enumerate(content):
         if len(qa) >= 6:
