@@ -669,6 +669,7 @@ def fit(text: str, font: FontRef, box: tuple[int, int, int, int], *, max_size: i
     if best is None:
         return None
     size = best[0]
+    first: TextBlock | None = None
     while size >= min_size:
         real = get_font(font, size)
         stroke = round(size * bold)
@@ -679,9 +680,23 @@ def fit(text: str, font: FontRef, box: tuple[int, int, int, int], *, max_size: i
                 lines = _balanced(tokens, real, width - 2 * stroke, len(lines)) or lines
             placed = _place(lines, real, size, lh, box, font, align, stroke, justify)
             if placed is not None:
-                return placed
+                if not (balance and _widow(lines)):
+                    return placed
+                # a title whose last line is one character ("…瓶子里的 / 诗。"): a size a
+                # little smaller may set it evenly; if none does, the largest one stands
+                first = first or placed
+                if size < first.size * 0.85:
+                    return first
         size -= 1
-    return None
+    return first
+
+
+def _widow(lines: list[str]) -> bool:
+    """The last line of a wrapped title is one CJK character (and its punctuation)."""
+    if len(lines) < 2:
+        return False
+    core = "".join(ch for ch in lines[-1].strip(HANG + PARA_END + " ") if ch not in NO_START)
+    return len(core) == 1 and is_cjk(core)
 
 
 def _balanced(tokens, font, width: float, n: int) -> list[str] | None:

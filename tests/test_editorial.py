@@ -726,6 +726,9 @@ def test_a_balanced_title_never_breaks_a_word_the_plain_wrap_kept():
     block = fit("缅怀我的长发", font, (0, 0, 912, 700), max_size=180, min_size=40, balance=True, bold=0.02)
     assert block is not None and all(not ln.lstrip("\x01").startswith("的") for ln in block.lines), block.lines
     assert tokenize("缅怀我的长发") == ["缅怀我的", "长发"]
+    # and no last line of one character: the sample's quote card read "…/ 瓶子里的 / 诗。"
+    q = fit("葡萄酒是装在瓶子里的诗。", font, (0, 0, 830, 1000), max_size=150, min_size=40, balance=True)
+    assert q is not None and len(q.lines[-1].strip("\x01\x02").rstrip("。")) > 1, q.lines
 
 
 def test_a_story_question_is_asked_alone_and_answered_in_its_own_part(cli, tmp_path, story_file):
