@@ -763,3 +763,35 @@ def test_as_said_before_is_dropped_and_such_as_leans_back():
     assert drop_connective("如前面我提到的，老宋的介紹旅遊的方式是我最喜歡的。", True) == "老宋的介紹旅遊的方式是我最喜歡的。"
     assert opener_kind("如近期的四國小城放浪記全記錄，多半紀錄一般旅客不會到達的地點。", True) == "anaphor"
     assert opener_kind("如果你去日本，一定要去尾道。", True) is None
+
+
+def test_an_essays_announced_list_of_labelled_items_and_its_titles():
+    """karpathy's "Biohacking Lite": "4 batteries…:" over four long items led by bold labels was
+    cut from its list by the tiling, whose part then showed "super short term battery. This
+    would be…"; a part was titled "Carbon · dioxide" and one "Sun free energy"."""
+    from contentkit.editorial.structure import _adjacent, _as_written
+    from contentkit.editorial.units import drop_connective
+
+    long = "This one is a long explanation that goes on about the chemistry of it for a good while. " * 3
+    s = parse("# Batteries\n\nAs mentioned, we have roughly 4 batteries that can all be discharged into ATP:\n\n"
+              + "\n".join(f"{i}. **{lab}**. {long}" for i, lab in enumerate(
+                  ("super short term battery", "short term battery", "long term battery", "lean body mass"), 1)) + "\n")
+    units = [u for us in s.a.units for u in us]
+    lab = [u for u in units if u.note == "labels"]
+    assert lab and lab[0].standalone and all(x in lab[0].text for x in ("super short term battery", "lean body mass"))
+    assert lab[0].text.startswith("We have roughly 4 batteries")  # "As mentioned," dropped
+    assert drop_connective("As mentioned, we have four.", False) == "We have four."
+    assert _adjacent(["carbon", "dioxide"], "we breathe out carbon dioxide and water", False) == "carbon dioxide"
+    assert _as_written("Sun free energy", "the process by which our Sun's free energy powers") == "Sun's free energy"
+    assert _as_written("discussion on hacker", "see the discussion on Hacker News") == "discussion on Hacker News"
+
+
+def test_a_command_announced_in_a_thread_goes_with_its_announcement():
+    """simonw's Caddy note: an X post read "I started Caddy … using: Then I hit…"."""
+    from contentkit.formats.article import _units
+
+    s = parse("# Caddy\n\n## Running Caddy\n\nI started Caddy in the same directory using:\n\n    caddy run\n\n"
+              "Then I hit the page in my browser.\n\nThe whole config was:\n\n```\n" + "line\n" * 12 + "```\n\nIt worked.\n")
+    got = _units(s.sections[-1], False)
+    assert any(u.endswith("using:\ncaddy run") for u in got), got
+    assert not any("config was:" in u for u in got), got  # a listing too long for a post: neither it nor its lead

@@ -907,3 +907,53 @@ def test_the_hook_is_said_without_the_storytellers_own_speaker_label():
     assert own_voice("姐姐：凉粉就是仙草。") == "姐姐：凉粉就是仙草。"  # another speaker keeps the label
     assert own_voice("Me: what is the difference?") == "what is the difference?"
     assert own_voice("Meanwhile: tea.") == "Meanwhile: tea."
+
+
+# A story of eight parts whose beats, planned at the estimated rate, fill 45 s to the frame:
+# the synthetic voice said them in 46.8 s, over the ceiling (an essay's long sentences did the same)
+TIGHT = """# Stream of tokens
+
+What does a model think while it computes the next token?
+
+## Part A of the purpose
+
+The context instinct question optimizer weight signal optimizer question token window answer decoder keeps moving through the night. The weight bias purpose layer signal weight bias circuit entropy answer optimizer purpose purpose entropy window keeps moving through the night.
+
+## Part B of the stream
+
+The token question answer context awareness instinct memory gradient pattern pattern signal token purpose keeps moving through the night. The token signal signal bias pattern circuit instinct token optimizer window purpose keeps moving through the night.
+
+## Part C of the window
+
+The answer decoder awareness stream question entropy entropy layer instinct keeps moving through the night. The window purpose answer context purpose instinct circuit circuit token keeps moving through the night.
+
+## Part D of the gradient
+
+The answer gradient optimizer optimizer gradient context pattern layer optimizer pattern token keeps moving through the night. The gradient instinct awareness optimizer optimizer token question optimizer circuit awareness keeps moving through the night.
+
+## Part E of the pattern
+
+The window pattern gradient layer purpose entropy optimizer entropy optimizer keeps moving through the night. The optimizer pattern memory bias stream awareness layer memory optimizer answer decoder stream keeps moving through the night.
+
+## Part F of the memory
+
+The answer entropy signal answer layer memory question context weight window context circuit circuit instinct context optimizer keeps moving through the night. The context pattern awareness bias instinct gradient instinct gradient signal purpose awareness optimizer token bias token window keeps moving through the night.
+
+## Part G of the bias
+
+The entropy weight layer gradient entropy pattern weight memory question purpose keeps moving through the night. The context circuit weight context signal optimizer weight bias awareness keeps moving through the night.
+
+## Part H of the signal
+
+The question weight memory signal weight memory bias memory signal instinct instinct purpose gradient entropy bias keeps moving through the night. The decoder signal decoder instinct window purpose context optimizer answer signal circuit gradient bias question question context keeps moving through the night.
+"""
+
+
+def test_a_slower_voice_never_takes_the_video_past_its_ceiling(tmp_path, cli):
+    story = tmp_path / "tight.md"
+    story.write_text(TIGHT, "utf-8")
+    out = _quick(cli, story, tmp_path / "out", "45")
+    data = scenes(out)
+    assert data["duration_s"] <= 45, data["duration_s"]
+    assert sum(1 for s in data["scenes"] if s["kind"] == "beat") >= 3
+    assert abs(sum(s["duration_s"] for s in data["scenes"]) - data["duration_s"]) < 0.05

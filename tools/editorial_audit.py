@@ -194,7 +194,10 @@ def story_lists(src: str) -> list[list[str]]:
     for line in src.split("\n"):
         m = re.match(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.+)$", line)
         if m:
-            cur.append(re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", m.group(1)).strip())
+            # an item led by a bold label ("**long term battery**. Adipose…") is named by it
+            label = re.match(r"\*\*([^*]{2,60})\*\*\s*[.:：。]", m.group(1))
+            cur.append(label.group(1).strip() if label else
+                       re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", m.group(1)).strip())
         elif line.strip() and cur and line.startswith("  "):
             continue
         elif cur and not line.strip():
@@ -209,7 +212,7 @@ def story_lists(src: str) -> list[list[str]]:
 
 
 def _key(item: str) -> str:
-    item = re.sub(r"\s+", "", item)
+    item = re.sub(r"[\W_]+", "", item)  # letters and digits only: "long term battery." is "long term battery,"
     return item[:8] if _cjk(item) else item[:16].lower()
 
 
@@ -249,12 +252,16 @@ def audit_story(story: Path, out: Path) -> tuple[Counter, list[str]]:
     for where, text in units:
         # spaces, case and emphasis marks aside, as the items are read ("Pop!_OS" is "Pop!OS"
         # there; a line of a card may break "Based on Fedora" where the source has a space)
-        flat = re.sub(r"[*_`\[\]]", "", re.sub(r"\s+", "", text)).lower()
+        flat = re.sub(r"[\W_]+", "", text).lower()
         for items in lists:
             keys = [_key(i).lower() for i in items if len(_key(i)) >= 4]
             if len(keys) < 2:
                 continue
-            present = sum(1 for k in keys if k in flat)
+            present, rest = 0, flat
+            for k in sorted(keys, key=len, reverse=True):  # "super short term battery" is not also "short term battery"
+                if k in rest:
+                    present += 1
+                    rest = rest.replace(k, "\0", 1)
             if 1 <= present < len(keys) and present >= 2:
                 hit("cut_list", where, text)
     # script mixing

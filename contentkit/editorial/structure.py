@@ -151,6 +151,8 @@ def tile(sec: Section, cjk: bool) -> list[Section]:
     for g in sorted(range(len(sims)), key=lambda g: (-round(depths[g], 6), sims[g], g)):
         if len(cuts) >= k - 1:
             break
+        if units[g][1].rstrip().endswith((":", "：")):
+            continue  # never between an announcement and what it announces ("4 batteries:" | the list)
         trial = sorted(cuts + [g])
         bounds = [0] + [c + 1 for c in trial] + [len(units)]
         if all(sum(sizes[a:b]) >= min_len for a, b in zip(bounds, bounds[1:])):
@@ -218,12 +220,41 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
     if good:
         t = min(good)[2]
     elif not cjk and (phrase := _en_phrase(_unattributed(text), others)):
-        t = phrase
+        t = _as_written(phrase, text)
     elif kws:
-        t = " · ".join(kws[:2])
+        t = _adjacent(kws[:2], text, cjk) or " · ".join(kws[:2])
     else:
         t = (split_sentences(text) or [text])[0][:14]
     return t[:1].upper() + t[1:] if not cjk else t
+
+
+def _adjacent(kws: list[str], text: str, cjk: bool) -> str:
+    """Two keywords the text says as one phrase, as it says them ("carbon dioxide", never
+    "Carbon · dioxide")."""
+    if len(kws) < 2:
+        return ""
+    for a, b in ((kws[0], kws[1]), (kws[1], kws[0])):
+        m = re.search(re.escape(a) + ("" if cjk else r"\s+") + re.escape(b), text, re.I)
+        if m:
+            return m.group(0)
+    return ""
+
+
+def _as_written(phrase: str, text: str) -> str:
+    """A key phrase in the text's own letters, a name it ends inside carried to its end:
+    YAKE's "discussion on hacker" is "discussion on Hacker News", its "Sun free energy" the
+    text's "Sun's free energy"."""
+    m = re.search(r"(?<!\w)" + r"(?:['’]s)?\s+".join(re.escape(w) for w in phrase.split()) + r"(?!\w)", text, re.I)
+    if not m:
+        return phrase
+    out, end = m.group(0), m.end()
+    while out.split()[-1][:1].isupper():
+        nxt = re.match(r"\s+([A-Z][\w'’-]*)", text[end:])
+        if not nxt or len(out.split()) >= 6:
+            break
+        out += " " + nxt.group(1)
+        end += nxt.end()
+    return out
 
 
 _ATTRIBUTION = re.compile(r"(?<=[\"”」』])[ \t]*(?:-{2,3}|[—–]{1,2})[ \t]*[A-Z\u4e00-\u9fff][^。.!！?？\"“”\n]{0,39}(?:[。.]|(?=\s|$))")

@@ -46,7 +46,7 @@ _EN_PRONOUN_AFTER_TIME = re.compile(
 _EN_MULTI_LEAN = re.compile(r"^(?:for example|for instance|in other words|as a result|that said|on the other "
                             r"hand|in that case|in this case|to do so|to do this|even so|because of this|all (?:of )?(?:this|these|that|those)|"
                             r"the (?:latter|former|rest|others|other one))\b", re.I)
-_EN_MULTI_DROP = re.compile(r"^(?:in fact|of course|in addition|above all|after all|in short|at the same time|"
+_EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)?|as noted(?: above)?|in fact|of course|in addition|above all|after all|in short|at the same time|"
                             r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
 
 
@@ -298,13 +298,13 @@ class _Builder:
             return
         self.units.append(Unit(s, kind, not announces(s, cjk), "announce" if announces(s, cjk) else ""))
 
-    def add_steps(self, items: list[str]) -> None:
+    def add_steps(self, items: list[str], labels: list[str] | None = None) -> None:
         """An ordered list (steps of a procedure) travels whole when it is short enough."""
         cjk = self.cjk
         items = [i.strip() for i in items if i.strip()]
         prev = self.units[-1] if self.units else None
         if prev is not None and announces(prev.text, cjk):
-            self.add_items(items, "list")
+            self.add_items(items, "list", labels)
             return
         numbered = [f"{i}. {t}" if not cjk else f"{'①②③④⑤⑥⑦⑧⑨⑩'[i - 1] if i <= 10 else str(i) + '.'}{t}"
                     for i, t in enumerate(items, start=1)]
@@ -314,9 +314,11 @@ class _Builder:
             return
         self.add_items(items, "list")
 
-    def add_items(self, items: list[str], kind: str) -> None:
+    def add_items(self, items: list[str], kind: str, labels: list[str] | None = None) -> None:
         """A list or table's items: with the announcement before them, or as one line, or one
-        unit per long item."""
+        unit per long item. An announced list too long to show whole is shown by its items'
+        bold labels when each has one ("…4 batteries…: super short term battery; short term
+        battery; long term battery; lean body mass")."""
         cjk = self.cjk
         items = [i for i in items if i.strip()]
         if not items:
@@ -325,6 +327,11 @@ class _Builder:
         if prev is not None and announces(prev.text, cjk):
             line = prev.text.rstrip() + ("" if cjk else " ") + _join_items(items, cjk)
             fits = _n(line, cjk) <= (160 if cjk else 80)
+            if not fits and labels and len(labels) == len(items) and len(items) >= 2:
+                named = prev.text.rstrip() + ("" if cjk else " ") + _join_items(labels, cjk)
+                if _n(named, cjk) <= (160 if cjk else 80):
+                    self.units[-1] = Unit(named, kind, True, "labels")
+                    return
             self.units[-1] = Unit(line, kind, fits, "compressed" if fits else "announce: too long to show whole")
             return
         short = [_n(i, cjk) <= SHORT_ITEM[cjk] for i in items]
@@ -344,10 +351,27 @@ class _Builder:
             it = it.rstrip()
             if it[-1] not in _STOPS:  # "鸡蛋也可以用常温的" ends where the item ends: a sentence's end
                 it += "。" if cjk else "."
+            if not cjk and it[:1].islower():  # shown as a sentence: "super short term battery." opened a card
+                it = it[:1].upper() + it[1:]
             for s in split_sentences(it):
                 self.add_sentence(s, "sentence")
             for k in range(start, len(self.units)):
                 self.units[k] = replace(self.units[k], item=True)
+
+
+def item_labels(block: ListBlock, cjk: bool) -> list[str]:
+    """Each item's bold lead ("**long term battery**. Adipose tissue…"), or [] unless every
+    top-level item has a short one."""
+    out = []
+    for it in block.items:
+        spans = [sp for sp in it.text.spans if sp.text.strip()]
+        if not spans or not spans[0].strong:
+            return []
+        label = spans[0].text.strip().rstrip("。.:：;；，,")
+        if not label or _n(label, cjk) > (16 if cjk else 6) or len(spans) < 2:
+            return []
+        out.append(label)
+    return out
 
 
 def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str = "") -> tuple[Unit, ...]:
@@ -357,9 +381,9 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
             for s in split_sentences(block.text.plain):
                 b.add_sentence(s)
         elif isinstance(block, ListBlock) and block.ordered:
-            b.add_steps([it.text.plain for _, it in block.flat()])
+            b.add_steps([it.text.plain for _, it in block.flat()], item_labels(block, cjk))
         elif isinstance(block, ListBlock):
-            b.add_items([it.text.plain for _, it in block.flat()], "list")
+            b.add_items([it.text.plain for _, it in block.flat()], "list", item_labels(block, cjk))
         elif isinstance(block, Table):
             names = table_names(block)
             prev = b.units[-1] if b.units else None

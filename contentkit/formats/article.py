@@ -31,7 +31,7 @@ from contentkit.render_md import (
     image_name,
     local_images,
 )
-from contentkit.story import Callout, ListBlock, Paragraph, Quote, Story
+from contentkit.story import Callout, Code, ListBlock, Paragraph, Quote, Story
 from contentkit.text import (
     close_cut,
     display_width,
@@ -644,6 +644,15 @@ def _units(section, cjk: bool) -> list[str]:
         elif isinstance(b, Callout) and b.text:
             for sent in split_sentences(b.text.plain):
                 add(sent)
+        elif isinstance(b, Code) and units and units[-1].rstrip().endswith((":", "：")):
+            # "I started Caddy … using:" then a code block: a short command goes with it
+            # ("caddy run"); a long listing cannot, and neither then can its announcement
+            lines = [ln.rstrip() for ln in b.code.strip("\n").splitlines() if ln.strip()]
+            if lines and len(lines) <= 3 and sum(len(ln) for ln in lines) <= 120:
+                units[-1] = units[-1] + "".join("\n" + ln for ln in lines)
+                line_next = True
+            else:
+                units.pop()
     return units
 
 

@@ -37,7 +37,6 @@ from contentkit.plugins import Format, FormatOptions
 from contentkit.story import Image, Story
 
 PAD_S = 0.4  # breath after each scene's voice-over
-HOOK_MAX_S = 3.0  # the hook must land in the first 3 seconds
 XFADE_FRAMES = 9  # a 0.3 s cross-fade between scenes with video.motion
 SCENE_ZOOM = 0.06  # a scene pushes in 6 % with video.motion
 PHOTO_ZOOM = 0.08  # a photo pushes in 8 % over its scene
@@ -91,7 +90,8 @@ class Scene:
 # ------------------------------------------------------------------------------ script
 SUBTITLE_BAND = 0.175  # of the frame height: two lines of subtitles with their plate
 DEFAULT_SAFE = SafeArea(top=0.08, bottom=0.20, right=0.15)
-HOOK_MAX_S = 10.0
+HOOK_MAX_S = 10.0  # a hook said within 10 s; a longer one gives way to a shorter opener, or is cut
+HOOK_SHORT_S = 6.0  # what that shorter opener takes to say, at most
 # Short-video platforms play at about -14 LUFS integrated; quieter audio sounds weak beside
 # other videos, louder is turned down and can clip. Measured per EBU R128 (ebur128), then a gain
 # and a true-peak limiter (normalise), 48 kHz.
@@ -225,14 +225,15 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
     return names + phrases
 
 
-def plan_script(story: Story, target_s: int, fps: int, warnings: list[str]) -> tuple[list[Scene], list[dict]]:
+def plan_script(story: Story, target_s: int, fps: int, warnings: list[str],
+                angled: bool = False) -> tuple[list[Scene], list[dict]]:
     """Scenes with timings (in frames) within ``target_s``; the dropped beats for the record:
     hook and call to action, candidate beats, then the beats that fit."""
     from contentkit.subtitles import Rules, min_frames
 
     rules = Rules.for_language(story.a.language)
     rate = _rates(story)
-    hook, cta = hook_and_cta(story, rate, warnings)
+    hook, cta = hook_and_cta(story, rate, warnings, angled)
     beats = candidate_beats(story, rate)
     for sc in [hook, cta] + beats:
         sc.frames = max(math.ceil((rate.speak_seconds(sc.voiceover) + PAD_S) * fps),
@@ -285,9 +286,10 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     return close_cut(shorten(text, n, measure=size))
 
 
-def hook_and_cta(story: Story, rate, warnings: list[str]) -> tuple[Scene, Scene]:
-    """The opening hook (its first sentence when it runs long; cut at a clause past 10 s) and
-    the closing call to action."""
+def hook_and_cta(story: Story, rate, warnings: list[str], angled: bool = False) -> tuple[Scene, Scene]:
+    """The opening hook (its first sentence when it runs long; past 10 s, a shorter opener of
+    the story's, unless an angle chose the hook; else cut at a clause) and the closing call to
+    action."""
     from contentkit.text import join_sentences, own_voice, shorten, split_sentences
 
     a, cjk, locale = story.a, story.a.is_cjk, story.a.messages_locale
@@ -295,6 +297,11 @@ def hook_and_cta(story: Story, rate, warnings: list[str]) -> tuple[Scene, Scene]
     hs = split_sentences(hook_vo)
     if len(hs) > 1 and rate.speak_seconds(hook_vo) > 8:
         hook_vo = hs[0] if rate.speak_seconds(hs[0]) >= 2.5 else join_sentences(hs[:2])
+    if rate.speak_seconds(hook_vo) > HOOK_MAX_S and not angled:
+        # a hook that takes long to say cut mid-sentence is no opening line ("How is it that I
+        # should be afforded these precious FLOPs … over…"): the story's best opener short
+        # enough to say whole, else the title
+        hook_vo = short_hook(story, rate) or hook_vo
     if rate.speak_seconds(hook_vo) > HOOK_MAX_S:  # one endless sentence: cut at a clause boundary
         units = rate.zh_chars_per_s if cjk else rate.en_words_per_min / 60.0
         short = shorten(hook_vo, int(HOOK_MAX_S * units) if cjk else int(HOOK_MAX_S * units * 6))
@@ -320,6 +327,21 @@ def section_images(story: Story) -> dict[int, Path]:
             if isinstance(b, Image) and b.local_path is not None and si not in images and usable_image(b.local_path):
                 images[si] = b.local_path
     return images
+
+
+def short_hook(story: Story, rate) -> str:
+    """The opener a video can say whole within ``HOOK_SHORT_S``: the standalone
+    sentence that opens best (as the article's hook is chosen), else the title."""
+    from contentkit.analysis import _hook_score
+
+    a = story.a
+    flat = [u for sec in a.units for u in sec][:40]
+    cands = [(_hook_score(u.text, a.is_cjk, k, set()), -k, u.text) for k, u in enumerate(flat)
+             if u.standalone and u.kind != "table" and not u.item and u.note not in ("items", "steps")
+             and 1.0 <= rate.speak_seconds(u.text) <= HOOK_SHORT_S]
+    if cands:
+        return max(cands)[2]
+    return story.title if rate.speak_seconds(story.title) <= HOOK_SHORT_S else ""
 
 
 def candidate_beats(story: Story, rate) -> list[Scene]:
@@ -1096,7 +1118,8 @@ class VideoFormat(Format[VideoOptions]):
         if options.voiceover and options.voice not in ("auto", "none"):
             raise ContentkitError("choose either a recorded voiceover or a synthetic voice, not both",
                                   key="video.voice")
-        scenes, dropped = plan_script(story, options.duration, fps, warnings)
+        scenes, dropped = plan_script(story, options.duration, fps, warnings,
+                                      angled=options.angle not in (None, "", "story"))
         if vo_len is not None:
             fit_to_recording(scenes, vo_len, fps, options.voiceover, warnings)
         if options.media:
@@ -1112,6 +1135,22 @@ class VideoFormat(Format[VideoOptions]):
                 ThreadPoolExecutor(1, thread_name_prefix="video-sound") as pool:
             work = Path(tmp)
             audio_path, voice_name = self._voice(scenes, options, lang, fps, work, warnings)
+            ceiling = options.duration * fps
+            while voice_name not in (None, "recording") and sum(s.frames for s in scenes) > ceiling \
+                    and sum(1 for s in scenes if s.kind == "beat") > 1:
+                # the synthetic voice spoke slower than planned and the video ran past its
+                # ceiling (45.9 s of 45): the weakest beat goes, and the voice is said again
+                k = min((i for i, s in enumerate(scenes) if s.kind == "beat"), key=lambda i: (scenes[i].score, -i))
+                gone = scenes.pop(k)
+                specs.pop(k)
+                dropped.append({"section": gone.section, "on_screen": gone.on_screen, "voiceover": gone.voiceover,
+                                "seconds": round(gone.frames / fps, 2), "score": gone.score})
+                warnings.append(f"the synthetic voice is slower than planned: left out the beat "
+                                f"'{gone.on_screen}' to stay within {options.duration} s")
+                audio_path, voice_name = self._voice(scenes, options, lang, fps, work, warnings)
+            if voice_name not in (None, "recording") and sum(s.frames for s in scenes) > ceiling:
+                warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
+                                f"{sum(s.frames for s in scenes) / fps:.1f} s (target {options.duration} s)")
             events = subtitle_events(scenes, lang, fps)
             total = sum(s.frames for s in scenes)
             # the sound (mix, two loudness passes: ffmpeg children) is made while the frames,
@@ -1194,13 +1233,7 @@ class VideoFormat(Format[VideoOptions]):
             return Path(options.voiceover).expanduser().resolve(), "recording"
         if options.voice == "none":
             return None, None
-        planned = sum(s.frames for s in scenes)
-        audio_path, name = synthesize(scenes, lang, fps, work, options.voice, warnings)
-        final = sum(s.frames for s in scenes)
-        if final > planned and final > options.duration * fps:
-            warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
-                            f"{final / fps:.1f} s (target {options.duration} s)")
-        return audio_path, name
+        return synthesize(scenes, lang, fps, work, options.voice, warnings)
 
     @staticmethod
     def _timeline(scenes, events):
