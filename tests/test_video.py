@@ -957,3 +957,26 @@ def test_a_slower_voice_never_takes_the_video_past_its_ceiling(tmp_path, cli):
     assert data["duration_s"] <= 45, data["duration_s"]
     assert sum(1 for s in data["scenes"] if s["kind"] == "beat") >= 3
     assert abs(sum(s["duration_s"] for s in data["scenes"]) - data["duration_s"]) < 0.05
+
+
+@pytest.mark.slow
+def test_two_scenes_showing_one_photo_render(tmp_path, cli):
+    """A short story of one part with one photo: its beats all show that photo, and ffmpeg-python
+    made one input of the two, fed to two filters ("multiple outgoing edges"): an internal error."""
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (800, 600), (40, 90, 160))
+    ImageDraw.Draw(im).ellipse((300, 200, 500, 400), fill=(240, 200, 40))
+    im.save(tmp_path / "sun.png")
+    story = tmp_path / "s.md"
+    story.write_text("# The Sunny Balcony\n\n## Morning\n\n![The balcony in the morning sun](sun.png)\n\n"
+                     "The balcony gets the first sun at seven. The tomatoes there grew twice as fast this year. "
+                     "A small table fits between the pots. Coffee tastes better out there in May.\n", "utf-8")
+    out = tmp_path / "o"
+    r = cli("build", story, "-f", "video", "-o", out, "-q", "-O", "video.duration=30")
+    assert r.exit_code == 0, r.output
+    data = scenes(out)
+    shown = [s for s in data["scenes"] if s["kind"] == "beat" and "sun.png" in s["shot"]]
+    assert len(shown) >= 2, data["scenes"]
+    info = probe(out / "video/video.mp4")
+    assert (info["w"], info["h"]) == (1080, 1920) and info["frames"] >= 25 * data["duration_s"]

@@ -801,6 +801,22 @@ def write_concat(path: Path, items: list[tuple[Path, int]], fps: int) -> None:
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
+def _own(path: Path, i: int, work: Path) -> Path:
+    """The scene's own name for a picture or clip: ffmpeg-python makes one node of two inputs
+    with the same arguments, and two scenes showing one photo then fed one decoded stream to
+    two filters, which it refuses ("multiple outgoing edges … a split filter is probably
+    required"). A link in the scratch folder is a second input."""
+    link = work / f"scene-{i:02d}-media{path.suffix.lower()}"
+    if not link.exists():
+        try:
+            link.symlink_to(path.resolve())
+        except OSError:  # no symlinks here: a copy
+            import shutil
+
+            shutil.copyfile(path, link)
+    return link
+
+
 def held(stream, n: int, fps: int, pix_fmt: str):
     """One decoded still as ``n`` frames: converted once to ``pix_fmt``, then repeated by the
     ``loop`` filter (an input looped with ``-loop 1`` is decoded and converted again for every
@@ -1346,11 +1362,13 @@ class VideoFormat(Format[VideoOptions]):
             dur = f"{n / fps:.6f}"
             if layers and i in layers and (sc.clip is not None or sc.image is not None):
                 if sc.clip is not None:
-                    clip = (ffmpeg.input(str(sc.clip), ss=f"{sc.clip_start:.3f}", stream_loop=-1, t=dur).video
+                    clip = (ffmpeg.input(str(_own(sc.clip, i, work)), ss=f"{sc.clip_start:.3f}", stream_loop=-1,
+                                         t=dur).video
                             .filter("scale", W, H, force_original_aspect_ratio="increase").filter("crop", W, H)
                             .filter("setsar", 1).filter("fps", fps).filter("format", "yuv420p"))
                 else:  # a photo (cropped to the frame) pushes in slowly under the still text
-                    clip = push_in(held(ffmpeg.input(str(sc.image), framerate=fps).video, n, fps, "yuv420p"),
+                    clip = push_in(held(ffmpeg.input(str(_own(sc.image, i, work)), framerate=fps).video, n, fps,
+                                        "yuv420p"),
                                    n, (W, H), PHOTO_ZOOM)
                 # the text layer is decoded and converted once, then held for the scene
                 text = held(ffmpeg.input(str(layers[i]), framerate=fps).video, n, fps, "yuva420p")
