@@ -980,3 +980,20 @@ def test_two_scenes_showing_one_photo_render(tmp_path, cli):
     assert len(shown) >= 2, data["scenes"]
     info = probe(out / "video/video.mp4")
     assert (info["w"], info["h"]) == (1080, 1920) and info["frames"] >= 25 * data["duration_s"]
+
+
+def test_a_long_key_point_is_said_as_its_first_sentence_when_that_stands_alone():
+    """An essay's carried points ("The inspiration … a Turing Test. It is probably worth it…",
+    17 s) left a 45-second video two beats; "They also…" cannot open a beat on its own."""
+    from contentkit.analysis import Rates
+    from contentkit.formats.video import _first_alone
+
+    r = Rates()
+    long = ("The inspiration for this short story came to me while reading a post about a Turing Test. "
+            "It is probably worth it, though not required, to skim that post to get a bit of background "
+            "on some of this story before you go on reading it.")
+    assert _first_alone(long, r, False).endswith("Turing Test.")
+    short = "Romans planted vines. They pruned them."
+    assert _first_alone(short, r, False) == short  # short enough to say whole
+    zh = "今天欧洲许多著名产区，最早都是罗马人开垦的。他们还总结出了修剪、嫁接和陈年的技巧，并用木桶取代笨重的陶罐，让葡萄酒可以运往整个帝国，成为日常饮品。"
+    assert _first_alone(zh, r, True) == "今天欧洲许多著名产区，最早都是罗马人开垦的。"

@@ -213,7 +213,8 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
         c = c.rstrip("。．.!！?？…")
         n = cjk_count(c) if cjk else len(c.split())
         lo, hi = (4, 16) if cjk else (2, 7)
-        if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None:
+        if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None \
+                and not _ZH_CLAUSE_TAIL.match(c):
             hits = sum(1 for k in kws[:3] if k in c)
             if hits:
                 good.append((-hits, i, c))
@@ -226,6 +227,10 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
     else:
         t = (split_sentences(text) or [text])[0][:14]
     return t[:1].upper() + t[1:] if not cjk else t
+
+
+# a clause that continues the one before it is no title: "导致有些英文概念我只能用英文解释"
+_ZH_CLAUSE_TAIL = re.compile(r"^(?:导致|導致|使得|从而|從而|进而|進而|以便|以致|因为|因為|所以|而且|并且|並且|或者|以及|甚至)")
 
 
 def _adjacent(kws: list[str], text: str, cjk: bool) -> str:

@@ -365,7 +365,7 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
         if kp.section < 0 or (any_heading and not story.sections[kp.section].heading) or kp.text in used:
             continue
         sents = list(a.sentences[kp.section])
-        vo = [kp.text]
+        vo = [_first_alone(kp.text, rate, a.is_cjk)]
         if kp.text in sents:
             i = sents.index(kp.text)
             if i + 1 < len(sents) and rate.speak_seconds(join_sentences(vo + [sents[i + 1]])) <= 9 \
@@ -381,6 +381,25 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
                  and u.text not in a.hook and rate.speak_seconds(u.text) <= 10]
         beats.extend(extra[: 8 - len(beats)])
     return beats
+
+
+BEAT_LONG_S = 10.0  # a beat over this says its first sentence only, where that one stands alone
+
+
+def _first_alone(text: str, rate, cjk: bool) -> str:
+    """A key point of several sentences that takes over ``BEAT_LONG_S`` to say, as its first
+    sentence when that one stands alone: an essay's carried points ("The inspiration … a
+    Turing Test. It is probably worth it …", 17 s) left a 45-second video two beats."""
+    from contentkit.editorial.units import opener_kind
+    from contentkit.text import split_sentences
+
+    if rate.speak_seconds(text) <= BEAT_LONG_S:
+        return text
+    parts = split_sentences(text)
+    if len(parts) > 1 and opener_kind(parts[0], cjk) is None and rate.speak_seconds(parts[0]) >= 3 \
+            and not parts[0].rstrip().endswith((":", "：")):
+        return parts[0]
+    return text
 
 
 def _clause(text: str) -> str:
