@@ -997,3 +997,12 @@ def test_a_long_key_point_is_said_as_its_first_sentence_when_that_stands_alone()
     assert _first_alone(short, r, False) == short  # short enough to say whole
     zh = "今天欧洲许多著名产区，最早都是罗马人开垦的。他们还总结出了修剪、嫁接和陈年的技巧，并用木桶取代笨重的陶罐，让葡萄酒可以运往整个帝国，成为日常饮品。"
     assert _first_alone(zh, r, True) == "今天欧洲许多著名产区，最早都是罗马人开垦的。"
+
+
+def test_a_scene_never_highlights_a_word_cut_across_an_adverb():
+    """The zh sample's closing scene showed "酒都" (jieba's rare "wine capital") from
+    "每一口酒都会多一层味道"; 成都 and 京都 are places."""
+    from contentkit.formats.video import scene_terms
+
+    assert "酒都" not in scene_terms("懂一点历史，每一口酒都会多一层味道。", True)
+    assert {"成都", "京都"} <= set(scene_terms("我在成都住了三年，后来去了京都。", True))

@@ -624,6 +624,16 @@ def acronyms(text: str) -> frozenset[str]:
     return frozenset(w for w in seen if seen[w] >= 2 or w in bracketed or not re.search(r"[AEIOUY]", w))
 
 
+_ZH_ADVERB_TAIL = set("都也就还還才又会會能要在是")
+
+
+def _rare(word: str) -> bool:
+    """A word jieba's dictionary has seen fewer than 100 times (成都 2770, 京都 303, 酒都 49)."""
+    from contentkit.zhdict import jieba as _jieba
+
+    return (_jieba().get_FREQ(word) or 0) < 100
+
+
 def scene_terms(text: str, cjk: bool, known: frozenset[str] | None = None) -> list[str]:
     """The figures (with their units) and the proper names a beat's voice-over says, in the
     order it says them: what a designed text scene highlights under its phrase.
@@ -653,6 +663,8 @@ def scene_terms(text: str, cjk: bool, known: frozenset[str] | None = None) -> li
             # a person's name only with 3+ characters: jieba tags many two-character words
             # as surnames + a character ("陈年")
             if (f in ("ns", "nt", "nz") and len(w) >= 2) or (f in ("nr", "nrt", "nrfg") and len(w) >= 3):
+                if len(w) == 2 and w[1] in _ZH_ADVERB_TAIL and _rare(w):
+                    continue  # "每一口酒都会…" cut as "酒都" (a rare "wine capital"): the scene showed it
                 found.append((i, w))
     else:
         from contentkit.editorial.lexicon import EN_STOP
