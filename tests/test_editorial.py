@@ -795,3 +795,21 @@ def test_a_command_announced_in_a_thread_goes_with_its_announcement():
     got = _units(s.sections[-1], False)
     assert any(u.endswith("using:\ncaddy run") for u in got), got
     assert not any("config was:" in u for u in got), got  # a listing too long for a post: neither it nor its lead
+
+
+def test_an_enumerated_point_a_summary_post_and_an_english_title_over_chinese():
+    """ruanyf's weekly 350: a live example "（1）它无所不在。"; yihui's post on closed issues: a
+    summary post ended on "…the two conditions below:" without them; jabee0228's Computex draft
+    ("2025 Computex review" over "今年很幸運…") was read as English."""
+    from contentkit.formats.article import thread_posts
+
+    assert opener_kind("（1）它无所不在。", True) == "anaphor"
+    assert opener_kind("2024 was a good year.", False) is None
+    long = " ".join(["I have no time or resources to resolve it in the foreseeable future."] * 6)
+    chunks = [("Reasons", ["Issues get closed for a few reasons here.",
+                           "The most common reason is the combination of the two conditions below:",
+                           f"\n1. {long}", f"\n2. {long}"])]
+    posts, _, _ = thread_posts(chunks, 270, "summary", False, [])
+    assert posts and not any(p.rstrip().endswith(":") for p in posts), posts
+    s = parse("---\ntitle: 2025 Computex review\n---\n\n# COMPUTEX 2025\n\n今年很幸運，和鵬友一起去了展覽。\n")
+    assert s.a.language == "zh-Hant"

@@ -67,6 +67,8 @@ def opener_kind(text: str, cjk: bool) -> str | None:
     """'anaphor', 'connective' or None for the first words of a sentence. A pronoun right after a
     short opening frame ("在最近的公告中，他们…", "In 1773, they…") counts too."""
     t = re.sub(r"^[\s\"'“”‘’「『（(【\[—–\-•*]+", "", text)
+    # an enumerated point's number is no word of it: "（1）它无所不在。" opens on 它
+    t = re.sub(r"^(?:\d{1,2}[）)、.．]|[①②③④⑤⑥⑦⑧⑨⑩])\s*(?=\S)", "", t)
     if _PRONOUN_AFTER_FRAME.match(t):
         return "anaphor"
     if any(p.match(t.strip()) for p in patterns("openers", "echo_questions")):

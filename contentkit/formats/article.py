@@ -476,7 +476,7 @@ def _leans(sentence: str, cjk: bool, room: int) -> bool:
     s = sentence.lstrip("\n")
     if opener_kind(s, cjk) is not None or not re.search(r"[\w\u4e00-\u9fff]", s):
         return True
-    return "\n• " in s and weighted_length(s) > room
+    return re.search(r"\n\s*(?:• |\d+\. )", s) is not None and weighted_length(s) > room
 
 
 def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -> tuple[list[str], int, int]:
@@ -509,6 +509,9 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
             kept, rest = fit_sentences(pieces, room - weighted_length(pre), weighted_length, "" if cjk else " ")
             if not kept:  # cannot happen after _split_long, but never loop forever
                 kept, rest = pieces[:1], pieces[1:]
+            if mode == "summary" and len(kept) > 1 and rest and kept[-1].rstrip().endswith((":", "：")):
+                # a summary post never ends on an announcement whose list it leaves out
+                kept, rest = kept[:-1], [kept[-1], *rest]
             posts.append(pre + join_sentences(kept).replace(" \n", "\n").strip())
             first = False
             if mode == "summary":
