@@ -1006,3 +1006,12 @@ def test_a_scene_never_highlights_a_word_cut_across_an_adverb():
 
     assert "酒都" not in scene_terms("懂一点历史，每一口酒都会多一层味道。", True)
     assert {"成都", "京都"} <= set(scene_terms("我在成都住了三年，后来去了京都。", True))
+
+
+def test_a_long_procedure_is_never_cut_to_its_first_steps():
+    from contentkit.analysis import Rates
+    from contentkit.formats.video import _first_alone
+
+    steps = ("①打蛋到碗里②打开计时器记录热锅时间（后面会用到），电磁炉开到最高档位（2200w）。③锅冒烟后倒入花生油，"
+             "转动锅让油铺满锅底。④倒入鸡蛋，等待三十秒再翻面。⑤关火，撒盐，装盘。")
+    assert _first_alone(steps, Rates(), True) == steps

@@ -393,8 +393,8 @@ def _first_alone(text: str, rate, cjk: bool) -> str:
     from contentkit.editorial.units import opener_kind
     from contentkit.text import split_sentences
 
-    if rate.speak_seconds(text) <= BEAT_LONG_S:
-        return text
+    if rate.speak_seconds(text) <= BEAT_LONG_S or re.search(r"[②③④⑤⑥⑦⑧⑨⑩；;]|(?:^|\s)2\. ", text):
+        return text  # a procedure or a list is said whole or not at all ("①打蛋到碗里②…" of seven steps)
     parts = split_sentences(text)
     if len(parts) > 1 and opener_kind(parts[0], cjk) is None and rate.speak_seconds(parts[0]) >= 3 \
             and not parts[0].rstrip().endswith((":", "：")):
