@@ -371,6 +371,10 @@ def test_markup_debris_is_removed():
     ("Tags: wine, history", True), ("如果你觉得有用，记得点赞和在看", True),
     ("The photo shows the vineyard in spring.", False), ("编辑器的选择很重要。", False),
     ("他们在图片里看到了什么？", False), ("Subscribers get the tasting notes first.", False),
+    # ruanyf 300's sponsor paragraphs; a tool for designing QR codes is content
+    ("大家点击这个链接，或者扫描上方海报的二维码，了解活动详情和免费报名。", True),
+    ("详细的分论坛信息和大会安排，点击官网链接，或者扫描上面海报的二维码，购票也是这个链接。", True),
+    ("一个 Web 工具，用来设计二维码，可以嵌入各种文字和图形。", False),
 ])
 def test_boilerplate_patterns(text, aside):
     from contentkit.editorial.clean import _boilerplate

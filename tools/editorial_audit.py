@@ -48,7 +48,7 @@ BOILER = re.compile(
     r"\[TOC\]|(欢迎|歡迎|点击|點擊|记得|記得|请|請)(订阅|訂閱)|(订阅|訂閱)(我|本|我们|我們|频道|頻道|公众号|公眾號)|subscribe (to|now|here|for)|please subscribe|打赏|赞赏|贊賞|donat|copyright|版权所有|版權所有|转载|轉載|reprint|"
     r"(下一集|上一集|下一篇|上一篇)\s*[:：|]|^(下一集|上一集|下一篇|上一篇)$|相关文章|相關文章|related posts?|原文链接|原文連結|本文由|荣誉推出|"
     r"选题|译者|校对|（via）|\(via\)|^via[:：]|（完）|\(完\)|read more|阅读原文|閱讀原文|"
-    r"点赞|(点赞|點讚|转发|轉發).{0,3}在看|^在看$|扫码|掃碼|二维码|二維碼|lite-youtube|<!--more-->|table of contents|\btl;dr\b|译注|譯註|受惠链接|affiliate|"
+    r"点赞|(点赞|點讚|转发|轉發).{0,3}在看|^在看$|扫码|掃碼|(扫描|掃描|长按|長按|识别|識別).{0,8}(二维码|二維碼)|lite-youtube|<!--more-->|table of contents|\btl;dr\b|译注|譯註|受惠链接|affiliate|"
     r"作者[:：]\s*\[|github\.com/|check out the product page", re.I | re.M)
 DOMAIN = ("wine", "glass", "tasting", "vineyard", "sommelier", "cheers", "举杯", "舉杯", "品鉴",
           "品鑑", "红酒", "紅酒", "葡萄酒", "酒杯", "醒酒", "喝到的酒", "酒庄", "酒莊")
@@ -211,6 +211,14 @@ def story_lists(src: str) -> list[list[str]]:
     return lists
 
 
+def _first_word(text: str) -> str:
+    """The first word jieba reads in ``text`` (without its HMM guesses)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return next(iter(jieba.cut(text, HMM=False)), "")
+
+
 def _key(item: str) -> str:
     item = re.sub(r"[\W_]+", "", item)  # letters and digits only: "long term battery." is "long term battery,"
     return item[:8] if _cjk(item) else item[:16].lower()
@@ -307,7 +315,8 @@ def audit_story(story: Path, out: Path) -> tuple[Counter, list[str]]:
             lines = block.split("\n")[2:]
             for a, b in zip(lines, lines[1:]):
                 pairs.append(("subtitle", a, b))
-            if lines and lines[0][:1] in ZH_PARTICLE_START:
+            if lines and lines[0][:1] in ZH_PARTICLE_START and _first_word(lines[0]) == lines[0][:1]:
+                # the particle itself, not a word it begins ("了解", "啊哈")
                 hit("split_word", "subtitle starts with a particle", lines[0])
     if lang.startswith("zh") and pairs:
         import jieba
@@ -323,7 +332,7 @@ def audit_story(story: Path, out: Path) -> tuple[Counter, list[str]]:
                 cuts.add(pos)
             if len(a) not in cuts:
                 hit("split_word", where, f"{a}/{b}")
-            elif b[:1] in ZH_PARTICLE_START[:5]:
+            elif b[:1] in ZH_PARTICLE_START[:5] and _first_word(b) == b[:1]:
                 hit("split_word", where, f"{a}/{b}")
     # thin output for long stories
     body_len = len(re.findall(r"[\u4e00-\u9fff]", src)) if lang.startswith("zh") else len(src.split())
