@@ -288,11 +288,12 @@ def analyze(story: Story, rates: Rates | None = None) -> Story:
 
     rates = rates or Rates()
     meta = story.meta
-    all_text = "\n".join([meta.title, meta.subtitle] + [s.heading + "\n" + s.plain for s in story.sections])
     # the prose decides, where there is some: an English title over Chinese text ("2025
-    # Computex review" over "今年很幸運…") is a Chinese story; titles and headings alone otherwise
+    # Computex review" over "今年很幸運…") is a Chinese story; titles and headings too otherwise
     body = "\n".join(s.plain for s in story.sections)
-    language = detect_language(body if sum(1 for ch in body if ch.isalnum()) >= 6 else all_text, meta.language)
+    if sum(1 for ch in body if ch.isalnum()) < 6:
+        body = "\n".join([meta.title, meta.subtitle] + [s.heading + "\n" + s.plain for s in story.sections])
+    language = detect_language(body, meta.language)
     cjk = language.startswith("zh")
     story, set_aside = edit(story, cjk)
 

@@ -30,7 +30,6 @@ from contentkit.story import (
 
 _INLINE_DEBRIS = re.compile(
     r"\[\^[^\]\s]{1,40}\]"          # footnote references [^1]
-    r"|\^\[[^\]]{0,400}\]"          # Pandoc inline footnotes ^[...]
     r"|\\\*|\*{2,}"                 # escaped or empty bold markers (WeChat exports)
     r"|\{\{[<%].*?[%>]\}\}"         # Hugo shortcodes
     r"|\{%.*?%\}|\{\{[^{}]*\}\}"      # Liquid/Jekyll tags and variables
@@ -93,10 +92,9 @@ def _without_inline_notes(spans: list[Span]) -> list[Span]:
         i = plain.find("^[", j + 1)
     out: list[Span] = []
     pos = 0
-    for sp in spans:
-        start, end = pos, pos + len(sp.text)
-        pos = end
-        kept = "".join(ch for k, ch in enumerate(sp.text, start) if not any(a <= k < b for a, b in cuts))
+    for sp in spans:  # Pandoc inline footnotes ^[...], inside one span or across several
+        kept = "".join(ch for k, ch in enumerate(sp.text, pos) if not any(a <= k < b for a, b in cuts))
+        pos += len(sp.text)
         if kept:
             out.append(Span(kept, sp.strong, sp.em, sp.code, sp.href))
     return out

@@ -50,7 +50,8 @@ _EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)
                             r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
 
 
-_ENUMERATED = re.compile(r"^\s*(?:[A-Za-z]|\d{1,2}|[①②③④⑤⑥⑦⑧⑨⑩])[.、．)）]\s*\S")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # how a procedure's steps are numbered in a Chinese unit
+_ENUMERATED = re.compile(rf"^\s*(?:[A-Za-z]|\d{{1,2}}|[{CIRCLED}])[.、．)）]\s*\S")
 _TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
 _VERB_LE = re.compile(r"[\u4e00-\u9fff]{1,3}了")  # a verb and its 了 with the subject left out
 _ASIDE_ONLY = re.compile(r"\s*[（(][^（）()]*[）)]\s*[。.!！?？]?\s*")
@@ -68,7 +69,7 @@ def opener_kind(text: str, cjk: bool) -> str | None:
     short opening frame ("在最近的公告中，他们…", "In 1773, they…") counts too."""
     t = re.sub(r"^[\s\"'“”‘’「『（(【\[—–\-•*]+", "", text)
     # an enumerated point's number is no word of it: "（1）它无所不在。" opens on 它
-    t = re.sub(r"^(?:\d{1,2}[）)、.．]|[①②③④⑤⑥⑦⑧⑨⑩])\s*(?=\S)", "", t)
+    t = re.sub(rf"^(?:\d{{1,2}}[）)、.．]|[{CIRCLED}])\s*(?=\S)", "", t)
     if _PRONOUN_AFTER_FRAME.match(t):
         return "anaphor"
     if any(p.match(t.strip()) for p in patterns("openers", "echo_questions")):
@@ -308,7 +309,7 @@ class _Builder:
         if prev is not None and announces(prev.text, cjk):
             self.add_items(items, "list", labels)
             return
-        numbered = [f"{i}. {t}" if not cjk else f"{'①②③④⑤⑥⑦⑧⑨⑩'[i - 1] if i <= 10 else str(i) + '.'}{t}"
+        numbered = [f"{i}. {t}" if not cjk else f"{CIRCLED[i - 1] if i <= 10 else str(i) + '.'}{t}"
                     for i, t in enumerate(items, start=1)]
         whole = (" " if not cjk else "").join(numbered)
         if len(items) >= 2 and _n(whole, cjk) <= (220 if cjk else 100):

@@ -20,6 +20,7 @@ from pydantic import Field
 
 from contentkit import __version__
 from contentkit.editorial import opener_kind
+from contentkit.editorial.units import CIRCLED
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
@@ -390,16 +391,13 @@ class ArticleFormat(Format[ArticleOptions]):
         ]
 
 
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
-
-
 def _step_lines(text: str) -> str:
     """A procedure's steps ("①打蛋到碗里②打开计时器…", as the editorial layer numbers them) one
     to a line, numbered "1." so they do not read as the note's own ① ② sections."""
-    if not re.match(f"[{_CIRCLED}]", text) or not re.search(f"(?<=.)[{_CIRCLED}]", text):
+    if not re.match(f"[{CIRCLED}]", text) or not re.search(f"(?<=.)[{CIRCLED}]", text):
         return text
-    return re.sub(f"[{_CIRCLED}]", lambda m: ("" if m.start() == 0 else "\n") +
-                  f"{_CIRCLED.index(m.group(0)) + 1}. ", text)
+    return re.sub(f"[{CIRCLED}]", lambda m: ("" if m.start() == 0 else "\n") +
+                  f"{CIRCLED.index(m.group(0)) + 1}. ", text)
 
 
 def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, str]]:
@@ -476,7 +474,7 @@ def _leans(sentence: str, cjk: bool, room: int) -> bool:
     s = sentence.lstrip("\n")
     if opener_kind(s, cjk) is not None or not re.search(r"[\w\u4e00-\u9fff]", s):
         return True
-    return re.search(r"\n\s*(?:• |\d+\. )", s) is not None and weighted_length(s) > room
+    return re.search(r"\n" + _ITEM_LINE, s) is not None and weighted_length(s) > room
 
 
 def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -> tuple[list[str], int, int]:
@@ -529,9 +527,12 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
     return posts, omitted, cut
 
 
+_ITEM_LINE = r"\s*(?:• |\d+\. )"  # a thread unit's list-item line, as _units writes it
+
+
 def _is_item(piece: str) -> bool:
     """A thread piece that is a list item's line ("\n• 锅铲", "\n  • 要脆的…")."""
-    return re.match(r"\s*(• |\d+\. )", piece) is not None
+    return re.match(_ITEM_LINE, piece) is not None
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -23,7 +23,7 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -82,6 +82,7 @@ class Scene:
     words: tuple[tuple[int, float], ...] = ()
     clip: Path | None = None  # a clip from video.media: plays under the frame's text
     clip_start: float = 0.0  # spoken word starts: (offset in voiceover, s from start)
+    speech: Any = None  # the synthetic voice's clip for this scene (voice.Clip), kept to lay the track again
 
     def seconds(self, fps: int) -> tuple[float, float]:
         return self.start_f / fps, self.frames / fps
@@ -390,10 +391,10 @@ def _first_alone(text: str, rate, cjk: bool) -> str:
     """A key point of several sentences that takes over ``BEAT_LONG_S`` to say, as its first
     sentence when that one stands alone: an essay's carried points ("The inspiration … a
     Turing Test. It is probably worth it …", 17 s) left a 45-second video two beats."""
-    from contentkit.editorial.units import opener_kind
+    from contentkit.editorial.units import CIRCLED, opener_kind
     from contentkit.text import split_sentences
 
-    if rate.speak_seconds(text) <= BEAT_LONG_S or re.search(r"[②③④⑤⑥⑦⑧⑨⑩；;]|(?:^|\s)2\. ", text):
+    if rate.speak_seconds(text) <= BEAT_LONG_S or re.search(rf"[{CIRCLED[1:]}；;]|(?:^|\s)2\. ", text):
         return text  # a procedure or a list is said whole or not at all ("①打蛋到碗里②…" of seven steps)
     parts = split_sentences(text)
     if len(parts) > 1 and opener_kind(parts[0], cjk) is None and rate.speak_seconds(parts[0]) >= 3 \
@@ -533,8 +534,6 @@ def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, want: st
     """A synthetic voice-over (``contentkit.voice``), one clip per scene placed at the scene's
     start; each scene lasts at least its clip and keeps the clip's word times for the
     subtitles. Returns the WAV and the voice's name, or (None, None) with a warning."""
-    import wave
-
     from contentkit import voice
 
     chosen = voice.choose(lang, want)
@@ -548,20 +547,28 @@ def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, want: st
     for sc, clip in zip(scenes, clips):
         sc.frames = max(sc.frames, math.ceil((clip.seconds + PAD_S) * fps))
         sc.words = clip.words
+        sc.speech = clip
+    return voice_track(scenes, fps, workdir / "voice.wav"), name
+
+
+def voice_track(scenes: list[Scene], fps: int, path: Path) -> Path:
+    """The scenes' spoken clips laid at their starts (after retiming them) in one mono WAV:
+    again, without speaking again, when a scene is left out."""
+    import wave
+
     _retime(scenes)
-    rate = clips[0].rate
+    rate = scenes[0].speech.rate
     total = sum(s.frames for s in scenes)
     out = bytearray(b"\x00" * (math.ceil(total / fps * rate) * 2))
-    for sc, clip in zip(scenes, clips):
+    for sc in scenes:
         off = round(sc.start_f / fps * rate) * 2
-        out[off:off + len(clip.pcm)] = clip.pcm[: max(0, len(out) - off)]
-    path = workdir / "voice.wav"
+        out[off:off + len(sc.speech.pcm)] = sc.speech.pcm[: max(0, len(out) - off)]
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(rate)
         w.writeframes(bytes(out))
-    return path, name
+    return path
 
 
 # ------------------------------------------------------------------------------ frames
@@ -1186,7 +1193,7 @@ class VideoFormat(Format[VideoOptions]):
             while voice_name not in (None, "recording") and sum(s.frames for s in scenes) > ceiling \
                     and sum(1 for s in scenes if s.kind == "beat") > 1:
                 # the synthetic voice spoke slower than planned and the video ran past its
-                # ceiling (45.9 s of 45): the weakest beat goes, and the voice is said again
+                # ceiling (45.9 s of 45): the weakest beat goes, and the track is laid again
                 k = min((i for i, s in enumerate(scenes) if s.kind == "beat"), key=lambda i: (scenes[i].score, -i))
                 gone = scenes.pop(k)
                 specs.pop(k)
@@ -1194,7 +1201,7 @@ class VideoFormat(Format[VideoOptions]):
                                 "seconds": round(gone.frames / fps, 2), "score": gone.score})
                 warnings.append(f"the synthetic voice is slower than planned: left out the beat "
                                 f"'{gone.on_screen}' to stay within {options.duration} s")
-                audio_path, voice_name = self._voice(scenes, options, lang, fps, work, warnings)
+                audio_path = voice_track(scenes, fps, work / "voice.wav")
             if voice_name not in (None, "recording") and sum(s.frames for s in scenes) > ceiling:
                 warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
                                 f"{sum(s.frames for s in scenes) / fps:.1f} s (target {options.duration} s)")
