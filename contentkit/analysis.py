@@ -383,6 +383,12 @@ def _more_points(story: Story, units, keywords, cjk: bool, bold: set[str],
     return sorted(more, key=lambda p: (-p.score, p.section))
 
 
+def can_open(u) -> bool:
+    """A unit a story (or a video) may open on: standalone, no table row, and no list's item
+    nor a list that no sentence announces."""
+    return u.standalone and u.kind != "table" and not u.item and u.note not in ("items", "steps")
+
+
 def _hook(story: Story, units, cjk: bool, bold: set[str]) -> str:
     """The author's hook, else the standalone sentence that opens best (a question, a number, a
     superlative, early in the story); never one that leans on what came before."""
@@ -396,13 +402,12 @@ def _hook(story: Story, units, cjk: bool, bold: set[str]) -> str:
     cands = []
     lo = 8 if cjk else 5
     for k, u in enumerate(flat[:40]):
-        # a list's items are not a hook, nor is a list that no sentence announces
-        if not u.standalone or u.kind == "table" or u.item or u.note in ("items", "steps"):
+        if not can_open(u):
             continue
         s = u.text
         n = len(s) if cjk else len(s.split())
         nxt = flat[k + 1] if k + 1 < len(flat) else None
-        if n < lo and nxt is not None and nxt.standalone and not nxt.item and nxt.note not in ("items", "steps"):
+        if n < lo and nxt is not None and can_open(nxt):
             s = join_sentences([s, flat[k + 1].text])  # "你知道吗？" reads as a hook with what follows
         cands.append((_hook_score(s, cjk, k, bold), -k, s))
     return max(cands)[2] if cands else meta.title
