@@ -301,7 +301,7 @@ def analyze(story: Story, rates: Rates | None = None) -> Story:
     sentences = tuple(tuple(u.text for u in us) for us in units)
     bold: set[str] = {p for sec in story.sections for block in sec.blocks
                       for p in block_text(block).strong_parts if len(p) >= 4}
-    body = "\n".join(s for sec in sentences for s in sec)
+    body = _keyword_text(story, units, cjk)
     keywords = extract_keywords((meta.title + "\n" if cjk else "") + body, language)
 
     points = _key_points(story, units, keywords, cjk, bold)
@@ -348,14 +348,31 @@ def _key_points(story: Story, units, keywords, cjk: bool, bold: set[str]) -> lis
         ok = [u for u in units[si] if u.standalone]
         # a sentence that says something, else a quote, else whatever there is: "2.东泰祥" (a
         # shop's name under a numbered line) was a key point over the quote describing it
-        said = [u for u in ok if u.kind != "quote" and _says_something(u.text, cjk)]
-        pool = [u.text for u in said] or [u.text for u in ok if u.kind == "quote"] or [u.text for u in ok]
+        said = [u for u in ok if u.kind not in ("quote", "table") and _says_something(u.text, cjk)]
+        # a table's row is one of its rows ("12 天（HTST）——配送半徑：…" of four): the part's
+        # point only where it has no sentence of its own
+        rows = [u for u in ok if u.kind == "table" and _says_something(u.text, cjk)]
+        pool = ([u.text for u in said] or [u.text for u in ok if u.kind == "quote"] or [u.text for u in rows]
+                or [u.text for u in ok])
         if not pool:
             continue
         scored = [(_sentence_score(s, keywords, cjk, bold, k == 0), -k, s) for k, s in enumerate(pool)]
         best = max(scored)
         points.append(KeyPoint(text=best[2], section=si, score=best[0]))
     return points
+
+
+def _keyword_text(story: Story, units, cjk: bool) -> str:
+    """The text keywords and hashtags are drawn from: the units, a table's cells once each. A
+    table row as a unit repeats its header ("拆成本歸屬——問法：…", "推算通路半徑——問法：…"), which
+    made "問法" a hashtag."""
+    from contentkit.story import Table
+
+    parts: list[str] = []
+    for sec, us in zip(story.sections, units):
+        parts += [u.text for u in us if u.kind != "table"]
+        parts += [("，" if cjk else ", ").join(c for c in row if c) for b in sec.blocks if isinstance(b, Table) for row in b.rows]
+    return "\n".join(parts)
 
 
 def _says_something(text: str, cjk: bool) -> bool:

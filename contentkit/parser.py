@@ -435,6 +435,19 @@ class _Walker:
         line = self.line(self.tokens[self.i])
         self.i += 1
         inner = self.blocks("blockquote_close")
+        images: list[Block] = [b for b in inner if isinstance(b, Image)]
+        rest = [b for b in inner if not isinstance(b, Image)]
+        first = rest[0] if rest and isinstance(rest[0], Paragraph) else None
+        alert = _ALERT.match(first.text.plain) if first is not None else None
+        if alert is not None and first is not None:
+            # "> [!NOTE]" (GitHub's alerts): a note box, its marker no text of the story's
+            head = _drop_rich(first.text, alert.end())
+            rest = ([Paragraph(text=head, line=first.line)] if head.plain.strip() else []) + rest[1:]
+            return images + [Callout(role=_ALERT_ROLES[alert.group(1).lower()], blocks=tuple(rest), line=line)]
+        if any(not isinstance(b, Paragraph) for b in rest):
+            # a quote that holds a list, code or a table ("> **重要說明**：…好處是：" over "> - …"):
+            # a box of the story's own content, shown whole, never cut to its first paragraph
+            return images + [Callout(role="quote", blocks=tuple(rest), line=line)]
         paras = [block for block in inner if isinstance(block, Paragraph)]
         texts = [p.text for p in paras]
         attribution = ""
@@ -453,7 +466,6 @@ class _Walker:
                     attribution = m2.group(1).strip()
                     cut = len(plain) - len(m2.group(0))
                     texts[-1] = _truncate_rich(RichText(tuple(spans)), cut)
-        images: list[Block] = [b for b in inner if isinstance(b, Image)]
         return images + [Quote(paragraphs=tuple(texts), attribution=attribution, line=line)]
 
     def list_block(self) -> ListBlock:
@@ -507,6 +519,22 @@ class _Walker:
                 current.append(_inline(tok, []).plain.strip())
             self.i += 1
         return Table(header=tuple(header), rows=tuple(tuple(r) for r in rows), line=line)
+
+
+_ALERT = re.compile(r"^\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*\n?", re.I)
+_ALERT_ROLES = {"note": "note", "tip": "tip", "important": "important", "warning": "warning", "caution": "warning"}
+
+
+def _drop_rich(text: RichText, n: int) -> RichText:
+    """The text without its first ``n`` characters, emphasis and links kept."""
+    spans: list[Span] = []
+    left = n
+    for sp in text.spans:
+        piece = sp.text[left:] if left else sp.text
+        left = max(0, left - len(sp.text))
+        if piece:
+            spans.append(Span(piece.lstrip("\n") if not spans else piece, sp.strong, sp.em, sp.code, sp.href))
+    return RichText(tuple(spans))
 
 
 def _truncate_rich(text: RichText, n: int) -> RichText:

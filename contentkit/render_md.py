@@ -97,7 +97,7 @@ def block_markdown(b: Block, image_dir: str) -> str:
         return strip_tags(b.html)
     if isinstance(b, Callout):
         inner = blocks_markdown(b.blocks, image_dir)
-        return "> " + inner.replace("\n", "\n> ") if inner else ""
+        return "\n".join(f"> {ln}" if ln else ">" for ln in inner.split("\n")) if inner else ""
     return ""
 
 
@@ -146,6 +146,8 @@ def block_html(b: Block, cjk: bool, embed: bool, warnings: list[str] | None, loc
         if warnings is not None:
             warnings.append(f"raw HTML at line {b.line} shown as text")
         return f"<p>{esc(text)}</p>" if text else ""
+    if isinstance(b, Callout) and b.role == "quote":  # a quote that holds a list or code
+        return f"<blockquote>{blocks_html(b.blocks, cjk=cjk, embed_images=embed, warnings=warnings, locale=locale)}</blockquote>"
     if isinstance(b, Callout):
         from contentkit.messages import catalogue
 

@@ -203,6 +203,14 @@ class Section:
     blocks: tuple[Block, ...]
     line: int = 0
     inferred: bool = False  # the heading was found by the editorial layer, not written by the author
+    shown: str = ""  # the heading as a part shown on its own names it (set by the editorial layer)
+
+    @property
+    def label(self) -> str:
+        """The heading where a card, a beat, a live segment or a post shows this part on its own:
+        without the author's list number ("3. 摘要優先順序"), a generic one ("說明") with its
+        parent's; the article keeps ``heading`` as written."""
+        return self.shown or self.heading
 
     @property
     def text_blocks(self) -> tuple[Block, ...]:
@@ -342,11 +350,14 @@ class Analysis:
     def run(self, texts: list[str], n: int) -> list[str]:
         """Up to ``n`` of ``texts`` from the first, to be shown as one passage: a list item
         only alone or first, so that a passage never shows two items of a list (and leaves
-        the rest of it out, as "粘锅时…。多加油更容易成功…" did of eight tips)."""
+        the rest of it out, as "粘锅时…。多加油更容易成功…" did of eight tips), and no
+        announcement after its first."""
         out: list[str] = []
         for t in texts[:n]:
             if out and (self.is_item(t) or self.is_item(out[-1])):
                 break
+            if out and t.rstrip().endswith((":", "：")):
+                break  # "改成這樣：" announces what the passage does not show (code, a table)
             out.append(t)
         return out
 

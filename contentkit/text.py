@@ -138,8 +138,10 @@ def _split_cjk(text: str) -> list[str]:
             depth += 1
         elif ch in "」』”）)" and depth > 0:
             depth -= 1
-        if ch in "!?" and 0 < i < n - 1 and _ASCII_WORD.match(text[i - 1]) and _ASCII_WORD.match(text[i + 1]):
-            pass  # part of a name: "Pop!_OS", "Yahoo!Japan"
+        if ch in "!?" and i < n - 1 and ((i > 0 and _ASCII_WORD.match(text[i - 1]) and _ASCII_WORD.match(text[i + 1]))
+                                         or (text[i + 1].isascii() and not text[i + 1].isspace()
+                                             and text[i + 1] not in _CLOSERS + "!?")):
+            pass  # part of a name or of code: "Pop!_OS", "Yahoo!Japan", "<!--more-->", "a!=b"
         elif ch in _CJK_TERMINATORS or (ch == "." and i + 1 < n and text[i + 1] == " "
                                        and i > 0 and is_cjk(text[i - 1])):
             # absorb runs of terminators (？！, ……) and closing quotes

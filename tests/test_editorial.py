@@ -7,6 +7,7 @@ with the independent checks of ``tools/editorial_audit.py``.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 
 import pytest
@@ -817,3 +818,124 @@ def test_an_enumerated_point_a_summary_post_and_an_english_title_over_chinese():
     assert posts and not any(p.rstrip().endswith(":") for p in posts), posts
     s = parse("---\ntitle: 2025 Computex review\n---\n\n# COMPUTEX 2025\n\n今年很幸運，和鵬友一起去了展覽。\n")
     assert s.a.language == "zh-Hant"
+
+
+HUGO_NOTES = """---
+title: Hugo 主題設定教學
+---
+
+## 1. 自動摘要設定
+
+在設定檔中設定摘要長度，Hugo 會依這個長度截取文章開頭當作摘要，列表頁面因此比較整齊。
+
+### 說明
+
+- 當文章沒有手動設定摘要時，Hugo 會自動截取前 200 個字元
+- 對於中文內容，200 個字元大約是 100-150 個中文字
+
+## 2. 手動摘要設定
+
+在文章中插入 `<!--more-->` 來精確控制摘要位置，這是最直接的做法。
+
+> **重要說明**：我們將檔案複製到專案的目錄而不是直接修改主題檔案，這樣做的好處是：
+> - 保持主題的 git submodule 乾淨
+> - 未來更新主題時不會遺失客製化設定
+
+> [!NOTE]
+> 主題更新前先備份設定檔，升級失敗時才能快速回復原本的樣子。
+"""
+
+
+def test_a_quote_holding_a_list_is_shown_whole_and_never_as_a_cut_quote(cli, tmp_path, story_file):
+    from contentkit.story import Callout, Quote
+
+    s = parse(HUGO_NOTES)
+    boxes = [b for sec in s.sections for b in sec.blocks if isinstance(b, Callout)]
+    assert [b.role for b in boxes] == ["quote", "note"]
+    assert not any(isinstance(b, Quote) for sec in s.sections for b in sec.blocks)
+    note = boxes[1].text.plain
+    assert "[!NOTE]" not in note and note.startswith("主題更新前")
+    out = tmp_path / "o"
+    _, units = build_social(cli, story_file(HUGO_NOTES), out)
+    longform = (out / "article" / "longform.md").read_text("utf-8")
+    assert "> - 保持主題的 git submodule 乾淨" in longform and "> - 未來更新主題時" in longform
+    assert "<blockquote>" in (out / "article" / "longform.html").read_text("utf-8")
+    for where, text in units:
+        assert not text.rstrip().endswith("好處是："), (where, text)
+        assert "[!NOTE]" not in text, (where, text)
+    cards = json.loads((out / "cards" / "xiaohongshu" / "cards.json").read_text("utf-8"))
+    assert not any(c["kind"] == "quote" and "好處是" in c.get("body", "") for c in cards["cards"])
+
+
+def test_a_part_shown_alone_is_named_without_its_number_and_a_generic_heading_by_its_parent():
+    s = parse(HUGO_NOTES)
+    labels = [sec.label for sec in s.sections]
+    assert labels == ["自動摘要設定", "自動摘要設定：說明", "手動摘要設定"]
+    assert [sec.heading for sec in s.sections] == ["1. 自動摘要設定", "說明", "2. 手動摘要設定"]
+    en = parse("# T\n\n## 2. Install the theme\n\nRun the installer and wait for it to finish before you go on.\n\n"
+               "### Details\n\nThe installer needs a network connection and about two minutes of time.\n")
+    assert [sec.label for sec in en.sections] == ["Install the theme", "Install the theme: details"]
+
+
+def test_code_inside_a_chinese_sentence_is_not_a_sentence_end():
+    from contentkit.text import split_sentences
+
+    assert split_sentences("在文章中插入 <!--more--> 來精確控制摘要位置：") == ["在文章中插入 <!--more--> 來精確控制摘要位置："]
+    assert split_sentences("太棒了!我們走吧?好的。") == ["太棒了!", "我們走吧?", "好的。"]
+
+
+def test_a_dated_deed_with_its_doer_left_out_and_a_framed_pointer_lean_back():
+    assert opener_kind("2025 年 1 月率先出口冷藏豬肉至新加坡，是第一批出口的生鮮豬肉。", True) == "anaphor"
+    assert opener_kind("同年正式宣布破產。", True) == "anaphor"
+    assert opener_kind("如果這 6 小時的營收無法覆蓋人事成本，凌晨班次就是淨虧損。", True) == "anaphor"
+    assert opener_kind("1997 年 3 月，台灣爆發口蹄疫。", True) is None
+    assert opener_kind("如果那麼做就好了。", True) is None
+    assert opener_kind("在台灣很常見。", True) is None
+
+
+TABLE_PART = """---
+title: 乳品通路
+---
+
+## 保存期決定通路半徑
+
+保存期是乳品的配送半徑上限，每多一天的保存期，可觸及的通路就擴大一圈。
+
+| 保存期 | 問法 | 可觸及通路 |
+|---|---|---|
+| 7 天（LTLT） | 能送多遠？ | 區域超商、農會直銷 |
+| 12 天（HTST） | 能送多遠？ | 超商、超市、量販 |
+| 6-9 個月（UHT） | 能送多遠？ | 量販、進口通路 |
+
+## 消費者偏好
+
+**台灣的「濃純香」偏好**。台灣消費者長期習慣 UHT 鮮乳的口味，焦糖化風味被認知為「好喝」。
+
+## 變數狀態追蹤
+
+函式還沒開始做什麼，閱讀者已經被迫記住八個變數，工作記憶很快就滿了。改成這樣：
+
+```python
+def f(order): ...
+```
+
+數量少了，每個名稱也更清楚地說明了它代表什麼。
+
+相關分析見跨國乳業比較、台灣乳業轉型。
+"""
+
+
+def test_a_table_row_is_a_point_only_where_its_part_has_no_sentence_and_never_a_hashtag():
+    s = parse(TABLE_PART)
+    kp = {p.section: p.text for p in s.a.key_points}
+    assert kp[0].startswith("保存期是乳品的配送半徑上限")
+    assert "問法" not in s.a.keywords and "#問法" not in s.a.hashtags
+
+
+def test_a_bold_label_heads_its_sentence_and_an_announcement_of_code_stands_for_nothing():
+    s = parse(TABLE_PART)
+    assert s.a.sentences[1] == ("台灣的「濃純香」偏好：台灣消費者長期習慣 UHT 鮮乳的口味，焦糖化風味被認知為「好喝」。",)
+    code_part = {u.text: u for u in s.a.units[2]}
+    assert not code_part["改成這樣："].standalone
+    assert s.a.run(list(s.a.sentences[2]), 3) == ["函式還沒開始做什麼，閱讀者已經被迫記住八個變數，工作記憶很快就滿了。"]
+    assert not any("相關分析見" in t for sec in s.a.sentences for t in sec)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from contentkit.editorial.clean import clean_sections
-from contentkit.editorial.structure import structure
+from contentkit.editorial.structure import label_sections, structure
 from contentkit.editorial.units import opener_kind, section_units
 from contentkit.story import SetAside, Story
 
@@ -24,4 +24,6 @@ def edit(story: Story, cjk: bool) -> tuple[Story, tuple[SetAside, ...]]:
         sections = structure(sections, cjk)
     if not any(s.blocks for s in sections):  # everything was boilerplate: keep the original
         return story, ()
+    if story.meta.editorial_structure:
+        sections = label_sections(sections, cjk)
     return dataclasses.replace(story, sections=sections), aside

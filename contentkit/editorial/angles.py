@@ -69,7 +69,7 @@ def find_angles(story: Story) -> tuple[Angle, ...]:
     out = []
     for kind in KINDS:
         rows = picked[kind][:6]
-        if len(rows) >= need.get(kind, 1):
+        if len(rows) >= need.get(kind, 1) or kind == "story":  # story, even with no line to tell it by
             out.append(Angle(kind, tuple(t for _, t in rows), tuple(sorted({s for s, _ in rows if s >= 0}))))
     return tuple(out)
 

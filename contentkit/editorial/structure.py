@@ -15,9 +15,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import TypeGuard
+from dataclasses import replace
+from typing import Sequence, TypeGuard
 
-from contentkit.editorial.data import patterns
+from contentkit.editorial.data import patterns, table
 from contentkit.editorial.lexicon import content_words, nouns
 from contentkit.story import Block, Paragraph, Section, block_text
 from contentkit.text import cjk_count, is_cjk_text, split_sentences
@@ -54,6 +55,36 @@ def _unnumbered(head: str) -> str:
     own points ("③ 1、雷击火箭", "⑩ 1、ai-disk-cleaner")."""
     bare = _ITEM_NUMBER.sub("", head)
     return bare if bare.strip() else head
+
+
+_LABEL_NUMBER = re.compile(r"^(?:[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|"
+                           r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．)）])\s*(?=\D)")
+
+
+def label_sections(sections: Sequence[Section], cjk: bool) -> tuple[Section, ...]:
+    """Each section with the heading a format shows when it shows the part on its own
+    (``Section.label``): without the author's list number, which a carousel or a note renumbers
+    ("⑤ 3. 摘要優先順序"), and a generic heading ("說明", "Notes") with its parent's
+    ("自動摘要設定：說明")."""
+    generic = {w.lower() for w in table()["structure"]["generic_headings"]}
+    out: list[Section] = []
+    parents: list[tuple[int, str]] = []  # (level, label) of the headings above
+    for sec in sections:
+        head = sec.heading.strip()
+        if not head:
+            out.append(sec)
+            continue
+        bare = _LABEL_NUMBER.sub("", head)
+        label = bare if size(bare, cjk) >= 2 or (not cjk and len(bare) >= 3) else head
+        while parents and parents[-1][0] >= sec.level:
+            parents.pop()
+        if label.strip().rstrip(":：").strip().lower() in generic and parents:
+            parent = parents[-1][1]
+            both = f"{parent}：{label}" if is_cjk_text(parent + label) else f"{parent}: {label.lower()}"
+            label = both if (cjk_count(both) <= 18 if cjk else len(both.split()) <= 8) else parent
+        parents.append((sec.level, label))
+        out.append(replace(sec, shown=label) if label != sec.heading else sec)
+    return tuple(out)
 
 
 def promote_lead_lines(sections: list[Section], cjk: bool) -> list[Section]:

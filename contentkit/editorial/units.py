@@ -20,7 +20,7 @@ import re
 from dataclasses import replace
 
 from contentkit.editorial.data import patterns, words
-from contentkit.story import Callout, ListBlock, Paragraph, Quote, Section, Table, Unit
+from contentkit.story import Callout, Code, ListBlock, Paragraph, Quote, Section, Table, Unit
 from contentkit.text import cjk_count, is_cjk_text, join_sentences, split_sentences
 
 CARRY_MAX = {True: 110, False: 55}   # CJK characters / English words of a carried unit
@@ -33,6 +33,10 @@ def _n(text: str, cjk: bool) -> int:
 
 _PRONOUN_AFTER_FRAME = re.compile(
     r"^[^，,。！？!?]{1,18}[，,]\s*(他们|她们|它们|他們|她們|它們|他|她|它|這些|这些|这|這|they|he|she|it|this|these)(?![A-Za-z乡鄉])", re.I)
+# a pointer right after the word that opens a condition or a frame: "如果這 6 小時的營收無法…" (which
+# six hours?), "在这种情况下", "对这些人来说" (not "那麼", "这么": so)
+_ZH_FRAMED_POINTER = re.compile(r"^(?:如果|假如|要是|若是|若|當|当|在|因為|因为|由於|由于|對於|对于|對|对|把|從|从|"
+                                r"為了|为了|經過|经过|透過|通过)(?:這|这|那|此)(?![麼么])")
 # English: a pronoun as the subject after a subordinate clause ("If you run Assist already,
 # this will be a big upgrade"), or after a short time frame with no comma ("For many decades
 # they continued to hate tea").
@@ -53,6 +57,13 @@ _EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # how a procedure's steps are numbered in a Chinese unit
 _ENUMERATED = re.compile(rf"^\s*(?:[A-Za-z]|\d{{1,2}}|[{CIRCLED}])[.、．)）]\s*\S")
 _TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
+# a date, then what someone did with the someone left out: "2025 年 1 月率先出口冷藏豬肉…" (who did?
+# the sentence before says: 嘉一香), "同年正式宣布…"; "1997 年 3 月，台灣爆發…" names its subject
+_TIME_DID = re.compile(r"(?:\d{2,4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?)?|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?"
+                       r"|今年|去年|明年|前年|當年|当年|同年|隔年|次年|翌年|昨天|今天|當天|当天|隔天|次日|同月|當時|当时)"
+                       r"\s*(?:年初|年底|年中|初|底|中旬|下旬|上旬)?\s*"
+                       r"(?:率先|首次|首度|正式|再次|再度|相繼|相继|陸續|陆续|隨即|随即|隨後|随后|旋即|隨之|随之|"
+                       r"又|才|便|已經|已经|已|曾經|曾经|曾|宣布|宣佈|推出|成功)")
 _VERB_LE = re.compile(r"[\u4e00-\u9fff]{1,3}了")  # a verb and its 了 with the subject left out
 _ASIDE_ONLY = re.compile(r"\s*[（(][^（）()]*[）)]\s*[。.!！?？]?\s*")
 _STOPS = set("。！？.!?…；;：:”’」』\"'*~")
@@ -70,7 +81,7 @@ def opener_kind(text: str, cjk: bool) -> str | None:
     t = re.sub(r"^[\s\"'“”‘’「『（(【\[—–\-•*]+", "", text)
     # an enumerated point's number is no word of it: "（1）它无所不在。" opens on 它
     t = re.sub(rf"^(?:\d{{1,2}}[）)、.．]|[{CIRCLED}])\s*(?=\S)", "", t)
-    if _PRONOUN_AFTER_FRAME.match(t):
+    if _PRONOUN_AFTER_FRAME.match(t) or _ZH_FRAMED_POINTER.match(t):
         return "anaphor"
     if any(p.match(t.strip()) for p in patterns("openers", "echo_questions")):
         return "anaphor"  # "你觉得呢？" answers the sentence before it
@@ -105,6 +116,8 @@ def opener_kind(text: str, cjk: bool) -> str | None:
 
             if tagged(t[: m.end(1)])[0][1] == "t":
                 return "anaphor"  # "昨晚他们在微信群里感慨": who are they?
+        if _TIME_DID.match(t):
+            return "anaphor"
         if _VERB_LE.match(t):
             from contentkit.editorial.lexicon import tagged
 
@@ -254,6 +267,26 @@ def name_referent(sentence: str, subject: str, title: str, cjk: bool) -> str | N
     return sentence[:m.start(1)] + subject + sentence[m.end(2):]
 
 
+def _labelled(block: Paragraph, sents: list[str], cjk: bool) -> list[str]:
+    """A paragraph led by a bold label of its own sentence ("**台灣的「濃純香」偏好**。台灣消費者…",
+    "**Japan's grading.** Japanese…"): the label is no point on its own, it heads the sentence
+    after it ("台灣的「濃純香」偏好：台灣消費者…")."""
+    lead = ""
+    for sp in block.text.spans:
+        if not sp.text.strip() and not lead:
+            continue
+        if not sp.strong:
+            break
+        lead += sp.text
+    label = lead.strip().rstrip("。.．!！")
+    if len(sents) < 2 or not label or sents[0].rstrip("。.．!！").strip() != label:
+        return sents
+    if (cjk_count(label) > 24 if cjk else len(label.split()) > 10) or re.search(r"[：:，,；;]$", label):
+        return sents
+    glue = "：" if cjk else ": "
+    return [label + glue + sents[1], *sents[2:]]
+
+
 class _Builder:
     def __init__(self, cjk: bool, story_start: bool = False, title: str = "") -> None:
         self.cjk = cjk
@@ -379,9 +412,17 @@ def item_labels(block: ListBlock, cjk: bool) -> list[str]:
 
 def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str = "") -> tuple[Unit, ...]:
     b = _Builder(cjk, story_start, title)
-    for block in sec.blocks:
+
+    def flat(blocks):  # a note box or a quote holding a list: its blocks, each as it is
+        for block in blocks:
+            if isinstance(block, Callout) and block.role not in ("keypoint", "hook", "cta"):
+                yield from flat(block.blocks)
+            else:
+                yield block
+
+    for block in flat(sec.blocks):
         if isinstance(block, Paragraph):
-            for s in split_sentences(block.text.plain):
+            for s in _labelled(block, split_sentences(block.text.plain), cjk):
                 b.add_sentence(s)
         elif isinstance(block, ListBlock) and block.ordered:
             b.add_steps([it.text.plain for _, it in block.flat()], item_labels(block, cjk))
@@ -408,5 +449,9 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
         elif isinstance(block, Callout) and block.text:
             for s in split_sentences(block.text.plain):
                 b.add_sentence(s)
+        elif isinstance(block, Code) and b.units and announces(b.units[-1].text, cjk) and b.units[-1].standalone:
+            # "改成這樣：" over a code block no format shows: it announces nothing it can show
+            last = b.units[-1]
+            b.units[-1] = Unit(last.text, last.kind, False, "announces code")
     return tuple(b.units)
 

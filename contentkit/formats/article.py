@@ -421,7 +421,7 @@ def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, 
             if visible_len(join_sentences(chosen + [nxt])) > budget:
                 break
             chosen.append(nxt)
-        paragraphs.append((kp.score if kp else 0.0, f"{_short_heading(sec.heading)}\n{_step_lines(join_sentences(chosen))}"))
+        paragraphs.append((kp.score if kp else 0.0, f"{_short_heading(sec.label)}\n{_step_lines(join_sentences(chosen))}"))
     return paragraphs
 
 
@@ -440,9 +440,9 @@ def thread_chunks(story: Story, o: ArticleOptions, cta: str) -> list[tuple[str, 
             chunks[0] = (chunks[0][0], chunks[0][1] + sents)
             continue
         if len(chunks) == 1 and not chunks[0][1]:  # no hook but the title: the title heads the first part
-            chunks[0] = (f"{chunks[0][0]}\n\n{sec.heading}", sents)
+            chunks[0] = (f"{chunks[0][0]}\n\n{sec.label}", sents)
             continue
-        chunks.append((sec.heading, sents))
+        chunks.append((sec.label, sents))
     if not chunks[0][1]:  # nothing but the title to open on: the title is the first post
         chunks[0] = ("", [chunks[0][0]])
     if cta:
@@ -624,7 +624,14 @@ def _units(section, cjk: bool) -> list[str]:
         units.append(("\n" + text) if (own_line or line_next) and units else text)
         line_next = own_line
 
-    for b in section.blocks:
+    def flat(blocks):  # a note box or a quote holding a list: its blocks, each as it is
+        for b in blocks:
+            if isinstance(b, Callout) and b.role not in ("keypoint", "hook", "cta"):
+                yield from flat(b.blocks)
+            else:
+                yield b
+
+    for b in flat(section.blocks):
         if isinstance(b, Paragraph):
             for sent in split_sentences(b.text.plain):
                 add(sent)

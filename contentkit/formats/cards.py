@@ -30,7 +30,7 @@ from contentkit.canvas import (
     usable_image,
 )
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import heading_alone, name_referent, title_subject
+from contentkit.editorial.units import announces, heading_alone, name_referent, title_subject
 from contentkit.errors import UsageError
 from contentkit.output import Artifact, Output
 from contentkit.messages import msg
@@ -107,7 +107,7 @@ def _more_cards(specs: list[Spec], story: Story) -> None:
         if kp.text in shown:
             continue
         sec = story.sections[kp.section]
-        specs.append(Spec("point", heading=heading_alone(sec.heading, cjk), body=kp.text, section=kp.section,
+        specs.append(Spec("point", heading=heading_alone(sec.label, cjk), body=kp.text, section=kp.section,
                           score=kp.score - 0.5, order=kp.section + 0.6 + k / 100.0))
         shown += " " + kp.text
         n += 1
@@ -176,6 +176,8 @@ def _quote_text(text: str, si: int, title: str, cjk: bool) -> str | None:
     ("这款笔记本电脑…" opening the story); None when it leans on a sentence it does not have."""
     if (cjk_count(text) if cjk else len(text.split())) < (8 if cjk else 4):
         return None  # "> **[预购][11]**": a button quoted, not a quote
+    if announces(text, cjk):
+        return None  # "…這樣做的好處是：": an announcement, what it announces is not quoted
     first = (split_sentences(text) or [text])[0]
     if opener_kind(first, cjk) is None:
         return text
@@ -191,11 +193,11 @@ def _media_card(sec, si: int, kp, image_allowed: bool, warnings, title: str = ""
         order = si + bi / 100.0
         quote = _quote_text(b.text.plain, si, title, cjk) if isinstance(b, Quote) and b.text else None
         if quote:
-            return Spec("quote", body=quote, attribution=b.attribution, label=sec.heading, section=si,
+            return Spec("quote", body=quote, attribution=b.attribution, label=sec.label, section=si,
                         score=3.0, order=order)
         if (isinstance(b, Image) and b.local_path is not None and image_allowed
                 and usable_image(b.local_path, warnings)):
-            return Spec("image", heading=heading_alone(sec.heading, cjk), body=kp.text if kp else (b.title or b.alt),
+            return Spec("image", heading=heading_alone(sec.label, cjk), body=kp.text if kp else (b.title or b.alt),
                         image=b.local_path, section=si, score=(kp.score if kp else 0) + 1.0, order=order)
     return None
 
@@ -216,7 +218,7 @@ def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
                 fits = both and (len(both) <= 80 if cjk else len(both.split()) <= 40)
                 intro = both if fits and opener_kind(both, cjk) is None else ""
             break
-    return Spec("list", heading=heading_alone(sec.heading, cjk), body=intro,
+    return Spec("list", heading=heading_alone(sec.label, cjk), body=intro,
                 items=tuple(it.text.plain for it in short_list.items),
                 section=si, score=(kp.score if kp else 0.0) + 0.3, order=si + 0.5)
 
@@ -229,14 +231,14 @@ def _point_card(sec, si: int, kp, a, bold: set[str]) -> Spec | None:
         return None
     score = kp.score
     if kp.text in bold:
-        return Spec("quote", body=kp.text, label=sec.heading, section=si, score=score + 0.2, order=si + 0.5)
+        return Spec("quote", body=kp.text, label=sec.label, section=si, score=score + 0.2, order=si + 0.5)
     body = [kp.text]
     if kp.text in sents:
         i = sents.index(kp.text)
         if i + 1 < len(sents) and len(kp.text) + len(sents[i + 1]) <= (70 if a.is_cjk else 200) \
                 and len(a.run(sents[i:i + 2], 2)) == 2:
             body.append(sents[i + 1])
-    return Spec("point", heading=heading_alone(sec.heading, a.is_cjk), body=join_sentences(body), section=si,
+    return Spec("point", heading=heading_alone(sec.label, a.is_cjk), body=join_sentences(body), section=si,
                 score=score, order=si + 0.5)
 
 

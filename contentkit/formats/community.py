@@ -96,7 +96,7 @@ def topics(story: Story, n: int = 7) -> list[dict]:
             if not k:
                 if strict or not (0 <= si < len(story.sections)) or story.sections[si].inferred:
                     continue
-                k = story.sections[si].heading
+                k = story.sections[si].label
             seen.add(text)
             used_k.add(k)
             out.append({"day": 0, "quote": text, "question": "", "k": k, "section": si})
@@ -117,7 +117,7 @@ def faq(story: Story, n: int = 5) -> list[dict]:
         units = [u.text for u in story.a.units[si] if u.standalone] if si < len(story.a.units) else []
         if not units or not sec.heading or sec.heading == story.title:
             continue
-        out.append({"question": qs[len(out) % len(qs)].format(h=sec.heading), "answer": units[0], "section": si})
+        out.append({"question": qs[len(out) % len(qs)].format(h=sec.label), "answer": units[0], "section": si})
         if len(out) >= n:
             break
     return out
@@ -125,7 +125,7 @@ def faq(story: Story, n: int = 5) -> list[dict]:
 
 def poll(story: Story) -> dict:
     loc = story.a.messages_locale
-    opts = [s.heading for s in story.sections if s.heading and s.heading != story.title][:4]
+    opts = [s.label for s in story.sections if s.heading and s.heading != story.title][:4]
     if len(opts) < 2:
         opts = list(story.a.keywords[:4])
     return {"question": msg(loc, "community.poll_q"), "options": opts, "reply": msg(loc, "community.poll_reply")}

@@ -144,7 +144,7 @@ def content_segments(story: Story) -> list[Segment]:
         while len(talking) < 3 and len(fresh) > len(talking):
             talking.append(fresh[len(talking)])
         weight = max(1.0, len("".join(sents)) / (60.0 if a.is_cjk else 300.0)) + (kp.score if kp else 0) * 0.3
-        content.append(Segment("content", sec.heading or story.meta.title, points=talking,
+        content.append(Segment("content", sec.label or story.meta.title, points=talking,
                                story=_example(sec, fresh, talking, a.is_cjk, a.units[si] if si < len(a.units) else ()),
                                section=si,
                                source=f"section {si}: {sec.heading or '(intro)'}", weight=weight))
@@ -303,7 +303,7 @@ def qa_pairs(story: Story, t: dict, content: list[Segment]) -> list[dict]:
         if not s or not follow or not follow[0].standalone:
             continue
         q_text = s
-        heading = story.sections[si].heading
+        heading = story.sections[si].label
         if heading and (len(s) < 10 if cjk else len(s.split()) < 6):
             q_text = f"{heading}——{s}" if cjk else f"{heading} — {s[0].lower()}{s[1:]}"
         qa.append({"q": q_text, "a": join_sentences(a.run([v.text for v in follow], 2)),

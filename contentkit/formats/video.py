@@ -373,9 +373,9 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
                 vo.append(sents[i + 1])
         used.update(vo)
         beats.append(beat(join_sentences(vo), kp.section, kp.score,
-                          story.sections[kp.section].heading or _clause(kp.text)))
+                          story.sections[kp.section].label or _clause(kp.text)))
     if len(beats) < 4:
-        extra = [beat(u.text, si, -1.0 - 0.01 * k, sec.heading or _clause(u.text))
+        extra = [beat(u.text, si, -1.0 - 0.01 * k, sec.label or _clause(u.text))
                  for si, sec in enumerate(story.sections) for k, u in enumerate(a.units[si] if a.units else ())
                  if u.standalone and u.text not in used and not any(u.text in b.voiceover for b in beats)
                  and u.text not in a.hook and rate.speak_seconds(u.text) <= 10]
