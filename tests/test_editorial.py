@@ -939,3 +939,14 @@ def test_a_bold_label_heads_its_sentence_and_an_announcement_of_code_stands_for_
     assert not code_part["改成這樣："].standalone
     assert s.a.run(list(s.a.sentences[2]), 3) == ["函式還沒開始做什麼，閱讀者已經被迫記住八個變數，工作記憶很快就滿了。"]
     assert not any("相關分析見" in t for sec in s.a.sentences for t in sec)
+
+
+def test_a_story_of_one_leaning_sentence_still_builds_every_format(cli, tmp_path, story_file):
+    # the only sentence points at the picture ("这条狗"), so no line can tell the story angle:
+    # the community kit and the plan fell over on the missing angle
+    text = ("---\ntitle: 相关关系不等于因果关系\n---\n\n我们都知道相关关系不能代表因果关系，这条狗虽然不懂这一点，"
+            "但不懂有不懂的好处：反正主人一起身我就要去散步。\n\n![](https://example.com/dog.png)\n")
+    out = tmp_path / "o"
+    r = cli("build", story_file(text), "-o", out, "-q", *SOCIAL)
+    assert r.exit_code == 0, r.output
+    assert (out / "community" / "kit.json").exists() or any((out / "community").iterdir())
