@@ -949,4 +949,5 @@ def test_a_story_of_one_leaning_sentence_still_builds_every_format(cli, tmp_path
     out = tmp_path / "o"
     r = cli("build", story_file(text), "-o", out, "-q", *SOCIAL)
     assert r.exit_code == 0, r.output
-    assert (out / "community" / "kit.json").exists() or any((out / "community").iterdir())
+    kit = json.loads((out / "community" / "kit.json").read_text("utf-8"))
+    assert kit["angle"] == "story" and (out / "plan" / "plan.json").exists()
