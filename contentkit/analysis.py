@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from contentkit.story import Analysis, Callout, KeyPoint, Story, block_text
@@ -466,7 +467,14 @@ def _zh_tag_words(text: str, keywords) -> list[str]:
         if f == "eng" and not re.search(r"[A-Z\d]", k):
             continue  # a lowercase English word is not a hashtag on a Chinese note
         out.append(k)
-    return out
+    # jieba cuts a Latin name into its words ("Fastboot Firmware Flasher" gave three hashtags):
+    # a word of a capitalised run the text uses twice or more is tagged as the run
+    runs = Counter(m.group(0) for m in re.finditer(r"\b[A-Z][\w+.-]*(?:[ ][A-Z][\w+.-]*){1,3}\b", text))
+    whole = []
+    for k in out:
+        names = [r for r, n in runs.most_common() if n >= 2 and k in r.split(" ")]
+        whole.append(names[0] if names and re.fullmatch(r"[A-Za-z][\w+.-]*", k) else k)
+    return list(dict.fromkeys(whole))
 
 
 def _en_tag_phrases(body: str, keywords) -> list[str]:

@@ -487,7 +487,12 @@ class _Walker:
                     if k:
                         spans.append(Span(" "))
                     spans.extend(txt.spans)
-                items.append(ListItem(text=RichText(tuple(spans)), children=children))
+                checked = None
+                box = _TASK_BOX.match(spans[0].text) if spans and not spans[0].code else None
+                if box:  # "- [x] 备份微信聊天记录": a task list's box is no text of the item
+                    checked = box.group(1) != " "
+                    spans[0] = Span(spans[0].text[box.end():], spans[0].strong, spans[0].em, spans[0].code, spans[0].href)
+                items.append(ListItem(text=RichText(tuple(spans)), children=children, checked=checked))
             else:
                 self.i += 1
         self.i += 1
@@ -521,6 +526,7 @@ class _Walker:
         return Table(header=tuple(header), rows=tuple(tuple(r) for r in rows), line=line)
 
 
+_TASK_BOX = re.compile(r"^\[([ xX])\]\s+")
 _ALERT = re.compile(r"^\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*\n?", re.I)
 _ALERT_ROLES = {"note": "note", "tip": "tip", "important": "important", "warning": "warning", "caution": "warning"}
 

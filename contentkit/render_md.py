@@ -66,7 +66,7 @@ def block_markdown(b: Block, image_dir: str) -> str:
                 marker = f"{counters[0]}."
             else:
                 marker = "-"
-            lines.append("  " * depth + f"{marker} {item.text.markdown()}")
+            lines.append("  " * depth + f"{marker} {item.box}{item.text.markdown()}")
         return "\n".join(lines)
     if isinstance(b, Quote):
         lines = []
@@ -164,7 +164,8 @@ def _list_html(b: ListBlock) -> str:
     items = []
     for item in b.items:
         children = "".join(_list_html(c) for c in item.children)
-        items.append(f"<li>{item.text.html()}{children}</li>")
+        box = "" if item.checked is None else ("☑ " if item.checked else "☐ ")
+        items.append(f"<li>{box}{item.text.html()}{children}</li>")
     return f"<{tag}{start}>{''.join(items)}</{tag}>"
 
 
@@ -186,10 +187,10 @@ def block_text_plain(b: Block) -> str:
         n = b.start
         for depth, item in b.flat():
             if b.ordered and depth == 0:
-                lines.append(f"{n}. {item.text.plain}")
+                lines.append(f"{n}. {item.box}{item.text.plain}")
                 n += 1
             else:
-                lines.append("  " * depth + f"- {item.text.plain}")
+                lines.append("  " * depth + f"- {item.box}{item.text.plain}")
         return "\n".join(lines)
     if isinstance(b, Quote):
         body = "\n".join(f"“{p.plain}”" if not p.plain.startswith(("“", "「", '"')) else p.plain

@@ -86,6 +86,12 @@ class Paragraph:
 class ListItem:
     text: RichText
     children: tuple["ListBlock", ...] = ()
+    checked: bool | None = None  # a task list's box ("- [x] 备份微信聊天记录"); None: no box
+
+    @property
+    def box(self) -> str:
+        """The item's box as Markdown writes it, with its space; '' for a plain item."""
+        return "" if self.checked is None else ("[x] " if self.checked else "[ ] ")
 
 
 @dataclass(frozen=True)

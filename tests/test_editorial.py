@@ -951,3 +951,51 @@ def test_a_story_of_one_leaning_sentence_still_builds_every_format(cli, tmp_path
     assert r.exit_code == 0, r.output
     kit = json.loads((out / "community" / "kit.json").read_text("utf-8"))
     assert kit["angle"] == "story" and (out / "plan" / "plan.json").exists()
+
+
+PHONE = """---
+title: 一加 Ace 3 从 LineageOS 回到 ColorOS
+---
+
+用了三年 LineageOS，长期用下来问题不少，我最后决定装回原厂系统，下面记下整个过程。
+
+## 下载工具
+
+下载 Fastboot Firmware Flasher 和 ColorOS 15 的完整包，解压到一个新建的空目录里，路径里不要有中文。
+
+## 锁定 bootloader
+
+打开 Fastboot Firmware Flasher，连上手机以后先确认驱动正常，再进入 fastboot 模式锁定。
+
+## 恢复备份
+
+备份的内容：
+
+- [x] 备份微信聊天记录到电脑
+- [ ] 图片与文件
+
+> 想看這個工具在各情境的用法，從 [工具／刷機](../) 的專題入口進入。
+"""
+
+
+def test_task_boxes_are_no_text_and_a_latin_name_is_one_hashtag(cli, tmp_path, story_file):
+    s = parse(PHONE)
+    items = [it for sec in s.sections for b in sec.blocks if hasattr(b, "items") for it in b.items]
+    assert [(it.text.plain, it.checked) for it in items] == [("备份微信聊天记录到电脑", True), ("图片与文件", False)]
+    assert "FastbootFirmwareFlasher" in s.a.hashtags and "Flasher" not in s.a.hashtags
+    assert not any("入口進入" in t for sec in s.a.sentences for t in sec)
+    out = tmp_path / "o"
+    _, units = build_social(cli, story_file(PHONE), out)
+    assert "- [x] 备份微信聊天记录到电脑\n- [ ] 图片与文件" in (out / "article" / "longform.md").read_text("utf-8")
+    assert not any("[x]" in text or "[ ]" in text for _, text in units)
+
+
+def test_note_bullets_never_start_again_and_long_titles_keep_their_words():
+    from contentkit.formats.article import EMOJI_BULLETS, NUM_BULLETS, _bullet, _limit
+
+    assert [_bullet(NUM_BULLETS, i) for i in (0, 11, 12, 19, 20)] == ["①", "⑫", "⑬", "⑳", "21."]
+    assert _bullet(EMOJI_BULLETS, 15) == "📌"
+    w: list[str] = []
+    assert _limit("反模式：假設使用者只走 happy path", 20, len, "title", w) == "假設使用者只走 happy path"
+    assert _limit("2026 上半年 Recap - 大學生涯最後的半年，也是最開心的半年", 20, len, "title", w) == "2026 上半年 Recap"
+    assert _limit("一加 Ace 3 从 LineageOS 回到 ColorOS", 20, len, "title", w) == "一加 Ace 3…"

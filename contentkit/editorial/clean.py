@@ -219,7 +219,8 @@ def _clean_block(b: Block, base_dir: Path, aside: list[SetAside]) -> list[Block]
 
 
 def _clean_list(b: ListBlock) -> ListBlock:
-    items = tuple(ListItem(text=clean_text(it.text), children=tuple(_clean_list(c) for c in it.children))
+    items = tuple(ListItem(text=clean_text(it.text), children=tuple(_clean_list(c) for c in it.children),
+                            checked=it.checked)
                   for it in b.items)
     return ListBlock(items=tuple(it for it in items if it.text or it.children), ordered=b.ordered,
                      start=b.start, line=b.line)

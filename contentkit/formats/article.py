@@ -47,7 +47,15 @@ from contentkit.text import (
 )
 
 EMOJI_BULLETS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟", "📌", "📌")
-NUM_BULLETS = ("①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩", "⑪", "⑫")
+NUM_BULLETS = tuple(chr(0x2460 + k) for k in range(20))  # ① … ⑳
+
+
+def _bullet(bullets: tuple[str, ...], i: int) -> str:
+    """The ``i``-th point's bullet: numbers never start again (a 13th section was "①" after ⑫);
+    past the emoji numbers, a pin."""
+    if i < len(bullets):
+        return bullets[i]
+    return f"{i + 1}." if bullets is NUM_BULLETS else bullets[-1]
 
 
 class ArticleOptions(FormatOptions):
@@ -235,11 +243,11 @@ class ArticleFormat(Format[ArticleOptions]):
         cta = str(over.get("cta") or story.meta.cta)
         kept: list[str] = []
         for i, pt in enumerate(points):
-            trial = "\n".join([lead, *kept, f"{bullets[i % len(bullets)]} {pt}", cta, tag_line])
+            trial = "\n".join([lead, *kept, f"{_bullet(bullets, i)} {pt}", cta, tag_line])
             if visible_len(trial) > limit:
                 warnings.append(f"post over {limit} characters: left out {len(points) - len(kept)} key point(s)")
                 break
-            kept.append(f"{bullets[i % len(bullets)]} {_step_lines(pt)}")
+            kept.append(f"{_bullet(bullets, i)} {_step_lines(pt)}")
         text = "\n\n".join(x for x in (lead, "\n".join(kept), cta, sign_off(story, platform), tag_line) if x) + "\n"
         return [out.write(f"article/{platform}.txt", text, format=self.name, platform=platform, warnings=warnings)]
 
@@ -265,7 +273,7 @@ class ArticleFormat(Format[ArticleOptions]):
         budget = max(40, min(120, (limit - fixed) // n_sections - 12))
         paragraphs = note_paragraphs(story, intro, budget)
         def body_of(paras: list[str]) -> str:
-            paras = [f"{bullets[i % len(bullets)]} {t}" for i, t in enumerate(paras)]
+            paras = [f"{_bullet(bullets, i)} {t}" for i, t in enumerate(paras)]
             parts = [intro] + paras + closing + ([tag_line] if tag_line else [])
             return "\n\n".join(x for x in parts if x)
 
@@ -552,12 +560,17 @@ def _limit(text: str, limit: int | None, measure, what: str, warnings: list[str]
         # keeps its main title whole, with no ellipsis: "Making of Tea: Capitalism, Culture,
         # and More" -> "Making of Tea"; "自动挡半坡起步方法（手刹、左脚刹车、…）" -> "自动挡半坡起步方法"
         bare = drop_asides(text)
-        head = re.split(r"\s*[：:]\s*|\s+[—–]\s+|——", bare, maxsplit=1)[0].strip()
-        for cand in (bare, head):
-            if cand != text and limit / 4 <= measure(cand) <= limit:
+        parts = re.split(r"\s*[：:]\s*|\s+[—–-]\s+|——", bare, maxsplit=1)
+        head = parts[0].strip()
+        # a label before the colon ("反模式：假設使用者只走 happy path"): the title is after it
+        tail = parts[1].strip() if len(parts) > 1 and measure(head) < limit / 4 else ""
+        for cand in (bare, head, tail):
+            if cand and cand != text and limit / 4 <= measure(cand) <= limit:
                 warnings.append(f"{what} over {limit} characters: shortened to '{cand}'")
                 return cand
     short = close_cut(shorten(text, int(limit), measure))  # never a bracket left open
+    # never an ellipsis after a word that opens what was cut ("一加 Ace 3 从…")
+    short = re.sub(r"(?<=\S)\s*(?:从|從|在|和|与|與|的|把|对|對|向|到|跟|及|或|and|or|of|the|to|from|in|with|for)…$", "…", short)
     warnings.append(f"{what} over {limit} characters: shortened to '{short}'")
     return short
 
