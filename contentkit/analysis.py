@@ -243,7 +243,10 @@ def _sentence_score(sentence: str, keywords: list[tuple[str, float]], cjk: bool,
     return round(score, 6)
 
 
-def _hook_score(sentence: str, cjk: bool, index: int, bold: set[str]) -> float:
+def hook_score(sentence: str, cjk: bool, index: int, bold: set[str]) -> float:
+    """How well ``sentence`` (the ``index``-th the story could open on) opens a post or a video:
+    a question, a number, a superlative, the author's bold, a length read in one breath, early over late.
+    Shared by the article hook and the video's short hook."""
     s = 0.0
     if sentence.rstrip("”」\"'").endswith(("？", "?")):
         s += 1.2
@@ -427,7 +430,7 @@ def _hook(story: Story, units, cjk: bool, bold: set[str]) -> str:
         nxt = flat[k + 1] if k + 1 < len(flat) else None
         if n < lo and nxt is not None and can_open(nxt):
             s = join_sentences([s, flat[k + 1].text])  # "你知道吗？" reads as a hook with what follows
-        cands.append((_hook_score(s, cjk, k, bold), -k, s))
+        cands.append((hook_score(s, cjk, k, bold), -k, s))
     return max(cands)[2] if cands else meta.title
 
 

@@ -999,3 +999,18 @@ def test_note_bullets_never_start_again_and_long_titles_keep_their_words():
     assert _limit("反模式：假設使用者只走 happy path", 20, len, "title", w) == "假設使用者只走 happy path"
     assert _limit("2026 上半年 Recap - 大學生涯最後的半年，也是最開心的半年", 20, len, "title", w) == "2026 上半年 Recap"
     assert _limit("一加 Ace 3 从 LineageOS 回到 ColorOS", 20, len, "title", w) == "一加 Ace 3…"
+
+
+def test_a_count_announced_over_bold_labels_names_them_all(cli, tmp_path, story_file):
+    text = ("---\ntitle: 超商加盟經濟學\n---\n\n## 成本分攤\n\n加盟體系的爭議核心在於母公司與加盟主對成本的看法不同。三個結構性爭議反覆出現。"
+            "**配銷制度**：總部統一採購可壓低價格，但配貨量由總部決定。**鄰店競爭**：加盟店績效好時，總部可能在附近開直營店。"
+            "**促銷攤提**：折價成本有時由加盟主分攤。\n\n## 淨利\n\n母公司的淨利率其實也很薄，毛利大多被物流與系統吃掉。\n")
+    s = parse(text)
+    assert "三個結構性爭議反覆出現：配銷制度、鄰店競爭、促銷攤提。" in s.a.sentences[0]
+    out = tmp_path / "o"
+    build_social(cli, story_file(text), out)
+    thread = (out / "article" / "x-thread.txt").read_text("utf-8")
+    assert "三個結構性爭議反覆出現：配銷制度、鄰店競爭、促銷攤提。" in thread
+    # two labels where three are announced: nothing is named for it
+    two = parse(text.replace("**促銷攤提**：", "另外，"))
+    assert "三個結構性爭議反覆出現。" in two.a.sentences[0]

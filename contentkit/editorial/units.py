@@ -267,6 +267,52 @@ def name_referent(sentence: str, subject: str, title: str, cjk: bool) -> str | N
     return sentence[:m.start(1)] + subject + sentence[m.end(2):]
 
 
+_ZH_COUNT = re.compile(r"(?:兩|两|二|三|四|五|六|七|八|九|十|\d{1,2})\s*(?:個|个|種|种|點|点|項|项|大|類|类|條|条|件|方面|步)")
+_EN_COUNT = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b", re.I)
+_ZH_NUM = {"兩": 2, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def _label_of(sentence: str, strong: set[str], cjk: bool) -> str:
+    """The bold label a sentence opens with ("**配銷制度**：總部…" -> "配銷制度"), or ''."""
+    for p in strong:
+        if sentence.startswith(p) and sentence[len(p):len(p) + 1] in "：:" and 0 < _n(p, cjk) <= (16 if cjk else 6):
+            return p
+    return ""
+
+
+def counted_labels(blocks: list, cjk: bool) -> dict[tuple[int, int], str]:
+    """Announcements of a count followed by as many bold-labelled sentences ("三個結構性爭議反覆
+    出現。**配銷制度**：… **鄰店競爭**：… **促銷攤提**：…"), rewritten to name them ("三個結構性爭議反覆
+    出現：配銷制度、鄰店競爭、促銷攤提。"): a post that shows the announcement with the first of them
+    showed one of three. Keyed by (block index, sentence index)."""
+    paras = [(bi, b, split_sentences(b.text.plain)) for bi, b in enumerate(blocks) if isinstance(b, Paragraph)]
+    out: dict[tuple[int, int], str] = {}
+    for k, (bi, b, sents) in enumerate(paras):
+        for si, sent in enumerate(sents):
+            m = (_ZH_COUNT if cjk else _EN_COUNT).search(sent)
+            if not m or not sent.rstrip().endswith(("。", ".", "！", "!")):
+                continue
+            strong = set(b.text.strong_parts)
+            if _label_of(sent, strong, cjk):
+                continue
+            labels = [lab for x in sents[si + 1:] if (lab := _label_of(x, strong, cjk))]
+            nxt = k + 1
+            # the items may go on in the paragraphs that follow, each opening on its label
+            while nxt < len(paras) and paras[nxt][0] == paras[nxt - 1][0] + 1 and paras[nxt][2]:
+                lab = _label_of(paras[nxt][2][0], set(paras[nxt][1].text.strong_parts), cjk)
+                if not lab:
+                    break
+                labels += [x for y in paras[nxt][2] if (x := _label_of(y, set(paras[nxt][1].text.strong_parts), cjk))]
+                nxt += 1
+            word = m.group(0)
+            digits = re.match(r"\d+", word)
+            n = int(digits.group(0)) if digits else (_ZH_NUM.get(word[0], 0) if cjk else _EN_NUM.get(word.lower(), 0))
+            if len(labels) >= 2 and len(labels) == n:
+                out[(bi, si)] = sent.rstrip().rstrip("。.！!") + ("：" if cjk else ": ") + _join_items(labels, cjk)
+    return out
+
+
 def _labelled(block: Paragraph, sents: list[str], cjk: bool) -> list[str]:
     """A paragraph led by a bold label of its own sentence ("**台灣的「濃純香」偏好**。台灣消費者…",
     "**Japan's grading.** Japanese…"): the label is no point on its own, it heads the sentence
@@ -420,9 +466,12 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
             else:
                 yield block
 
-    for block in flat(sec.blocks):
+    blocks = list(flat(sec.blocks))
+    counted = counted_labels(blocks, cjk)
+    for bi, block in enumerate(blocks):
         if isinstance(block, Paragraph):
-            for s in _labelled(block, split_sentences(block.text.plain), cjk):
+            sents = [counted.get((bi, k), x) for k, x in enumerate(split_sentences(block.text.plain))]
+            for s in _labelled(block, sents, cjk):
                 b.add_sentence(s)
         elif isinstance(block, ListBlock) and block.ordered:
             b.add_steps([it.text.plain for _, it in block.flat()], item_labels(block, cjk))

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from contentkit import __version__
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import CIRCLED
+from contentkit.editorial.units import CIRCLED, counted_labels
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
@@ -644,10 +644,12 @@ def _units(section, cjk: bool) -> list[str]:
             else:
                 yield b
 
-    for b in flat(section.blocks):
+    blocks = list(flat(section.blocks))
+    counted = counted_labels(blocks, cjk)  # "三個爭議反覆出現。" names its three
+    for bi, b in enumerate(blocks):
         if isinstance(b, Paragraph):
-            for sent in split_sentences(b.text.plain):
-                add(sent)
+            for k, sent in enumerate(split_sentences(b.text.plain)):
+                add(counted.get((bi, k), sent))
         elif isinstance(b, Quote):
             q = " ".join(p.plain for p in b.paragraphs)
             q = f"“{q}”" if cjk or not q.startswith('"') else q

@@ -333,11 +333,11 @@ def section_images(story: Story) -> dict[int, Path]:
 def short_hook(story: Story, rate) -> str:
     """The opener a video can say whole within ``HOOK_SHORT_S``: the standalone
     sentence that opens best (as the article's hook is chosen), else the title."""
-    from contentkit.analysis import _hook_score, can_open
+    from contentkit.analysis import hook_score, can_open
 
     a = story.a
     flat = [u for sec in a.units for u in sec][:40]
-    cands = [(_hook_score(u.text, a.is_cjk, k, set()), -k, u.text) for k, u in enumerate(flat)
+    cands = [(hook_score(u.text, a.is_cjk, k, set()), -k, u.text) for k, u in enumerate(flat)
              if can_open(u) and 1.0 <= rate.speak_seconds(u.text) <= HOOK_SHORT_S]
     if cands:
         return max(cands)[2]
