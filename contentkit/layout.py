@@ -494,6 +494,7 @@ def _tokenize(text: str) -> tuple[str, ...]:
 
 # Particles that end the word before them: a line never starts with one.
 PARTICLES = set("的了着著过過吗嗎呢吧们們地得么麼啊呀嘛")
+NEGATORS = set("不没沒未别別")  # a one-character negator stays with the word after it
 GLUE_MAX = 4  # characters: longer glued runs ("卡蒙的墓里放") leave too few places to break
 
 
@@ -505,10 +506,20 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
     """A one-character word stays with its neighbour: particles and measure words with the word
     before them (红酒里的, 八千年, 公众号), a lone first character with the word after it (阮一峰)."""
     out: list[str] = []
+    carry = ""  # a negator waiting for the word it negates
     for tok in tokens:
+        if carry:
+            if _hanzi(tok[:1]):
+                tok = carry + tok
+            else:
+                out.append(carry)
+            carry = ""
         prev = out[-1] if out else ""
         core = tok.rstrip("".join(NO_START))
         single = len(core) == 1 and _hanzi(core)
+        if single and core == tok and core in NEGATORS:
+            carry = tok  # "不" goes with "停機", never "如何在不 / 停機"
+            continue
         if single and _hanzi(prev[-1:]) and (core in PARTICLES or len(prev) + len(tok) <= GLUE_MAX):
             out[-1] = prev + tok
         elif len(prev) == 1 and _hanzi(prev) and _hanzi(tok[:1]) and len(prev) + len(tok) <= GLUE_MAX \
@@ -516,6 +527,8 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
             out[-1] = prev + tok
         else:
             out.append(tok)
+    if carry:
+        out.append(carry)
     return out
 
 

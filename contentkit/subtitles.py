@@ -122,6 +122,11 @@ def _break_penalty(a: str, b: str) -> float:
     first = b.split()[0].lower().strip(",.;:") if b.split() else ""
     if re.search(r"[，、；：,;:。！？.!?]$", a):
         return 0.0
+    if a.count("（") + a.count("(") > a.count("）") + a.count(")"):
+        return 4.0  # inside brackets: "（如某個 SDK / 的名字）" read as two thoughts
+    if (a[-1:] and is_cjk(a[-1])) or (b[:1] and is_cjk(b[0])):
+        # a particle or a closing mark opens no caption ("的名字）讓…"); a negator ends none
+        return 5.0 if b.lstrip()[:1] in "的了着著过過地得吗嗎呢吧们們么麼）」』”" or a[-1:] in "不没沒未别別" else 2.0
     if last in _ARTICLES:
         return 5.0
     if first in _BEFORE:

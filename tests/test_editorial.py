@@ -1014,3 +1014,13 @@ def test_a_count_announced_over_bold_labels_names_them_all(cli, tmp_path, story_
     # two labels where three are announced: nothing is named for it
     two = parse(text.replace("**促銷攤提**：", "另外，"))
     assert "三個結構性爭議反覆出現。" in two.a.sentences[0]
+
+
+def test_a_negator_stays_with_its_word_and_captions_never_open_on_a_particle_or_inside_brackets():
+    from contentkit.subtitles import Rules, chunk_text
+
+    toks = tokenize("核心設計挑戰是：如何在不停機的前提下，從舊系統遷移")
+    assert not any(t.endswith("不") for t in toks) and any(t.startswith("不停機") for t in toks)
+    chunks = chunk_text("具體的產品名稱（如某個 SDK 的名字）讓文章變成只適用於特定情境，讀者換了工具就用不上了。",
+                        Rules.for_language("zh-Hant"))
+    assert chunks[0].endswith("）") and not any(c.startswith("的") for c in chunks)
