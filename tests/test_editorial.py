@@ -1024,3 +1024,15 @@ def test_a_negator_stays_with_its_word_and_captions_never_open_on_a_particle_or_
     chunks = chunk_text("具體的產品名稱（如某個 SDK 的名字）讓文章變成只適用於特定情境，讀者換了工具就用不上了。",
                         Rules.for_language("zh-Hant"))
     assert chunks[0].endswith("）") and not any(c.startswith("的") for c in chunks)
+
+
+def test_a_sentence_ending_on_a_pointer_leans_and_a_title_is_no_verb_fragment():
+    from contentkit.editorial.structure import _en_phrase
+
+    assert opener_kind("I found a pattern today for improving this.", False) == "anaphor"
+    assert opener_kind("我决定好好改进这个。", True) == "anaphor"
+    assert opener_kind("The data fits in memory, so we can sort it.", False) is None
+    text = ("Django supports storing dates in a database as UTC but displaying them in some other timezone. "
+            "By default datetimes are shown in the Django admin interface without any clue as to what "
+            "timezone they are being displayed in. The Django admin interface can show it, though.")
+    assert _en_phrase(text, []) not in ("Django supports storing", "supports storing dates")

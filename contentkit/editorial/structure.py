@@ -320,10 +320,16 @@ def _en_phrase(text: str, others: list[str]) -> str:
                 and not under_negation(phrase, text) \
                 and not (sum(w[:1].isupper() for w in ws) >= 2 and text.count(phrase) < 2) \
                 and not re.search(r"(?:ed|ied)$", ws[-1].lower()) \
-                and not object_after(phrase, text):
+                and not object_after(phrase, text) \
+                and not (ws[-1].lower().endswith("ing")
+                         and re.search(rf"\b{re.escape(phrase)}\s+[a-z]", text, re.I)) \
+                and not (ws[0].islower() and ws[0].endswith("s") and not ws[0].endswith("ss")
+                         and re.search(rf"\b[A-Z][\w]*\s+{re.escape(phrase)}", text)):
             # not a name met once ("Karl Broman said on Twitter…", "Christoffer Flensburg
             # replied"): not what the part is about; not a phrase ending on a verb (a past
-            # tense, or one with an object after it: "our tools shape us")
+            # tense, or one with an object after it: "our tools shape us", "Django supports
+            # storing dates"), nor one that opens on the verb of a name ("[Django] supports
+            # storing dates")
             return phrase
     return ""
 

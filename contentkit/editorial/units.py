@@ -57,6 +57,10 @@ _EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # how a procedure's steps are numbered in a Chinese unit
 _ENUMERATED = re.compile(rf"^\s*(?:[A-Za-z]|\d{{1,2}}|[{CIRCLED}])[.、．)）]\s*\S")
 _TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
+# a sentence that ends on what it points at: "I found a pattern today for improving this."
+# (improving what?), "我决定好好改进这个。"; not "that" or "it", which often point inside their sentence
+_EN_END_POINTER = re.compile(r"\s(?:this|these|those)\s*[.!?]*[\"'”’)]*\s*$", re.I)
+_ZH_END_POINTER = re.compile(r"(?:这个|這個|这些|這些|这样|這樣|那个|那個)[。！？!?…]*[”」]?$")
 # a date, then what someone did with the someone left out: "2025 年 1 月率先出口冷藏豬肉…" (who did?
 # the sentence before says: 嘉一香), "同年正式宣布…"; "1997 年 3 月，台灣爆發…" names its subject
 _TIME_DID = re.compile(r"(?:\d{2,4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?)?|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?"
@@ -116,7 +120,7 @@ def opener_kind(text: str, cjk: bool) -> str | None:
 
             if tagged(t[: m.end(1)])[0][1] == "t":
                 return "anaphor"  # "昨晚他们在微信群里感慨": who are they?
-        if _TIME_DID.match(t):
+        if _TIME_DID.match(t) or _ZH_END_POINTER.search(t):
             return "anaphor"
         if _VERB_LE.match(t):
             from contentkit.editorial.lexicon import tagged
@@ -125,7 +129,8 @@ def opener_kind(text: str, cjk: bool) -> str | None:
             if len(tags) >= 3 and tags[0][1] == "v" and tags[1][0] == "了" and tags[2][1] not in ("t", "m", "x"):
                 return "anaphor"  # "搭配了英特尔的顶级处理器…": who did? (not "到了唐代，…")
         return None
-    if _EN_PRONOUN_AFTER_CLAUSE.match(t) or _EN_PRONOUN_AFTER_TIME.match(t) or _EN_MULTI_LEAN.match(t):
+    if _EN_PRONOUN_AFTER_CLAUSE.match(t) or _EN_PRONOUN_AFTER_TIME.match(t) or _EN_MULTI_LEAN.match(t) \
+            or _EN_END_POINTER.search(t):
         return "anaphor"
     if _EN_MULTI_DROP.match(t):
         return "connective"
