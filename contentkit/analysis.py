@@ -465,8 +465,8 @@ def _zh_tag_words(text: str, keywords) -> list[str]:
     out = []
     for k, _ in keywords[:20]:
         f = flag.get(k, "")
-        if k in _ZH_TAG_STOP or f not in _ZH_TAG_FLAGS:
-            continue
+        if k in _ZH_TAG_STOP or f not in _ZH_TAG_FLAGS or re.match(r"(我|你|您|他|她|它)(们|們)?.?$", k):
+            continue  # "#我用" (of "我用的剃须装备"): a pronoun and a verb, no topic
         if f == "eng" and not re.search(r"[A-Z\d]", k):
             continue  # a lowercase English word is not a hashtag on a Chinese note
         out.append(k)

@@ -1036,3 +1036,42 @@ def test_a_sentence_ending_on_a_pointer_leans_and_a_title_is_no_verb_fragment():
             "By default datetimes are shown in the Django admin interface without any clue as to what "
             "timezone they are being displayed in. The Django admin interface can show it, though.")
     assert _en_phrase(text, []) not in ("Django supports storing", "supports storing dates")
+
+
+SHAVE = """---
+title: 我用的剃须装备和护肤品
+---
+
+本文列举了我目前使用的剃须装备和护肤品，供对剃须和护肤感兴趣的读者参考。我用的东西都不贵。
+
+## 须前 / 清洁
+
+洁面用旁氏米粹洁面乳，早上洗一次脸，晚上再洗一次，泡沫很细，洗完不紧绷。
+
+## 剃须（皂 / 刷 / 支架 / 碗 / 刀 / 包 / 刀片）
+
+剃须皂用的是 RazoRock 的柠檬味，剃须刷是猪毛刷，支架可以同时放剃须刷和剃须刀，我用的刀片是吉列。
+
+## 须后 / 保湿
+
+止血用明矾棒，须后水用吾诺爽肤水，保湿用大宝 SOD 蜜，冬天再加一支润唇膏。
+"""
+
+
+def test_a_long_heading_loses_its_aside_first_and_no_hashtag_is_a_pronoun_and_a_verb(cli, tmp_path, story_file):
+    s = parse(SHAVE)
+    assert not any(t.startswith(("我", "你")) and len(t) <= 3 for t in s.a.hashtags)
+    out = tmp_path / "o"
+    build_social(cli, story_file(SHAVE), out)
+    note = (out / "article" / "xiaohongshu.txt").read_text("utf-8")
+    assert "\n剃须\n" in note.replace("② 剃须\n", "\n剃须\n") and "刀 /…" not in note
+
+
+def test_a_recap_at_an_interaction_names_the_part_of_the_story_coming_up(cli, tmp_path, story_file):
+    out = tmp_path / "o"
+    build_social(cli, story_file(SHAVE), out)
+    show = json.loads((out / "live" / "run-of-show.json").read_text("utf-8"))
+    titles = {s["title"] for s in show["segments"] if s["kind"] == "content"}
+    for cue in show["cues"]:
+        if cue["kind"] == "recap":
+            assert any(f"「{t}」" in cue["text"].split("现在正在讲")[-1] for t in titles), cue

@@ -620,8 +620,13 @@ def top_points(story: Story, n: int):
 
 
 def _short_heading(heading: str) -> str:
-    """'起源：格鲁吉亚的陶罐' -> '格鲁吉亚的陶罐' is not wanted; keep headings whole but trim."""
-    return shorten(heading, 24 if is_cjk_text(heading) else 60)
+    """'起源：格鲁吉亚的陶罐' -> '格鲁吉亚的陶罐' is not wanted; keep headings whole but trim, a
+    bracketed aside first ("剃须（皂 / 刷 / 支架 / 碗 / 刀 / 包 / 刀片）" -> "剃须", not "…刀 /…")."""
+    limit = 24 if is_cjk_text(heading) else 60
+    bare = drop_asides(heading)
+    if len(heading) > limit and bare and bare != heading and len(bare) <= limit:
+        return bare
+    return shorten(heading, limit)
 
 
 def _units(section, cjk: bool) -> list[str]:

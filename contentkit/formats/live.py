@@ -352,11 +352,13 @@ def show_cues(story: Story, o: LiveOptions, t: dict, segs: list[Segment], total:
     cues: list[dict] = []
     for k in range(o.recap_every * 60, total - 60, o.recap_every * 60) if o.recap_every else ():
         cur = at(k)
+        if cur.kind == "interaction":  # "现在正在讲「互动」": a recap names the part of the story
+            cur = next((s for s in segs if s.kind == "content" and s.start_s >= k), cur)
         covered = [s.title for s in segs if s.kind == "content" and s.start_s + s.seconds <= k]
         cov = ("、" if cjk else ", ").join(covered[-3:])
         line = (t["recap"].format(title=said(meta.title), covered=cov, current=cur.title) if cov else
                 t["recap_start"].format(title=said(meta.title), current=cur.title))
-        cues.append({"kind": "recap", "at_s": k, "segment": segs.index(cur), "text": line})
+        cues.append({"kind": "recap", "at_s": k, "segment": segs.index(at(k)), "text": line})
     if o.offer_every and product and (product.offer or product.price):
         offer = ("，" if cjk else ", ").join(x for x in (product.name, product.price, product.offer) if x)
         for k in range(o.offer_every * 60, total - 60, o.offer_every * 60):
