@@ -108,9 +108,10 @@ def split_sentences(text: str) -> list[str]:
         else:
             segs: list[str] = []
             for seg in _en_segmenter().segment(line):
-                # "Pop!_OS": pysbd ends a sentence at a "!" with no space after it, inside a name
-                if segs and segs[-1][-1:] in "!?" and seg[:1] and _ASCII_WORD.match(seg[0]) \
-                        and _ASCII_WORD.match(segs[-1][-2:-1] or " "):
+                # "Pop!_OS", "![]()", "a!=b": pysbd ends a sentence at a "!" with no space after
+                # it, inside a name or code
+                if segs and segs[-1][-1:] in "!?" and seg[:1] and not seg[0].isspace() \
+                        and (_ASCII_WORD.match(seg[0]) or seg[0] in "[](){}=<>-_/\\|'\"`"):
                     segs[-1] += seg
                 elif segs and seg.strip() and not seg.strip(_EN_CLOSERS):
                     # pysbd leaves a closing quote at the end of a line on its own: "…mind.", "'"

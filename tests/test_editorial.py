@@ -1075,3 +1075,31 @@ def test_a_recap_at_an_interaction_names_the_part_of_the_story_coming_up(cli, tm
     for cue in show["cues"]:
         if cue["kind"] == "recap":
             assert any(f"「{t}」" in cue["text"].split("现在正在讲")[-1] for t in titles), cue
+
+
+def test_an_answer_alone_leans_and_code_after_a_bang_is_no_sentence_end():
+    from contentkit.text import split_sentences
+
+    assert opener_kind("For sure no.", False) == "anaphor" and opener_kind("当然不是。", True) == "anaphor"
+    assert opener_kind("Nothing works.", False) is None and opener_kind("不是所有人都喜欢。", True) is None
+    t = "Regular expressions deal with the common cases, such as ![]() and <img src=\"\" />. That is it. Wow! Great."
+    assert split_sentences(t) == ["Regular expressions deal with the common cases, such as ![]() and <img src=\"\" />.",
+                                  "That is it.", "Wow!", "Great."]
+
+
+def test_a_summary_post_never_leaves_a_long_sentence_half_said():
+    from contentkit.formats.article import thread_posts
+
+    long = ("The approach I like to take to finding a good model has two stages: first get a model large "
+            "enough that it can overfit, which means focusing on the training loss and nothing else for a "
+            "while, and then regularize it appropriately, giving up some training loss to improve the "
+            "validation loss, which is what we care about in the end.")
+    posts, _, cut = thread_posts([("Overfit", [long, "Another sentence that would follow it here."])], 260,
+                                 "summary", False, [])
+    assert cut == 1
+    text = " ".join(posts)
+    assert "which is what we care about in the end." in text  # the rest goes on in one more post
+    assert posts[-1].rstrip().endswith(".") and len(posts) == 2
+    huge = " ".join([long] * 3).replace(". The", ", and the")
+    posts, _, _ = thread_posts([("Overfit", ["A short point that stands alone.", huge])], 260, "summary", False, [])
+    assert posts == ["Overfit\n\nA short point that stands alone."]

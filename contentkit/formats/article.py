@@ -507,7 +507,9 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
                 continue
             sents[0] = sents[0].lstrip("\n")
         prefix = f"{lead}\n\n" if lead else ""
-        pieces = [x for s in sents for x in _split_long(s, room - weighted_length(prefix))]
+        split = [(k, x) for k, s in enumerate(sents) for x in _split_long(s, room - weighted_length(prefix))]
+        pieces = [x for _, x in split]
+        owner = {id(x): k for k, x in split}  # which sentence each piece is of
         cut += sum(1 for s in sents if weighted_length(s) > room - weighted_length(prefix))
         first = True
         while pieces:
@@ -521,6 +523,22 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
             posts.append(pre + join_sentences(kept).replace(" \n", "\n").strip())
             first = False
             if mode == "summary":
+                if kept and rest and owner.get(id(kept[-1])) == owner.get(id(rest[0])):
+                    # a sentence longer than a post is never left half said ("…has two stages:"
+                    # without the two, "• get more data. First,"): it goes on in one more post,
+                    # or the post goes without it
+                    k = owner.get(id(kept[-1]))
+                    n = next((j for j, x in enumerate(rest) if owner.get(id(x)) != k), len(rest))
+                    if weighted_length(join_sentences(rest[:n])) <= room:
+                        omitted += 1 if n < len(rest) else 0
+                        pieces = rest[:n]
+                        continue
+                    posts.pop()
+                    whole = [x for x in kept if owner.get(id(x)) != k]
+                    if whole:
+                        posts.append(pre + join_sentences(whole).replace(" \n", "\n").strip())
+                    omitted += 1 + len([x for x in rest if owner.get(id(x)) != k])
+                    break
                 if kept and rest and _is_item(kept[-1]) and _is_item(rest[0]):
                     # a list is shown whole: its items go on in the next post, and what follows
                     # the list is left out as the rest of a summary is ("第一次煎蛋的流程" had
