@@ -280,7 +280,7 @@ _EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ei
 
 def _label_of(sentence: str, strong: set[str], cjk: bool) -> str:
     """The bold label a sentence opens with ("**配銷制度**：總部…" -> "配銷制度"), or ''."""
-    for p in strong:
+    for p in sorted(strong, key=lambda x: (-len(x), x)):  # the longest first, in a fixed order
         if sentence.startswith(p) and sentence[len(p):len(p) + 1] in "：:" and 0 < _n(p, cjk) <= (16 if cjk else 6):
             return p
     return ""
@@ -305,10 +305,10 @@ def counted_labels(blocks: list, cjk: bool) -> dict[tuple[int, int], str]:
             nxt = k + 1
             # the items may go on in the paragraphs that follow, each opening on its label
             while nxt < len(paras) and paras[nxt][0] == paras[nxt - 1][0] + 1 and paras[nxt][2]:
-                lab = _label_of(paras[nxt][2][0], set(paras[nxt][1].text.strong_parts), cjk)
-                if not lab:
+                bold = set(paras[nxt][1].text.strong_parts)
+                if not _label_of(paras[nxt][2][0], bold, cjk):
                     break
-                labels += [x for y in paras[nxt][2] if (x := _label_of(y, set(paras[nxt][1].text.strong_parts), cjk))]
+                labels += [x for y in paras[nxt][2] if (x := _label_of(y, bold, cjk))]
                 nxt += 1
             word = m.group(0)
             digits = re.match(r"\d+", word)
@@ -461,17 +461,21 @@ def item_labels(block: ListBlock, cjk: bool) -> list[str]:
     return out
 
 
+def flat_blocks(blocks) -> list:
+    """The blocks with each note box or quote that holds a list (a ``Callout`` other than the
+    author's keypoint/hook/cta steers) opened into its own blocks, each then read as it is."""
+    out: list = []
+    for block in blocks:
+        if isinstance(block, Callout) and block.role not in ("keypoint", "hook", "cta"):
+            out.extend(flat_blocks(block.blocks))
+        else:
+            out.append(block)
+    return out
+
+
 def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str = "") -> tuple[Unit, ...]:
     b = _Builder(cjk, story_start, title)
-
-    def flat(blocks):  # a note box or a quote holding a list: its blocks, each as it is
-        for block in blocks:
-            if isinstance(block, Callout) and block.role not in ("keypoint", "hook", "cta"):
-                yield from flat(block.blocks)
-            else:
-                yield block
-
-    blocks = list(flat(sec.blocks))
+    blocks = flat_blocks(sec.blocks)
     counted = counted_labels(blocks, cjk)
     for bi, block in enumerate(blocks):
         if isinstance(block, Paragraph):

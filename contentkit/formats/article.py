@@ -20,7 +20,7 @@ from pydantic import Field
 
 from contentkit import __version__
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import CIRCLED, counted_labels
+from contentkit.editorial.units import CIRCLED, counted_labels, flat_blocks
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
@@ -509,7 +509,7 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
         prefix = f"{lead}\n\n" if lead else ""
         split = [(k, x) for k, s in enumerate(sents) for x in _split_long(s, room - weighted_length(prefix))]
         pieces = [x for _, x in split]
-        owner = {id(x): k for k, x in split}  # which sentence each piece is of
+        owners = [k for k, _ in split]  # which sentence each piece is of, beside ``pieces``
         cut += sum(1 for s in sents if weighted_length(s) > room - weighted_length(prefix))
         first = True
         while pieces:
@@ -522,22 +522,23 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
                 kept, rest = kept[:-1], [kept[-1], *rest]
             posts.append(pre + join_sentences(kept).replace(" \n", "\n").strip())
             first = False
+            kept_of, rest_of = owners[:len(kept)], owners[len(kept):]  # kept is a prefix of pieces
             if mode == "summary":
-                if kept and rest and owner.get(id(kept[-1])) == owner.get(id(rest[0])):
+                if kept and rest and kept_of[-1] == rest_of[0]:
                     # a sentence longer than a post is never left half said ("…has two stages:"
                     # without the two, "• get more data. First,"): it goes on in one more post,
                     # or the post goes without it
-                    k = owner.get(id(kept[-1]))
-                    n = next((j for j, x in enumerate(rest) if owner.get(id(x)) != k), len(rest))
+                    k = kept_of[-1]
+                    n = next((j for j, o in enumerate(rest_of) if o != k), len(rest))
                     if weighted_length(join_sentences(rest[:n])) <= room:
                         omitted += 1 if n < len(rest) else 0
-                        pieces = rest[:n]
+                        pieces, owners = rest[:n], rest_of[:n]
                         continue
                     posts.pop()
-                    whole = [x for x in kept if owner.get(id(x)) != k]
+                    whole = [x for x, o in zip(kept, kept_of) if o != k]
                     if whole:
                         posts.append(pre + join_sentences(whole).replace(" \n", "\n").strip())
-                    omitted += 1 + len([x for x in rest if owner.get(id(x)) != k])
+                    omitted += 1 + sum(1 for o in rest_of if o != k)
                     break
                 if kept and rest and _is_item(kept[-1]) and _is_item(rest[0]):
                     # a list is shown whole: its items go on in the next post, and what follows
@@ -545,11 +546,11 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
                     # shown 3 of its 7 steps)
                     n = next((k for k, x in enumerate(rest) if not _is_item(x)), len(rest))
                     omitted += len(rest) - n
-                    pieces = rest[:n]
+                    pieces, owners = rest[:n], rest_of[:n]
                     continue
                 omitted += len(rest)
                 break
-            pieces = rest
+            pieces, owners = rest, rest_of
     return posts, omitted, cut
 
 
@@ -660,14 +661,7 @@ def _units(section, cjk: bool) -> list[str]:
         units.append(("\n" + text) if (own_line or line_next) and units else text)
         line_next = own_line
 
-    def flat(blocks):  # a note box or a quote holding a list: its blocks, each as it is
-        for b in blocks:
-            if isinstance(b, Callout) and b.role not in ("keypoint", "hook", "cta"):
-                yield from flat(b.blocks)
-            else:
-                yield b
-
-    blocks = list(flat(section.blocks))
+    blocks = flat_blocks(section.blocks)
     counted = counted_labels(blocks, cjk)  # "三個爭議反覆出現。" names its three
     for bi, b in enumerate(blocks):
         if isinstance(b, Paragraph):
