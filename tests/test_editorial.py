@@ -1103,3 +1103,12 @@ def test_a_summary_post_never_leaves_a_long_sentence_half_said():
     huge = " ".join([long] * 3).replace(". The", ", and the")
     posts, _, _ = thread_posts([("Overfit", ["A short point that stands alone.", huge])], 260, "summary", False, [])
     assert posts == ["Overfit\n\nA short point that stands alone."]
+
+
+def test_a_chinese_quote_of_two_paragraphs_is_joined_without_a_space(cli, tmp_path, story_file):
+    text = ("---\ntitle: 測試的教訓\n---\n\n## 修改後\n\n> **怎麼發現的：** 兩台印表機只有一台收到品項。\n>\n"
+            "> **怎麼修的：** 改成從入口方法開始呼叫，讓分派邏輯實際跑一遍。\n\n寫測試時要讓被測的邏輯真的執行，這是這次最大的收穫。\n")
+    out = tmp_path / "o"
+    build_social(cli, story_file(text), out)
+    thread = (out / "article" / "x-thread.txt").read_text("utf-8")
+    assert "收到品項。怎麼修的" in thread and "。 " not in thread

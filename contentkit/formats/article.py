@@ -668,7 +668,7 @@ def _units(section, cjk: bool) -> list[str]:
             for k, sent in enumerate(split_sentences(b.text.plain)):
                 add(counted.get((bi, k), sent))
         elif isinstance(b, Quote):
-            q = " ".join(p.plain for p in b.paragraphs)
+            q = ("" if cjk else " ").join(p.plain for p in b.paragraphs)  # "。 怎麼" had a space
             q = f"“{q}”" if cjk or not q.startswith('"') else q
             add(q + (f"——{b.attribution}" if cjk and b.attribution else
                      f" — {b.attribution}" if b.attribution else ""), own_line=True)
