@@ -1015,3 +1015,21 @@ def test_a_long_procedure_is_never_cut_to_its_first_steps():
     steps = ("①打蛋到碗里②打开计时器记录热锅时间（后面会用到），电磁炉开到最高档位（2200w）。③锅冒烟后倒入花生油，"
              "转动锅让油铺满锅底。④倒入鸡蛋，等待三十秒再翻面。⑤关火，撒盐，装盘。")
     assert _first_alone(steps, Rates(), True) == steps
+
+
+def test_a_voice_says_a_sentence_without_its_bracketed_asides():
+    from contentkit.analysis import Rates, analyze
+    from contentkit.formats.video import candidate_beats, spoken
+    from contentkit.parser import parse_text
+
+    assert spoken("大廠（統一、光泉）靠規模議價壓通路費率；小農品牌靠品牌溢價讓消費者多付兩三成。", True) == \
+        "大廠靠規模議價壓通路費率；小農品牌靠品牌溢價讓消費者多付兩三成。"
+    assert spoken("First get a model large enough that it can overfit (i.e. focus on training loss) and then "
+                  "regularize it.", False) == "First get a model large enough that it can overfit and then regularize it."
+    assert spoken("拉菲（Château Lafite Rothschild）", True) == "拉菲（Château Lafite Rothschild）"  # too little left
+    story = analyze(parse_text("# 乳品\n\n台灣的鮮乳大多在超商賣出，通路的抽成決定了乳品廠能賺多少。\n\n## 通路\n\n"
+                               "大廠（統一、光泉）靠規模議價壓通路費率，小農品牌靠品牌溢價讓消費者多付兩三成。\n\n## 包裝\n\n"
+                               "保久乳用無菌的利樂包（六層複合紙）裝，常溫可以放上半年。\n",
+                               source="t.md", base_dir=Path(".")))
+    beats = candidate_beats(story, Rates())
+    assert len(beats) >= 2 and all("（" not in b.voiceover for b in beats)

@@ -344,6 +344,19 @@ def short_hook(story: Story, rate) -> str:
     return story.title if rate.speak_seconds(story.title) <= HOOK_SHORT_S else ""
 
 
+def spoken(text: str, cjk: bool) -> str:
+    """A sentence as a voice says it: without its bracketed asides ("大廠（統一、光泉）靠規模議價…",
+    "(i.e. focus on training loss)"), which a listener cannot hear as brackets; the sentence
+    itself when what is left would say too little."""
+    from contentkit.text import cjk_count, drop_asides
+
+    bare = re.sub(r"\s+([，,。.;；:：!?！？])", r"\1", drop_asides(text))
+    n = cjk_count if cjk else (lambda t: len(t.split()))
+    if bare == text or n(bare) < (8 if cjk else 5) or n(bare) < n(text) / 2:
+        return text
+    return bare
+
+
 def candidate_beats(story: Story, rate) -> list[Scene]:
     """One beat per key point (with the sentence after it when short), and, for a short story,
     its other standalone sentences."""
@@ -365,17 +378,18 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
         if kp.section < 0 or (any_heading and not story.sections[kp.section].heading) or kp.text in used:
             continue
         sents = list(a.sentences[kp.section])
-        vo = [_first_alone(kp.text, rate, a.is_cjk)]
+        vo = [_first_alone(spoken(kp.text, a.is_cjk), rate, a.is_cjk)]
+        used.add(kp.text)
         if kp.text in sents:
             i = sents.index(kp.text)
-            if i + 1 < len(sents) and rate.speak_seconds(join_sentences(vo + [sents[i + 1]])) <= 9 \
-                    and len(a.run(sents[i:i + 2], 2)) == 2:
-                vo.append(sents[i + 1])
-        used.update(vo)
+            if i + 1 < len(sents) and len(a.run(sents[i:i + 2], 2)) == 2 \
+                    and rate.speak_seconds(join_sentences(vo + [spoken(sents[i + 1], a.is_cjk)])) <= 9:
+                vo.append(spoken(sents[i + 1], a.is_cjk))
+                used.add(sents[i + 1])
         beats.append(beat(join_sentences(vo), kp.section, kp.score,
                           story.sections[kp.section].label or _clause(kp.text)))
     if len(beats) < 4:
-        extra = [beat(u.text, si, -1.0 - 0.01 * k, sec.label or _clause(u.text))
+        extra = [beat(spoken(u.text, a.is_cjk), si, -1.0 - 0.01 * k, sec.label or _clause(u.text))
                  for si, sec in enumerate(story.sections) for k, u in enumerate(a.units[si] if a.units else ())
                  if u.standalone and u.text not in used and not any(u.text in b.voiceover for b in beats)
                  and u.text not in a.hook and rate.speak_seconds(u.text) <= 10]
