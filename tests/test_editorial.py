@@ -1112,3 +1112,15 @@ def test_a_chinese_quote_of_two_paragraphs_is_joined_without_a_space(cli, tmp_pa
     build_social(cli, story_file(text), out)
     thread = (out / "article" / "x-thread.txt").read_text("utf-8")
     assert "收到品項。怎麼修的" in thread and "。 " not in thread
+
+
+def test_spaces_a_hard_wrap_left_between_hanzi_go_and_an_authors_pauses_stay():
+    from contentkit.editorial.clean import _unwrapped
+
+    wrapped = ("到这里，数据的预处理仍然没有结束，我为了让分析做得更快，又采取了一个策略：将每一列变量都单独存为一个数"
+               " 据文件。要达到这样的目的，当然要首先把每一列变量提取出来，那么怎样依次提取变量呢？方法很简单，用 SQL 的"
+               "语句即可，文本文件当然也可以 当作数据库来处理。")
+    assert "一个数据文件" in _unwrapped(wrapped) and "也可以当作" in _unwrapped(wrapped)
+    assert "用 SQL 的" in _unwrapped(wrapped)  # a space beside Latin letters is the author's
+    pauses = "個人覺得牛肉湯只要肉不柴基本上都不會太差，所以就是價錢跟份量去評價：有牛肉燥飯 好吃、價格不優 大碗的牛肉湯 170"
+    assert _unwrapped(pauses) == pauses

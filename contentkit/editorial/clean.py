@@ -47,6 +47,23 @@ def _attrs(tag: str) -> dict[str, str]:
             for m in _ATTR.finditer(tag)}
 
 
+# a space left inside Chinese prose by a hard-wrapped source ("存为一个数 据文件", "用SPSS来作分 析"):
+# one space between Hanzi with a run of at least four on one side and two on the other (a
+# list of short words, "苹果 香蕉 橘子", keeps its spaces)
+_HARD_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]{4})[ \t](?=[\u4e00-\u9fff]{2})|"
+                              r"(?<=[\u4e00-\u9fff]{2})[ \t](?=[\u4e00-\u9fff]{4})")
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` without the spaces a hard wrap left between Hanzi: only where they come a line's
+    width apart in a long paragraph; spaces a few characters apart are the author's pauses
+    ("有牛肉燥飯 好吃、價格不優 大碗的牛肉湯")."""
+    spots = [m.start() for m in _HARD_WRAP_SPACE.finditer(text)]
+    if not spots or len(text) < 60 or any(b - a < 30 for a, b in zip(spots, spots[1:])):
+        return text
+    return _HARD_WRAP_SPACE.sub("", text)
+
+
 def clean_text(rt: RichText) -> RichText:
     """Remove markup debris (footnote marks, stray bold markers) from inline text."""
     spans = []
@@ -60,6 +77,7 @@ def clean_text(rt: RichText) -> RichText:
             continue
         t = _INLINE_DEBRIS.sub("", sp.text)
         t = re.sub(r"[ \t]{2,}", " ", t)
+        t = _unwrapped(t)
         if t:
             spans.append(Span(t, sp.strong, sp.em, sp.code, sp.href))
     spans = _drop_credits(spans)
