@@ -1121,6 +1121,8 @@ def test_spaces_a_hard_wrap_left_between_hanzi_go_and_an_authors_pauses_stay():
                " 据文件。要达到这样的目的，当然要首先把每一列变量提取出来，那么怎样依次提取变量呢？方法很简单，用 SQL 的"
                "语句即可，文本文件当然也可以 当作数据库来处理。")
     assert "一个数据文件" in _unwrapped(wrapped) and "也可以当作" in _unwrapped(wrapped)
+    one = "初步整理之后，文件大小能缩减到四百多兆，当然我是不会直接用它来作分 析的，因为速度太慢，一个变量的频数统计就要花半分钟。"
+    assert "来作分析的" in _unwrapped(one)
     assert "用 SQL 的" in _unwrapped(wrapped)  # a space beside Latin letters is the author's
     pauses = "個人覺得牛肉湯只要肉不柴基本上都不會太差，所以就是價錢跟份量去評價：有牛肉燥飯 好吃、價格不優 大碗的牛肉湯 170"
     assert _unwrapped(pauses) == pauses

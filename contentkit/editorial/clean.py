@@ -48,10 +48,10 @@ def _attrs(tag: str) -> dict[str, str]:
 
 
 # a space left inside Chinese prose by a hard-wrapped source ("存为一个数 据文件", "用SPSS来作分 析"):
-# one space between Hanzi with a run of at least four on one side and two on the other (a
+# one space between Hanzi with a run of at least three on one side and two on the other (a
 # list of short words, "苹果 香蕉 橘子", keeps its spaces)
-_HARD_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]{4})[ \t](?=[\u4e00-\u9fff]{2})|"
-                              r"(?<=[\u4e00-\u9fff]{2})[ \t](?=[\u4e00-\u9fff]{4})")
+_HARD_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]{3})[ \t](?=[\u4e00-\u9fff]{2})|"
+                              r"(?<=[\u4e00-\u9fff]{2})[ \t](?=[\u4e00-\u9fff]{3})")
 
 
 def _unwrapped(text: str) -> str:
