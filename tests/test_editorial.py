@@ -1126,3 +1126,12 @@ def test_spaces_a_hard_wrap_left_between_hanzi_go_and_an_authors_pauses_stay():
     assert "用 SQL 的" in _unwrapped(wrapped)  # a space beside Latin letters is the author's
     pauses = "個人覺得牛肉湯只要肉不柴基本上都不會太差，所以就是價錢跟份量去評價：有牛肉燥飯 好吃、價格不優 大碗的牛肉湯 170"
     assert _unwrapped(pauses) == pauses
+
+
+def test_a_heading_pointing_at_the_subject_names_it_where_the_story_does():
+    text = ("---\ntitle: ADHD 輸出設計\ndescription: 拆解 i-have-adhd skill：每條輸出規則對應哪個認知事實\n---\n\n"
+            "ADHD 讀者的瓶頸是知道答案與做出答案之間的摩擦，這份規則集把這層摩擦當成第一設計目標。\n\n"
+            "## 這個 skill 解的問題\n\n讀者宣告自己有 ADHD 後，助理依規則調整回應的形狀，讓讀者能現在就動手。\n")
+    s = parse(text)
+    assert [sec.label for sec in s.sections if sec.heading] == ["i-have-adhd skill 解的問題"]
+    assert s.sections[-1].heading == "這個 skill 解的問題"  # the article keeps the author's words

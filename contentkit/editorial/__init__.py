@@ -25,5 +25,6 @@ def edit(story: Story, cjk: bool) -> tuple[Story, tuple[SetAside, ...]]:
     if not any(s.blocks for s in sections):  # everything was boilerplate: keep the original
         return story, ()
     if story.meta.editorial_structure:
-        sections = label_sections(sections, cjk)
+        opening = sections[0].plain[:400] if sections else ""
+        sections = label_sections(sections, cjk, "\n".join([story.meta.title, story.meta.subtitle, opening]))
     return dataclasses.replace(story, sections=sections), aside

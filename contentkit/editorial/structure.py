@@ -61,11 +61,29 @@ _LABEL_NUMBER = re.compile(r"^(?:[(（](?:\d{1,2}|[一二三四五六七八九�
                            r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．)）])\s*(?=\D)")
 
 
-def label_sections(sections: Sequence[Section], cjk: bool) -> tuple[Section, ...]:
+_ZH_POINTED = re.compile(r"^(這個|这个|這款|这款|該|该|此)\s*([A-Za-z][\w.+-]*|[\u4e00-\u9fff]{2})")
+
+
+def _named(label: str, context: str) -> str:
+    """A heading that points at the story's subject ("這個 skill 解的問題") with the subject named
+    where the title, the subtitle or the opening names it with that word ("拆解 i-have-adhd
+    skill" -> "i-have-adhd skill 解的問題"); the heading itself when none does."""
+    m = _ZH_POINTED.match(label)
+    if not m:
+        return label
+    noun = m.group(2)
+    named = re.search(r"([A-Za-z][\w.+-]*(?:[ -][A-Za-z][\w.+-]*){0,2})\s*" + re.escape(noun), context)
+    if not named or named.group(1).lower() == noun.lower():
+        return label
+    return named.group(1) + (" " if noun[:1].isascii() else "") + label[m.start(2):]
+
+
+def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") -> tuple[Section, ...]:
     """Each section with the heading a format shows when it shows the part on its own
     (``Section.label``): without the author's list number, which a carousel or a note renumbers
-    ("⑤ 3. 摘要優先順序"), and a generic heading ("說明", "Notes") with its parent's
-    ("自動摘要設定：說明")."""
+    ("⑤ 3. 摘要優先順序"), a generic heading ("說明", "Notes") with its parent's
+    ("自動摘要設定：說明"), and one that points at the subject with it named (``context``: the
+    title, subtitle and opening)."""
     generic = {w.lower() for w in table()["structure"]["generic_headings"]}
     out: list[Section] = []
     parents: list[tuple[int, str]] = []  # (level, label) of the headings above
@@ -76,6 +94,8 @@ def label_sections(sections: Sequence[Section], cjk: bool) -> tuple[Section, ...
             continue
         bare = _LABEL_NUMBER.sub("", head)
         label = bare if size(bare, cjk) >= 2 or (not cjk and len(bare) >= 3) else head
+        if cjk and context:
+            label = _named(label, context)
         while parents and parents[-1][0] >= sec.level:
             parents.pop()
         if label.strip().rstrip(":：").strip().lower() in generic and parents:
