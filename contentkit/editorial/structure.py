@@ -46,7 +46,8 @@ def _lead_line(b: Block, cjk: bool) -> TypeGuard[Paragraph]:
     return all_bold or any(rx.search(t) for rx in patterns("structure", "markers"))
 
 
-_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．]\s*(?=\D)")
+_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"  # an author's list number: "3", "十二"
+_ITEM_NUMBER = re.compile(rf"^{_NUMBER}[、.．]\s*(?=\D)")
 
 
 def _unnumbered(head: str) -> str:
@@ -57,8 +58,7 @@ def _unnumbered(head: str) -> str:
     return bare if bare.strip() else head
 
 
-_LABEL_NUMBER = re.compile(r"^(?:[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|"
-                           r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．)）])\s*(?=\D)")
+_LABEL_NUMBER = re.compile(rf"^(?:[(（]{_NUMBER}[)）]|{_NUMBER}[、.．)）])\s*(?=\D)")  # also "（一）", "2)"
 
 
 _ZH_POINTED = re.compile(r"^(這個|这个|這款|这款|該|该|此)\s*([A-Za-z][\w.+-]*|[\u4e00-\u9fff]{2})")

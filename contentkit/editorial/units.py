@@ -286,13 +286,22 @@ def _label_of(sentence: str, strong: set[str], cjk: bool) -> str:
     return ""
 
 
-def counted_labels(blocks: list, cjk: bool) -> dict[tuple[int, int], str]:
+def paragraph_sentences(blocks: list) -> dict[int, list[str]]:
+    """Each paragraph's sentences by its index in ``blocks``: split once (pysbd is not cheap)
+    for ``counted_labels`` and the caller's own reading."""
+    return {bi: split_sentences(b.text.plain) for bi, b in enumerate(blocks) if isinstance(b, Paragraph)}
+
+
+def counted_labels(blocks: list, sentences: dict[int, list[str]], cjk: bool) -> dict[tuple[int, int], str]:
     """Announcements of a count followed by as many bold-labelled sentences ("三個結構性爭議反覆
     出現。**配銷制度**：… **鄰店競爭**：… **促銷攤提**：…"), rewritten to name them ("三個結構性爭議反覆
     出現：配銷制度、鄰店競爭、促銷攤提。"): a post that shows the announcement with the first of them
-    showed one of three. Keyed by (block index, sentence index)."""
-    paras = [(bi, b, split_sentences(b.text.plain)) for bi, b in enumerate(blocks) if isinstance(b, Paragraph)]
+    showed one of three. Keyed by (block index, sentence index); ``sentences`` is
+    ``paragraph_sentences(blocks)``."""
     out: dict[tuple[int, int], str] = {}
+    if not any(isinstance(b, Paragraph) and b.text.strong_parts for b in blocks):
+        return out  # no bold, no labels
+    paras = [(bi, blocks[bi], sents) for bi, sents in sorted(sentences.items())]
     for k, (bi, b, sents) in enumerate(paras):
         for si, sent in enumerate(sents):
             m = (_ZH_COUNT if cjk else _EN_COUNT).search(sent)
@@ -476,10 +485,11 @@ def flat_blocks(blocks) -> list:
 def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str = "") -> tuple[Unit, ...]:
     b = _Builder(cjk, story_start, title)
     blocks = flat_blocks(sec.blocks)
-    counted = counted_labels(blocks, cjk)
+    sentences = paragraph_sentences(blocks)
+    counted = counted_labels(blocks, sentences, cjk)
     for bi, block in enumerate(blocks):
         if isinstance(block, Paragraph):
-            sents = [counted.get((bi, k), x) for k, x in enumerate(split_sentences(block.text.plain))]
+            sents = [counted.get((bi, k), x) for k, x in enumerate(sentences[bi])]
             for s in _labelled(block, sents, cjk):
                 b.add_sentence(s)
         elif isinstance(block, ListBlock) and block.ordered:

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from contentkit import __version__
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import CIRCLED, counted_labels, flat_blocks
+from contentkit.editorial.units import CIRCLED, counted_labels, flat_blocks, paragraph_sentences
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
@@ -662,10 +662,11 @@ def _units(section, cjk: bool) -> list[str]:
         line_next = own_line
 
     blocks = flat_blocks(section.blocks)
-    counted = counted_labels(blocks, cjk)  # "三個爭議反覆出現。" names its three
+    sentences = paragraph_sentences(blocks)
+    counted = counted_labels(blocks, sentences, cjk)  # "三個爭議反覆出現。" names its three
     for bi, b in enumerate(blocks):
         if isinstance(b, Paragraph):
-            for k, sent in enumerate(split_sentences(b.text.plain)):
+            for k, sent in enumerate(sentences[bi]):
                 add(counted.get((bi, k), sent))
         elif isinstance(b, Quote):
             q = ("" if cjk else " ").join(p.plain for p in b.paragraphs)  # "。 怎麼" had a space
