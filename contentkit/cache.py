@@ -62,16 +62,26 @@ def _parse_size(text: str) -> int:
     return int(value * mult)
 
 
+_OFF = ("0", "false", "no", "off")
+_ON = ("1", "true", "yes", "on")
+
+
 def default_root() -> Path:
     for var in ("CONTENTKIT_CACHE_DIR", "CONTENTKIT_CACHE"):  # the second: its name before 0.x
-        if os.environ.get(var):
-            return Path(os.environ[var]).expanduser()
+        value = os.environ.get(var, "").strip()
+        # a switch word is not a folder: CONTENTKIT_CACHE=off once left folders named 'off'
+        # in the working tree (it turns the cache off instead, see enabled_by_env)
+        if value and value.lower() not in _OFF + _ON:
+            return Path(value).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "contentkit"
 
 
 def enabled_by_env() -> bool:
-    return os.environ.get("CONTENTKIT_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
+    """Off with CONTENTKIT_NO_CACHE=1, or a cache folder variable set to a switch word (off, 0)."""
+    if any(os.environ.get(var, "").strip().lower() in _OFF for var in ("CONTENTKIT_CACHE_DIR", "CONTENTKIT_CACHE")):
+        return False
+    return os.environ.get("CONTENTKIT_NO_CACHE", "").strip().lower() in ("", ) + _OFF
 
 
 # ---------------------------------------------------------------------------------- keys

@@ -292,3 +292,23 @@ def test_parallel_builds_do_not_start_two_videos_at_once():
     assert order[0].index == 0  # the costliest still starts first
     # with nothing light to wait with, the heavy stories just run
     assert [t.index for t in dispatch_order(tasks[:2], 2)] == [0, 1]
+
+
+@pytest.mark.parametrize("word", ["off", "0", "OFF", "false"])
+def test_a_cache_folder_variable_set_to_off_turns_the_cache_off_and_makes_no_folder(
+        cli, tmp_path, monkeypatch, word):
+    """CONTENTKIT_CACHE=off is a switch, not a folder named 'off' in the working directory."""
+    from contentkit.cache import default_root, enabled_by_env
+
+    monkeypatch.delenv("CONTENTKIT_NO_CACHE", raising=False)
+    monkeypatch.delenv("CONTENTKIT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("CONTENTKIT_CACHE", word)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    assert not enabled_by_env()
+    assert default_root() == tmp_path / "xdg" / "contentkit"
+    m = _build(cli, tmp_path / "out", "-f", "article")
+    assert not any(a.get("cached") for a in m["artifacts"])
+    assert not (tmp_path / word).exists()
+    monkeypatch.setenv("CONTENTKIT_CACHE", "on")
+    assert enabled_by_env() and default_root() == tmp_path / "xdg" / "contentkit"
