@@ -99,7 +99,7 @@ def main() -> None:
         images = [C.draw(lay, theme, cover_image) for lay in layouts]
         t2 = time.perf_counter()
         for lay, im in zip(layouts, images):
-            png_bytes(im, C.needs_rgb(lay, theme, cover_image))  # one thread: the phase on its own
+            png_bytes(im, C.png_kind(lay, theme, cover_image))  # one thread: the phase on its own
         t3 = time.perf_counter()
         return len(layouts), t1 - t0, t2 - t1, t3 - t2
 

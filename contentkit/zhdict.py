@@ -88,9 +88,25 @@ class _Table(Mapping):
 _MISSING = object()
 
 
-def _sources() -> tuple[Path, Path]:
-    import jieba
+def _import_jieba():
+    """jieba 0.42 imports the deprecated pkg_resources (0.1-0.15 s of every process) only to
+    open its own data files, and opens them by path when that import fails: the import is
+    refused while jieba's modules load, and pkg_resources stays importable for anyone else."""
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    hide = "pkg_resources" not in sys.modules
+    if hide:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import jieba
+    finally:
+        if hide:
+            sys.modules.pop("pkg_resources", None)
+    return jieba
 
+
+def _sources() -> tuple[Path, Path]:
+    jieba = _import_jieba()
     base = Path(jieba.__file__).parent
     return base / "dict.txt", base / "analyse" / "idf.txt"
 
@@ -185,8 +201,7 @@ def jieba():
     ``jieba.posseg`` and ``jieba.analyse`` imported."""
     import io
 
-    import jieba as jb
-
+    jb = _import_jieba()
     jb.setLogLevel(logging.WARNING)
     t = tables()
     if t is None:

@@ -25,7 +25,7 @@ from contentkit.canvas import (
     SafeArea,
     Spec,
     draw,
-    needs_rgb,
+    png_kind,
     split_spec,
     usable_image,
 )
@@ -294,7 +294,7 @@ class CardsFormat(Format[CardsOptions]):
             exact = (c.background, c.background2, c.text, c.accent, c.on_accent, c.muted)
             for i, lay in enumerate(layouts, start=1):
                 rel = f"cards/{pname}/{i:02d}-{lay.spec.kind}.png"
-                pngs.submit(rel, draw(lay, theme, cover_image), needs_rgb(lay, theme, cover_image), exact,
+                pngs.submit(rel, draw(lay, theme, cover_image), png_kind(lay, theme, cover_image), exact,
                             sheet=options.contact_sheet, format=self.name, platform=pname, width=w, height=h)
                 records.append(_record(lay, rel, i, n))
             pngs.submit_sheet(f"cards/{pname}/contact-sheet.png", format=self.name, platform=pname)

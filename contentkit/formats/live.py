@@ -490,7 +490,7 @@ class LiveFormat(Format[LiveOptions]):
 
     def _cue_cards(self, story: Story, data: dict, o: LiveOptions, out: Output, warnings: list[str]):
 
-        from contentkit.canvas import Designer, Fonts, SafeArea, Spec, draw, needs_rgb, png_bytes
+        from contentkit.canvas import Designer, Fonts, SafeArea, Spec, draw, png_bytes, png_kind
         from contentkit.layout import clean_for_font, pick_font
         from contentkit.themes import load_theme
 
@@ -525,7 +525,7 @@ class LiveFormat(Format[LiveOptions]):
             if len(spec.items) < len(items):
                 warnings.append(f"cue card {s['index']}: {len(items) - len(spec.items)} line(s) moved to the "
                                 "run-of-show only (too long for the card)")
-            pngs.append(png_bytes(draw(lay, theme, None), needs_rgb(lay, theme, None)))
+            pngs.append(png_bytes(draw(lay, theme, None), png_kind(lay, theme, None)))
             arts.append(out.write(f"live/cue-cards/{s['index']:02d}.png", pngs[-1], format=self.name,
                                   width=W, height=H))
         arts.append(out.write("live/cue-cards.pdf", cue_card_pdf(pngs, story), format=self.name))

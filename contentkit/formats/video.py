@@ -1173,7 +1173,7 @@ class VideoFormat(Format[VideoOptions]):
     def _render_platform(self, story: Story, options: VideoOptions, out: Output, platform, prefix: str,
                          warnings: list[str]) -> list[Artifact]:
         """script -> timing -> fonts -> subtitles -> frames -> previews -> encode, for one platform."""
-        from contentkit.canvas import needs_rgb, png_bytes
+        from contentkit.canvas import png_bytes, png_kind
 
         pname, fps, safe = platform.name, platform.fps, SafeArea.of(platform)
         W, H = platform.video_size or (1080, 1920)
@@ -1234,9 +1234,9 @@ class VideoFormat(Format[VideoOptions]):
             put("script.md", script_markdown(data, story.a.messages_locale), duration_s=data["duration_s"])
             bases, layouts, cover = draw_frames(story, scenes, specs, theme, fonts, (W, H), safe, warnings)
             poster = bases[0]  # the video's first frame (no subtitle starts before frame 1)
-            put("poster.png", png_bytes(poster, needs_rgb(layouts[0], theme, cover)), width=W, height=H)
+            put("poster.png", png_bytes(poster, png_kind(layouts[0], theme, cover)), width=W, height=H)
             board = storyboard(bases, scenes, fps, fonts.body, cjk)
-            put("storyboard.png", png_bytes(board, True), width=board.width, height=board.height)
+            put("storyboard.png", png_bytes(board, "photo"), width=board.width, height=board.height)
             put("frames.json", dumps_json(frames_record(scenes, layouts, (W, H), safe, bases, theme, cover)))
             if options.render and audio_path is None:
                 warnings.append("the video has no voice: record one (video.voiceover=take.wav) or use a "
