@@ -282,6 +282,9 @@ def _build_one(path: str, jobs, rates, req: BuildRequest, progress: Say | None =
         from contentkit import voice as _voice
 
         _voice.PARALLEL = overlap  # the same rule for the voice's two halves (same samples)
+        # and for a format's own helper processes (the cards' platforms); proc.forks() also
+        # refuses while a format renders on a thread beside
+        proc.CORES = (req.jobs or os.cpu_count() or 1) if overlap else 1
         beside = [(p, o) for p, o in to_render
                   if overlap and getattr(p, "overlaps", lambda _o: False)(o)][:1]
         pool = None

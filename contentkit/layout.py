@@ -212,13 +212,19 @@ def pick_font(role: str, lang: str, text: str, explicit: str | None = None,
     return best
 
 
+# every emoji sequence of the emoji package holds one of these (checked in tests/test_cards.py)
+_MAY_HOLD_EMOJI = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0010ffff]")
+
+
 def strip_unsupported(text: str) -> str:
     """Remove emoji (no colour-emoji font is drawn on cards), variation selectors and the
     invisible format characters (zero-width spaces, bidi marks, word joiners, BOM): they draw
     nothing, so no font needs them."""
-    import emoji
+    out = text
+    if _MAY_HOLD_EMOJI.search(text):  # the emoji package's table takes ~50 ms to import
+        import emoji
 
-    out = emoji.replace_emoji(text, replace="")
+        out = emoji.replace_emoji(text, replace="")
     out = re.sub(r"[\ufe00-\ufe0f\u200d\u20e3]", "", out)
     return "".join(ch for ch in out if unicodedata.category(ch) != "Cf")
 

@@ -86,3 +86,69 @@ def release_memory() -> None:
             _LIBC.append(None)
     if _LIBC[0] is not None:
         _LIBC[0](0)
+
+
+# ------------------------------------------------------------------ forked helpers of a format
+# Cores a format may spread its own work over (forked processes), set by the build for each
+# format: the machine's cores (or -j) when this format is the only thing running, 1 in a pool
+# worker (the other cores build other stories), beside a format on a thread (the video), and
+# with -j 1 or CONTENTKIT_OVERLAP=0.
+CORES = 1
+_FN: list = []
+
+
+def forks(jobs: int) -> int:
+    """How many processes a format may run ``jobs`` independent pieces of work in: 1 unless
+    the build gave it spare cores, this is Linux (fork, which the pieces need to inherit the
+    story without pickling it, is only safe there) and no other thread of ours is alive (a
+    fork copies the locks a thread holds, not the thread: a format on a thread beside this
+    one, an encoder pool). A daemon thread (the terminal's progress display) may run; the
+    children never print, and get standard streams of their own (``_child``)."""
+    import sys
+
+    if CORES <= 1 or jobs <= 1 or not sys.platform.startswith("linux"):
+        return 1
+    me = threading.current_thread()
+    if any(t is not me and not t.daemon for t in threading.enumerate()):
+        return 1
+    return min(CORES, jobs)
+
+
+def _child() -> None:
+    """A forked helper's first step: its own standard streams (the parent's progress thread
+    may have held their locks at the fork; the exit's flush would wait on them forever) and
+    SIGINT ignored (Ctrl-C reaches the whole process group: the parent handles it and ends them)."""
+    import os
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115  # lives as long as the process
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+
+
+def _call(item):
+    return _FN[0](item)
+
+
+def fork_map(fn, items: list, processes: int, cost=None) -> list:
+    """``[fn(i) for i in items]`` in ``processes`` forked processes, each taking the next item
+    as it finishes one, the costliest first by ``cost(item)`` (results in item order; the
+    first error is raised here as it was raised there). ``fn`` and what it reads are
+    inherited, not pickled; results are pickled."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    order = sorted(range(len(items)), key=lambda i: -cost(items[i])) if cost else list(range(len(items)))
+    _FN[:] = [fn]
+    try:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_child) as ex:
+            try:
+                got = dict(zip(order, ex.map(_call, [items[i] for i in order])))
+                return [got[i] for i in range(len(items))]
+            except BaseException:
+                ex.shutdown(wait=True, cancel_futures=True)
+                raise
+    finally:
+        _FN.clear()

@@ -210,6 +210,19 @@ def test_emoji_and_symbols_are_removed_not_boxed(cli, tmp_path, story_file):
     assert covers(font, "红酒入门") == []
 
 
+def test_the_emoji_precheck_sees_every_emoji_the_emoji_package_knows():
+    """strip_unsupported imports the emoji package only for text holding a character that
+    can begin or make up an emoji: each of the package's sequences must hold one."""
+    import emoji
+
+    from contentkit.layout import _MAY_HOLD_EMOJI, strip_unsupported
+
+    missed = [e for e in emoji.EMOJI_DATA if not _MAY_HOLD_EMOJI.search(e)]
+    assert missed == []
+    assert strip_unsupported("红酒 © 2026 ®") == emoji.replace_emoji("红酒 © 2026 ®", replace="")
+    assert strip_unsupported("Plain text, 纯文本。") == "Plain text, 纯文本。"
+
+
 @pytest.mark.parametrize("body", [
     "Just one paragraph with no headings at all, about wine and its long history.",
     "只有一句话。",
@@ -310,6 +323,72 @@ def test_cards_are_deterministic(cli, tmp_path):
     assert ma == mb
     assert len([x for x in ma["artifacts"] if x["path"].endswith(".png")]) >= 9
     assert (a / "index.html").read_bytes() == (b / "index.html").read_bytes()
+
+
+def test_platforms_in_forked_processes_write_the_bytes_of_one_after_another(cli, tmp_path, monkeypatch):
+    """With spare cores the platforms are laid out, drawn and encoded in forked processes
+    (contentkit.proc.fork_map); the files and the manifest are those of one process."""
+    from contentkit import proc
+
+    calls = []
+    real = proc.fork_map
+
+    def spy(fn, items, processes, cost=None):
+        calls.append((list(items), processes))
+        return real(fn, items, processes, cost)
+
+    monkeypatch.setattr(proc, "fork_map", spy)
+    args = ("build", EN, "-f", "cards", "-p", "xiaohongshu", "-p", "story", "-p", "instagram",
+            "-O", "cards.theme=light", "-q")
+    monkeypatch.setenv("CONTENTKIT_OVERLAP", "0")
+    assert cli(*args, "-o", tmp_path / "one").exit_code == 0
+    assert calls == []
+    monkeypatch.setenv("CONTENTKIT_OVERLAP", "1")
+    monkeypatch.setattr(proc, "forks", lambda jobs: min(2, jobs))  # whatever threads pytest runs
+    assert cli(*args, "-o", tmp_path / "forked").exit_code == 0
+    assert calls == [(["xiaohongshu", "story", "instagram"], 2)]
+    one, forked = read_manifest(tmp_path / "one"), read_manifest(tmp_path / "forked")
+    assert one == forked
+    for a in one["artifacts"]:
+        assert (tmp_path / "one" / a["path"]).read_bytes() == (tmp_path / "forked" / a["path"]).read_bytes()
+
+
+def test_an_error_in_a_forked_platform_is_the_builds_error(cli, tmp_path, monkeypatch):
+    from contentkit import proc
+    from contentkit.errors import ContentkitError
+    from contentkit.formats import cards
+
+    def fail(lay, theme, cover):
+        raise ContentkitError("cannot draw this card", path="story.md")
+
+    monkeypatch.setattr(proc, "forks", lambda jobs: min(2, jobs))
+    monkeypatch.setattr(cards, "draw", fail)
+    r = cli("build", EN, "-f", "cards", "-p", "xiaohongshu", "-p", "story", "-o", tmp_path / "o", "-q")
+    assert r.exit_code != 0 and "cannot draw this card" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_forks_only_with_spare_cores_and_no_thread_beside(monkeypatch):
+    import sys
+    import threading
+
+    from contentkit import proc
+
+    monkeypatch.setattr(proc, "CORES", 1)
+    assert proc.forks(5) == 1
+    monkeypatch.setattr(proc, "CORES", 2)
+    assert proc.forks(1) == 1
+    others = [t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon]
+    if sys.platform.startswith("linux") and not others:
+        assert proc.forks(5) == 2
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert proc.forks(5) == 1  # a thread of ours beside (a video render): no fork
+    finally:
+        stop.set()
+        t.join()
 
 
 def test_gradients_are_smooth_and_flat_cards_stay_small(built, cli, tmp_path):

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from contentkit import proc
 from contentkit.canvas import (
     CardLayout,
     Designer,
@@ -277,17 +278,19 @@ class CardsFormat(Format[CardsOptions]):
                                 if img.local_path is not None and usable_image(img.local_path)), None)
         brand = clean_for_font(story.meta.brand.name or story.meta.author, fonts.body)
 
-        arts: list[Artifact] = []
-        pngs = PngEncoder(out)
-        for pname in options.platforms or self.default_platforms:
-            platform = get_platform(pname)
-            if platform.card_size is None:  # plan() only lets platforms with a card size through
+        names = list(options.platforms or self.default_platforms)
+        for pname in names:
+            if get_platform(pname).card_size is None:  # plan() only lets platforms with a card size through
                 raise UsageError(f"platform '{pname}' has no card size")
+
+        def platform_cards(pname: str, pngs: PngEncoder, into: Output, said: list[str]) -> None:
+            platform = get_platform(pname)
+            assert platform.card_size is not None
             w, h = platform.card_size
             limit = options.max_cards or (platform.cards_max or 9)
-            designer = Designer(w, h, theme, fonts, SafeArea.of(platform), lang, brand, warnings,
+            designer = Designer(w, h, theme, fonts, SafeArea.of(platform), lang, brand, said,
                                 logo=story.meta.brand.logo)
-            layouts = self._select(specs, designer, limit, story.a.is_cjk, warnings, pname)
+            layouts = self._select([replace(s) for s in specs], designer, limit, story.a.is_cjk, said, pname)
             records = []
             n = len(layouts)
             c = theme.colors
@@ -298,16 +301,42 @@ class CardsFormat(Format[CardsOptions]):
                             sheet=options.contact_sheet, format=self.name, platform=pname, width=w, height=h)
                 records.append(_record(lay, rel, i, n))
             pngs.submit_sheet(f"cards/{pname}/contact-sheet.png", format=self.name, platform=pname)
-            pngs.later(functools.partial(out.write_json, f"cards/{pname}/cards.json", {
+            pngs.later(functools.partial(into.write_json, f"cards/{pname}/cards.json", {
                 "platform": pname, "width": w, "height": h, "theme": theme.name,
                 "fonts": {"title": fonts.title.label, "body": fonts.body.label},
                 "cards": records}, format=self.name, platform=pname))
             pngs.checkpoint()
             forget_faces()  # the next platform's card size fits at other font sizes
-        arts.extend(pngs.write_all())  # encoded on threads while the next platform was laid out
+
+        def apart(pname: str) -> tuple[list, list[str]]:
+            """One platform in a forked process: its files go to the staging folder, and what
+            it registered and warned comes back to be merged in platform order."""
+            branch = out.branch()
+            said: list[str] = []
+            pngs = PngEncoder(branch)
+            platform_cards(pname, pngs, branch, said)
+            pngs.write_all()
+            return branch.events or [], said
+
+        processes = proc.forks(len(names))
+        if processes > 1:
+            # the platforms' layout and drawing hold the GIL: cores help only as processes
+            def cost(pname: str) -> int:  # pixels to draw and encode
+                platform = get_platform(pname)
+                w, h = platform.card_size or (0, 0)
+                return w * h * (options.max_cards or platform.cards_max or 9)
+
+            for events, said in proc.fork_map(apart, names, processes, cost):
+                out.merge(events)
+                warnings.extend(said)
+        else:
+            pngs = PngEncoder(out)
+            for pname in names:
+                platform_cards(pname, pngs, out, warnings)
+            pngs.write_all()  # encoded on threads while the next platform was laid out
         for w_ in dict.fromkeys(warnings):
             out.warn(f"cards: {w_}")
-        return arts
+        return [a for a in out.artifacts if a.format == self.name]
 
     def _select(self, specs: list[Spec], designer: Designer, limit: int, cjk: bool,
                 warnings: list[str], pname: str) -> list[CardLayout]:
