@@ -391,6 +391,25 @@ def test_forks_only_with_spare_cores_and_no_thread_beside(monkeypatch):
         t.join()
 
 
+def test_an_independent_decoder_reads_every_card_as_pillow_does(built, cli, tmp_path):
+    """The unfiltered PNGs contentkit writes itself (contentkit.canvas.unfiltered_png: full
+    colour and palette) and the ones Pillow writes for photos decode the same in pypng."""
+    import png
+
+    flat = tmp_path / "flat"
+    assert cli("build", EN, "-f", "cards", "-p", "instagram", "-O", "cards.theme=light", "-o", flat,
+               "-q").exit_code == 0
+    seen = set()
+    for folder in [*built.values(), flat]:
+        for f in sorted(folder.glob("cards/*/*.png")):
+            w, h, rows, info = png.Reader(filename=str(f)).asRGB8()
+            with Image.open(f) as im:
+                assert (w, h) == im.size
+                assert b"".join(bytes(r) for r in rows) == im.convert("RGB").tobytes(), f
+                seen.add(im.mode)
+    assert seen == {"RGB", "P"}
+
+
 def test_gradients_are_smooth_and_flat_cards_stay_small(built, cli, tmp_path):
     """A gradient card is saved in full colour (no 5-7 visible bands); a flat one as a palette."""
     folder = built["red-wine-history"]
