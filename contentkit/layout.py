@@ -501,6 +501,9 @@ def _tokenize(text: str) -> tuple[str, ...]:
 # Particles that end the word before them: a line never starts with one.
 PARTICLES = set("的了着著过過吗嗎呢吧们們地得么麼啊呀嘛")
 NEGATORS = set("不没沒未别別")  # a one-character negator stays with the word after it
+# Words that end the word before them as a particle does: "沒有/的話", "架/起來了" split a word
+BACK_WORDS = {"的话", "的話", "起来", "起來", "下去", "出来", "出來", "过来", "過來", "下来", "下來",
+              "上来", "上來", "进来", "進來", "回来", "回來"}
 GLUE_MAX = 4  # characters: longer glued runs ("卡蒙的墓里放") leave too few places to break
 
 
@@ -527,6 +530,8 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
             carry = tok  # "不" goes with "停機", never "如何在不 / 停機"
             continue
         if single and _hanzi(prev[-1:]) and (core in PARTICLES or len(prev) + len(tok) <= GLUE_MAX):
+            out[-1] = prev + tok
+        elif core.rstrip("了着著过過") in BACK_WORDS and _hanzi(prev[-1:]) and len(prev) <= 3:
             out[-1] = prev + tok
         elif len(prev) == 1 and _hanzi(prev) and _hanzi(tok[:1]) and len(prev) + len(tok) <= GLUE_MAX \
                 and (len(out) < 2 or not _hanzi(out[-2][-1:])):

@@ -626,7 +626,9 @@ def test_glued_additive_openers_and_connective_headings():
     from contentkit.editorial.units import heading_alone
 
     assert opener_kind("另外網頁版的功能會稍微多一點，可以篩選鏡頭。", True) == "connective"
-    assert opener_kind("另外一個人來了。", True) is None  # "another person"
+    # "another person", "another way": another than the one before, as English "another" is
+    assert opener_kind("另外一個人來了。", True) == "anaphor"
+    assert opener_kind("另外一個自然提升的方法是我看了哈佛大學的開放式課程。", True) == "anaphor"
     assert heading_alone("但缺點也許比優點多", True) == "缺點也許比優點多"
     assert heading_alone("這台車", True) == "這台車"
     assert heading_alone("But the price is high", False) == "The price is high"
@@ -1135,3 +1137,51 @@ def test_a_heading_pointing_at_the_subject_names_it_where_the_story_does():
     s = parse(text)
     assert [sec.label for sec in s.sections if sec.heading] == ["i-have-adhd skill 解的問題"]
     assert s.sections[-1].heading == "這個 skill 解的問題"  # the article keeps the author's words
+
+
+def test_huli_mentorship_points_name_what_they_follow():
+    """huli's mentorship retrospective (zh-Hant): a live segment opened on "接著有關於這個計畫進行的
+    方式，當初的流程是這樣：…" (an announcement that points back, completed by its list), a point
+    on "在兩者有什麼不同？", a Q&A on "還是不行的話，…", and a point ended on a GitHub address."""
+    from contentkit.editorial.units import bare_urls_dropped, section_units
+
+    assert opener_kind("在兩者有什麼不同？", True) == "anaphor"
+    assert opener_kind("還是不行的話，出現十次總可以吧？", True) == "anaphor"
+    assert opener_kind("還是喝茶吧。", True) is None
+    assert opener_kind("Next time you raise a glass, try three things:", False) is None
+    assert opener_kind("Next, we pour.", False) == "connective"
+    story = parse("# 引路人計畫\n\n## 計畫初期\n\n之後花了大概兩週的時間跟大多數人語音通話過。\n\n"
+                  "接著有關於這個計畫進行的方式，當初的流程是這樣：\n\n1. 根據自己訂的進度做出東西\n"
+                  "2. 碰到問題找我討論\n3. 寫進度報告\n")
+    units = section_units(story.sections[-1], True)
+    listed = [u for u in units if u.kind == "list"]
+    assert listed and not any(u.standalone for u in listed)
+    assert bare_urls_dropped("並且寫了一份計畫的說明：https://github.com/aszx87410/mentorship-program") == \
+        "並且寫了一份計畫的說明。"
+    assert bare_urls_dropped("The feed is at http://a.b/c.xml.") == "The feed is at http://a.b/c.xml."
+    assert bare_urls_dropped("See the docs (https://x.org/a) for more.") == "See the docs for more."
+
+
+def test_sequel_headings_and_complements_in_line_breaks():
+    from contentkit.editorial.structure import label_sections
+    from contentkit.layout import tokenize
+    from contentkit.story import Section
+
+    sec = Section("於是長大了以後", 2, (), 1, False)
+    assert label_sections([sec], True)[0].label == "長大了以後"
+    assert "沒有的話" in tokenize("如果沒有的話就是自己說")
+    assert any("架起來了" in t for t in tokenize("終於架起來了，覺得 docker 很好用"))
+
+
+def test_address_lists_and_sign_offs_are_not_shown_as_they_are():
+    """jvns' bike-share feeds: a plan's opening line read "XML feeds: Toronto - http://toronto
+    .bixi.com/…; Montreal - http://…", another "Happy hacking!"."""
+    story = parse("# Feeds\n\nBike sharing systems publish how many bikes each station has, every "
+                  "minute, as XML or JSON.\n\nXML feeds:\n\n* Toronto - [http://toronto.bixi.com/data/"
+                  "bikeStations.xml](http://toronto.bixi.com/data/bikeStations.xml)\n* Montreal - "
+                  "[http://montreal.bixi.com/data/bikeStations.xml](http://montreal.bixi.com/data/"
+                  "bikeStations.xml)\n\nHappy hacking!\n")
+    texts = [u.text for us in story.a.units for u in us]
+    assert any("Toronto" in t and "Montreal" in t for t in texts)
+    assert not any("http" in t for t in texts)
+    assert not any(u.standalone for us in story.a.units for u in us if u.text == "Happy hacking!")

@@ -196,8 +196,10 @@ def story_lists(src: str) -> list[list[str]]:
         if m:
             # an item led by a bold label ("**long term battery**. Adipose…") is named by it
             label = re.match(r"\*\*([^*]{2,60})\*\*\s*[.:：。]", m.group(1))
+            # a web address written out is no word of the item ("Toronto - [http://…](http://…)"
+            # is Toronto on a card, where nobody can click it)
             cur.append(label.group(1).strip() if label else
-                       re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", m.group(1)).strip())
+                       re.sub(r"[*_`\[\]]|\(http[^)]*\)|https?://\S+", "", m.group(1)).strip(" -–—:"))
         elif line.strip() and cur and line.startswith("  "):
             continue
         elif cur and not line.strip():
@@ -258,6 +260,8 @@ def audit_story(story: Path, out: Path) -> tuple[Counter, list[str]]:
     # lists shown partly
     lists = story_lists(src)
     for where, text in units:
+        if where.endswith("shot"):
+            continue  # a shot note names what to film ("Close-up: New York Citi Bike"), no list
         # spaces, case and emphasis marks aside, as the items are read ("Pop!_OS" is "Pop!OS"
         # there; a line of a card may break "Based on Fedora" where the source has a space)
         flat = re.sub(r"[\W_]+", "", text).lower()

@@ -78,6 +78,10 @@ def _named(label: str, context: str) -> str:
     return named.group(1) + (" " if noun[:1].isascii() else "") + label[m.start(2):]
 
 
+# a heading that opens as the next step of a narrative ("於是長大了以後", "然后呢，我们…")
+_LABEL_SEQUEL = re.compile(r"^(?:於是|于是|然後|然后|所以|因此|接著|接着)[，,、\s]*")
+
+
 def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") -> tuple[Section, ...]:
     """Each section with the heading a format shows when it shows the part on its own
     (``Section.label``): without the author's list number, which a carousel or a note renumbers
@@ -94,6 +98,9 @@ def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") ->
             continue
         bare = _LABEL_NUMBER.sub("", head)
         label = bare if size(bare, cjk) >= 2 or (not cjk and len(bare) >= 3) else head
+        m = _LABEL_SEQUEL.match(label)
+        if m and cjk_count(label[m.end():]) >= 3:
+            label = label[m.end():]  # "於是長大了以後" goes on from the part before; a card starts anew
         if cjk and context:
             label = _named(label, context)
         while parents and parents[-1][0] >= sec.level:

@@ -79,6 +79,10 @@ _ZH_AS_IN = re.compile(r"^如(?:近期|最近|下图|下圖|上图|上圖|图|�
 _ZH_GLUED_ADDITIVE = ("除此之外", "除此以外", "此外", "另外", "而且", "并且", "並且")
 
 
+_EN_WHEN = re.compile(r"(?:next|first|second|third)\s+(?:time|times|week|weekend|month|year|day|morning|"
+                     r"evening|night|season|summer|winter|spring|autumn|fall)\b", re.I)
+
+
 def opener_kind(text: str, cjk: bool) -> str | None:
     """'anaphor', 'connective' or None for the first words of a sentence. A pronoun right after a
     short opening frame ("在最近的公告中，他们…", "In 1773, they…") counts too."""
@@ -102,10 +106,12 @@ def opener_kind(text: str, cjk: bool) -> str | None:
         if _ZH_AS_IN.match(t):
             return "anaphor"  # "如近期的四國小城放浪記，…": an example of the sentence before
         for w in _ZH_GLUED_ADDITIVE:
-            # "另外網頁版的功能…" drops its "another thing:" as "另外，" does; "另外一個人" is
-            # "another person", and keeps it
-            if t.startswith(w) and len(t) > len(w) + 3 and t[len(w)] not in "一的两兩几幾个個些位种種件样樣半次":
-                return "connective"
+            # "另外網頁版的功能…" drops its "another thing:" as "另外，" does; "另外一個自然提升的
+            # 方法" is "another way", another than the one before it
+            if t.startswith(w) and len(t) > len(w) + 3:
+                return "connective" if t[len(w)] not in "一的两兩几幾个個些位种種件样樣半次" else "anaphor"
+        if re.match(r"(?:还是|還是)(?:不|没|沒)", t):
+            return "anaphor"  # "還是不行的話，…": if it still does not work, after what?
         if any(t.startswith(w) for w in words("openers", "zh_not_anaphors")):
             return None
         for w in words("openers", "zh_anaphors"):
@@ -138,6 +144,8 @@ def opener_kind(text: str, cjk: bool) -> str | None:
     if not m:
         return None
     w, punct = m.group(1).lower(), m.group(2)
+    if _EN_WHEN.match(t):
+        return None  # "Next time you raise a glass, …": a time, not "next, …"
     if w in words("openers", "en_comma_adverbs"):
         return "connective" if punct == "," else None
     if w in words("openers", "en_connectives"):
@@ -347,6 +355,30 @@ def _labelled(block: Paragraph, sents: list[str], cjk: bool) -> list[str]:
     return [label + glue + sents[1], *sents[2:]]
 
 
+_URL = r"(?:https?://|www\.)[^\s，。！？；、）)」”]+"
+_URL_TAIL = re.compile(rf"\s*[：:]\s*{_URL}\s*(?P<end>[。.!！?？]?)\s*$")  # after a colon: what it names
+_URL_ASIDE = re.compile(rf"\s*[（(]\s*{_URL}\s*[）)]")
+
+
+_URL_ITEM_TAIL = re.compile(rf"\s*(?:[-–—:：|]\s*[<(（]?{_URL}[>)）]?|[<(（]{_URL}[>)）])\s*$")
+
+
+def bare_urls_dropped(s: str) -> str:
+    """A sentence without the web addresses written out in it ("…寫了一份計畫的說明：https://
+    github.com/…" -> "…寫了一份計畫的說明。"): a card, a caption or a talking point shows an
+    address nobody can click or say. One the sentence needs ("The feed is at http://…") stays.
+    The article keeps its links; this is the shown text."""
+    if "http" not in s and "www." not in s:
+        return s
+    out = _URL_ASIDE.sub("", s)
+    m = _URL_TAIL.search(out)
+    if m and m.start() > 0:
+        head = out[: m.start()].rstrip("：:，, ")
+        cjk = bool(re.search(r"[\u4e00-\u9fff]", head))
+        out = head + (m.group("end") or ("。" if cjk else "."))
+    return out if _WORDLESS.search(re.sub(_URL, "", out)) else ""
+
+
 class _Builder:
     def __init__(self, cjk: bool, story_start: bool = False, title: str = "") -> None:
         self.cjk = cjk
@@ -356,7 +388,7 @@ class _Builder:
         self.subject = title_subject(title, cjk) if story_start else ""
 
     def add_sentence(self, s: str, kind: str = "sentence") -> None:
-        s = s.strip()
+        s = bare_urls_dropped(s.strip())
         if not s:
             return
         cjk = self.cjk
@@ -416,19 +448,26 @@ class _Builder:
         bold labels when each has one ("…4 batteries…: super short term battery; short term
         battery; long term battery; lean body mass")."""
         cjk = self.cjk
+        # "Toronto - http://toronto.bixi.com/…" is Toronto where an address cannot be clicked
+        items = [_URL_ITEM_TAIL.sub("", i) if _URL_ITEM_TAIL.search(i) and _URL_ITEM_TAIL.sub("", i).strip()
+                 else bare_urls_dropped(i) for i in items]
         items = [i for i in items if i.strip()]
         if not items:
             return
         prev = self.units[-1] if self.units else None
         if prev is not None and announces(prev.text, cjk):
+            # the list completes the announcement, not what it points back at: "接著有關於這個
+            # 計畫進行的方式，當初的流程是這樣：…" still needs the plan it is about
+            alone = prev.note != "needs context" and opener_kind(prev.text, cjk) != "anaphor"
             line = prev.text.rstrip() + ("" if cjk else " ") + _join_items(items, cjk)
             fits = _n(line, cjk) <= (160 if cjk else 80)
             if not fits and labels and len(labels) == len(items) and len(items) >= 2:
                 named = prev.text.rstrip() + ("" if cjk else " ") + _join_items(labels, cjk)
                 if _n(named, cjk) <= (160 if cjk else 80):
-                    self.units[-1] = Unit(named, kind, True, "labels")
+                    self.units[-1] = Unit(named, kind, alone, "labels")
                     return
-            self.units[-1] = Unit(line, kind, fits, "compressed" if fits else "announce: too long to show whole")
+            self.units[-1] = Unit(line, kind, fits and alone, ("compressed" if fits else "announce: too long to show whole")
+                                  if alone else "needs context")
             return
         short = [_n(i, cjk) <= SHORT_ITEM[cjk] for i in items]
         if all(short) and len(items) >= 2:

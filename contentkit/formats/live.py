@@ -143,6 +143,7 @@ def content_segments(story: Story) -> list[Segment]:
         talking = list(dict.fromkeys(([kp.text] if kp and kp.text.strip() not in a.hook else []) + fresh))[:5]
         while len(talking) < 3 and len(fresh) > len(talking):
             talking.append(fresh[len(talking)])
+        talking.sort(key=lambda x: _position(x, sents))  # said in the story's order: "接著…" after what it follows
         weight = max(1.0, len("".join(sents)) / (60.0 if a.is_cjk else 300.0)) + (kp.score if kp else 0) * 0.3
         content.append(Segment("content", sec.label or story.meta.title, points=talking,
                                story=_example(sec, fresh, talking, a.is_cjk, a.units[si] if si < len(a.units) else ()),
@@ -153,6 +154,14 @@ def content_segments(story: Story) -> list[Segment]:
             content.append(Segment("content", kp.text[:24], points=split_sentences(kp.text) or [kp.text],
                                    section=kp.section, source=f"key point {i + 1}", weight=1.0))
     return content
+
+
+def _position(text: str, sents: list[str]) -> int:
+    """Where a talking point stands in its section: a sentence's own index, or that of the
+    first sentence a longer unit (an announcement with its list) holds or overlaps."""
+    if text in sents:
+        return sents.index(text)
+    return next((i for i, s in enumerate(sents) if s in text or text in s), -1)
 
 
 def _example(sec, sents: list[str], talking: list[str], cjk: bool, units=()) -> str:
