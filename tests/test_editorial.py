@@ -1185,3 +1185,30 @@ def test_address_lists_and_sign_offs_are_not_shown_as_they_are():
     assert any("Toronto" in t and "Montreal" in t for t in texts)
     assert not any("http" in t for t in texts)
     assert not any(u.standalone for us in story.a.units for u in us if u.text == "Happy hacking!")
+
+
+def test_tw93_minimalism_and_travel_video_beats():
+    """tw93's essays (zh-Hans): a 45-second video had one beat (every key point a 14-35 s
+    sentence), its hook was the "更新于 2026-01-13，…" note; the travel diary's hook read
+    "哈哈，很有趣的。" and a beat "结果这里也在意想之外了…"."""
+    from contentkit.analysis import Rates
+    from contentkit.formats.video import leading_clauses
+
+    rate = Rates(zh_chars_per_s=4.5)
+    said = leading_clauses("开始的第一步，应该是经常性的整理，一般是扔东西、卖二手、收纳起来，不要总觉得留着以后能用上，"
+                           "如果近 1 年都没用过，基本以后也用不上。", rate, True)
+    assert said.startswith("开始的第一步，应该是经常性的整理") and said.endswith("。") and "如果" not in said
+    # never half of 不是…而是…: the cut comes after the 而是 clause
+    assert leading_clauses("极简主义不是把大部分的东西都扔掉，在空无一物的环境中才极简，而是选择对你重要的东西，"
+                           "同时也没有必要每个地方都极简，比如说你喜欢读书以及某些收藏，完全可以精挑细选。", rate, True) \
+        == "极简主义不是把大部分的东西都扔掉，在空无一物的环境中才极简，而是选择对你重要的东西。"
+    assert leading_clauses("如果近 1 年都没用过，基本以后也用不上，所以扔掉它们，然后把空出来的地方打扫干净，"
+                           "再想想还缺什么。", rate, True).startswith("如果近 1 年都没用过，基本以后也用不上")
+    story = parse("---\ntitle: 我的极简生活经验\n---\n\n> 更新于 2026-01-13，补充 AI 时代下的一些保持极简的技巧。\n\n"
+                  "## 极简是恰到好处的东西\n\n极简生活更多是减少生活中不必要的元素，让你更多专注在真正重要的事物上。\n")
+    assert "更新于" not in story.a.hook
+    for text in ("哈哈，很有趣的。", "很有趣的。", "真的很好看。", "结果这里也在意想之外了，东京站超级大。",
+                 "心想，卧槽，我们排了 2 个小时属于纯浪费了。", "上面从出和入两步控制住了你生活中的物件。"):
+        assert opener_kind(text, True) is not None, text
+    for text in ("很多人喜欢这家店。", "结果显示大部分人喜欢。", "心想事成是大家的愿望。"):
+        assert opener_kind(text, True) is None, text

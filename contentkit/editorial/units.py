@@ -79,6 +79,10 @@ _ZH_AS_IN = re.compile(r"^如(?:近期|最近|下图|下圖|上图|上圖|图|�
 _ZH_GLUED_ADDITIVE = ("除此之外", "除此以外", "此外", "另外", "而且", "并且", "並且")
 
 
+# a verdict with no subject: a degree word and a short predicate, the whole sentence ("很有趣的。",
+# "太好吃了！"); not "很多人…" (many), "好几次…"
+_ZH_BARE_VERDICT = re.compile(r"(?:真的|确实|確實|实在|實在|也|都)?(?:很|挺|太|真|好|非常|超级|超級|超|特别|特別|蛮|蠻|相当|相當|十分)(?![多少久几幾的])"
+                              r"[\u4e00-\u9fff]{1,6}[的了啊呀呢哦喔啦]?[。！!…~～]*$")
 _EN_WHEN = re.compile(r"(?:next|first|second|third)\s+(?:time|times|week|weekend|month|year|day|morning|"
                      r"evening|night|season|summer|winter|spring|autumn|fall)\b", re.I)
 
@@ -120,6 +124,10 @@ def opener_kind(text: str, cjk: bool) -> str | None:
         for w in ("但", "而", "可是", "然而", "不过", "不過", "所以", "因此", "于是", "於是"):
             if t.startswith(w):
                 return "anaphor"  # a connective glued to its clause cannot simply be dropped
+        if _ZH_BARE_VERDICT.match(t):
+            return "anaphor"  # "很有趣的。", "太好吃了！": what is?
+        if re.match(r"(?:结果|結果)(?:这|這|那|他|她|它|我们|我們|大家)", t):
+            return "anaphor"  # "结果这里也在意想之外了": as it turned out, after what? (not "结果显示…")
         m = _TIME_PRONOUN.match(t)
         if m:
             from contentkit.editorial.lexicon import tagged

@@ -505,6 +505,10 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
             sents = sents[skip:]
             if not sents:  # all of it leans on a sentence shown elsewhere: no post for it
                 continue
+            sents, long_lists = _without_long_lists(sents, room)
+            omitted += long_lists
+            if not sents:
+                continue
             sents[0] = sents[0].lstrip("\n")
         prefix = f"{lead}\n\n" if lead else ""
         split = [(k, x) for k, s in enumerate(sents) for x in _split_long(s, room - weighted_length(prefix))]
@@ -555,6 +559,36 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
 
 
 _ITEM_LINE = r"\s*(?:• |\d+\. )"  # a thread unit's list-item line, as _units writes it
+
+
+def _without_long_lists(sents: list[str], room: int, posts: int = 2) -> tuple[list[str], int]:
+    """A summary's section without a list longer than ``posts`` posts: a list is shown whole
+    or not at all, and nine friends' comments of a paragraph each ("1. 买东西找找惠康超市…")
+    are no summary (the thread had shown the first two and stopped). Returns the units left
+    and how many were left out."""
+    out: list[str] = []
+    left = 0
+    i = 0
+    while i < len(sents):
+        j = i
+        while j < len(sents) and _is_item(sents[j]):
+            j += 1
+        if j == i:
+            out.append(sents[i])
+            i += 1
+            continue
+        run = sents[i:j]
+        if sum(weighted_length(x) for x in run) > posts * room:
+            left += len(run)
+            if out and out[-1].rstrip().endswith((":", "：")):
+                out.pop()  # its announcement, which would announce nothing
+                left += 1
+        else:
+            out.extend(run)
+        i = j
+    if out and out[0].startswith("\n"):
+        out[0] = out[0].lstrip("\n")
+    return out, left
 
 
 def _is_item(piece: str) -> bool:
