@@ -526,8 +526,8 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
         prev = out[-1] if out else ""
         core = tok.rstrip("".join(NO_START))
         single = len(core) == 1 and _hanzi(core)
-        if single and core == tok and core in NEGATORS:
-            carry = tok  # "不" goes with "停機", never "如何在不 / 停機"
+        if single and core == tok and (core in NEGATORS or core == "一"):
+            carry = tok  # "不" goes with "停機", never "如何在不 / 停機"; "一" with "开始" ("牛奶一 / 开始")
             continue
         if single and _hanzi(prev[-1:]) and (core in PARTICLES or len(prev) + len(tok) <= GLUE_MAX):
             out[-1] = prev + tok

@@ -254,6 +254,7 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
 
     kws = distinctive(text, others, cjk)
     clauses: list[str] = []
+    leads: set[int] = set()  # the clauses that open their sentence: they have their own subject
     # not the opening sentence: formats show it right under the title, and a title that
     # repeats it reads twice
     for s in split_sentences(text)[1:6]:
@@ -265,6 +266,8 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
                 # means never having to say, 'I guess you had to be there.'" titled its part
                 # "…never having to say"
                 continue
+            if k == 0:
+                leads.add(len(clauses))
             clauses.append(pieces[k].strip(" \"'“”「」『』（）()《》"))
     good = []
     for i, c in enumerate(clauses):
@@ -275,9 +278,10 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
                 and not _ZH_CLAUSE_TAIL.match(c):
             hits = sum(1 for k in kws[:3] if k in c)
             if hits:
-                good.append((-hits, i, c))
+                # "咖啡机有好几种" over "弄半杯牛奶打成热奶泡", a step in the middle of a sentence
+                good.append((-hits, i not in leads, i, c))
     if good:
-        t = min(good)[2]
+        t = min(good)[-1]
     elif not cjk and (phrase := _en_phrase(_unattributed(text), others)):
         t = _as_written(phrase, text)
     elif kws:
@@ -288,7 +292,9 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
 
 
 # a clause that continues the one before it is no title: "导致有些英文概念我只能用英文解释"
-_ZH_CLAUSE_TAIL = re.compile(r"^(?:导致|導致|使得|从而|從而|进而|進而|以便|以致|因为|因為|所以|而且|并且|並且|或者|以及|甚至)")
+_ZH_CLAUSE_TAIL = re.compile(r"^(?:导致|導致|使得|从而|從而|进而|進而|以便|以致|因为|因為|所以|而且|并且|並且|或者|以及|甚至|"
+                             # "就去弄了个金属勺子": what it did next, after the clause before
+                             r"就|才|便|又|再|还|還|也|然后|然後|接着|接著|后面|後面)")
 
 
 def _adjacent(kws: list[str], text: str, cjk: bool) -> str:

@@ -10,6 +10,7 @@ fit at the minimum legible size it moves to a further card. Layout data for ever
 from __future__ import annotations
 
 import functools
+import re
 
 from dataclasses import replace
 
@@ -108,7 +109,8 @@ def _more_cards(specs: list[Spec], story: Story) -> None:
         if kp.text in shown:
             continue
         sec = story.sections[kp.section]
-        specs.append(Spec("point", heading=heading_alone(sec.label, cjk), body=kp.text, section=kp.section,
+        heading = heading_alone(sec.label, cjk)
+        specs.append(Spec("point", heading=heading, body=after_heading(kp.text, heading), section=kp.section,
                           score=kp.score - 0.5, order=kp.section + 0.6 + k / 100.0))
         shown += " " + kp.text
         n += 1
@@ -239,8 +241,23 @@ def _point_card(sec, si: int, kp, a, bold: set[str]) -> Spec | None:
         if i + 1 < len(sents) and len(kp.text) + len(sents[i + 1]) <= (70 if a.is_cjk else 200) \
                 and len(a.run(sents[i:i + 2], 2)) == 2:
             body.append(sents[i + 1])
-    return Spec("point", heading=heading_alone(sec.label, a.is_cjk), body=join_sentences(body), section=si,
+    heading = heading_alone(sec.label, a.is_cjk)
+    return Spec("point", heading=heading, body=after_heading(join_sentences(body), heading), section=si,
                 score=score, order=si + 0.5)
+
+
+def after_heading(body: str, heading: str) -> str:
+    """A card's body without the clause its heading already says in large type: a headingless
+    story's part is titled by one of its own clauses ("咖啡机有好几种" over "咖啡机有好几种，比如说胶囊
+    咖啡机…"). Only a whole clause goes, and only with at least as much again left after it."""
+    m = re.match(r"\s*(" + r"[\W_]*".join(re.escape(ch) for ch in re.sub(r"[\W_]+", "", heading)) + r")\s*[，,：:；;]\s*",
+                 body)
+    if not m or len(re.sub(r"[\W_]+", "", heading)) < 2:
+        return body
+    rest = body[m.end():]
+    if rest[:1].islower():
+        rest = rest[:1].upper() + rest[1:]  # "Terroir matters: soil and sun…" -> "Soil and sun…"
+    return rest if len(rest) >= len(m.group(1)) else body
 
 
 class CardsFormat(Format[CardsOptions]):
