@@ -107,6 +107,141 @@ def _normalise(text: str) -> str:
 _FM_RE = re.compile(r"\A---[ \t]*\n(.*?)(?:\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
+# an ES module statement as MDX writes it, a block of its own: "import { Books } from './books'",
+# "export const metadata = {" (not a wrapped line of prose that opens on "import the data")
+_ESM_START = re.compile(r"^(?:import\s+(?:[\w*{][^'\"]*?\s+from\s+)?['\"]|import\s*\{|import\s+[\w$]+\s*,?\s*\{?"
+                        r"[^'\"]*\bfrom\s+['\"]|export\s+(?:const|let|var|function|async|default|class)\b|export\s*\{)")
+_JSX_START = re.compile(r"^\s{0,3}<([A-Z][\w.]*)")
+
+
+def _tag_end(text: str, start: int) -> int:
+    """The index of the ``>`` ending the JSX tag opened at ``start``, past braces and quotes
+    (``caption={<>Use npm</>}`` holds a ``>`` of its own); -1 if it never ends."""
+    depth, quote, i = 0, "", start
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`" and depth:
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == ">" and depth == 0:
+            return i
+        i += 1
+    return -1
+
+
+def _balanced(text: str) -> bool:
+    """Whether every bracket opened in ``text`` (outside strings) is closed."""
+    depth, quote, i = 0, "", 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        i += 1
+    return depth <= 0
+
+
+def _object_strings(src: str, keys: tuple[str, ...]) -> dict[str, str]:
+    """String values of ``keys`` at the top level of the first object literal in ``src``
+    (``export const metadata = { title: '2016 in Review', openGraph: { title: … } }``), read
+    as text: nothing in a story is ever run."""
+    out: dict[str, str] = {}
+    start = src.find("{")
+    if start < 0:
+        return out
+    depth, quote, i = 0, "", start
+    while i < len(src):
+        ch = src[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1:
+            m = re.match(r"(?<![\w$])(\w+)\s*:\s*(['\"`])((?:\\.|(?!\2).)*)\2", src[i:], re.S)
+            if m and m.group(1) in keys and m.group(1) not in out and (i == 0 or not src[i - 1].isalnum()):
+                out[m.group(1)] = re.sub(r"\\(.)", r"\1", m.group(3)).strip()
+                i += m.end()
+                continue
+        i += 1
+    return out
+
+
+def mdx_prelude(body: str) -> tuple[str, dict[str, str], int]:
+    """An MDX post as Markdown: its ``import``/``export`` statements and its JSX components
+    (``<Tweet id="…" />``, ``<Snippet …>…</Snippet>``) become blank lines (line numbers stay
+    true), and the title and description of an ``export const metadata = {…}`` (Next.js)
+    come back for the front matter's place. Returns (body, {"title", "description"}, the
+    number of statements and components left out). Lines inside fenced code are left alone."""
+    lines = body.split("\n")
+    meta: dict[str, str] = {}
+    left = 0
+    fence = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        f = re.match(r"^\s{0,3}(`{3,}|~{3,})", line)
+        if f:
+            fence = "" if fence and f.group(1)[0] == fence[0] and len(f.group(1)) >= len(fence) else (fence or f.group(1))
+            i += 1
+            continue
+        if fence:
+            i += 1
+            continue
+        j = i
+        if _ESM_START.match(line) and (i == 0 or not lines[i - 1].strip()):
+            stmt = line
+            while not _balanced(stmt) and j + 1 < len(lines):
+                j += 1
+                stmt += "\n" + lines[j]
+            if re.match(r"export\s+const\s+(?:metadata|meta|frontmatter)\s*=", stmt):
+                meta.update({k: v for k, v in _object_strings(stmt, ("title", "description")).items()
+                             if k not in meta})
+        elif (m := _JSX_START.match(line)):
+            name = m.group(1)
+            stmt = line
+            while True:
+                end = _tag_end(stmt, m.end())
+                if end >= 0 and (stmt[end - 1] == "/" or f"</{name}>" in stmt[end:]):
+                    break
+                if j + 1 >= len(lines):
+                    break
+                j += 1
+                stmt += "\n" + lines[j]
+        else:
+            i += 1
+            continue
+        for k in range(i, j + 1):
+            lines[k] = ""
+        left += 1
+        i = j + 1
+    return "\n".join(lines), meta, left
+
+
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     """Return (front matter mapping, body text, number of lines the front matter took)."""
     if not text.startswith("---"):
@@ -556,6 +691,11 @@ def _truncate_rich(text: RichText, n: int) -> RichText:
 
 
 # ---------------------------------------------------------------------------- entry point
+# a heading's anchor id as Pandoc, kramdown and Hugo write it ("{#one}", "{#one .wide}") or as
+# some MDX blogs do ("It's All About Speed [#ship-with-speed]"): the site's, not the heading's
+_HEADING_ID = re.compile(r"\s*(?:\{#[\w:.-]+(?:\s+[.#]?[\w:.=-]+)*\}|\[#[\w:.-]+\])\s*$")
+
+
 def _sections(walker: "_Walker", tokens, title: str) -> tuple[list[Section], str]:
     """Headings start sections; a first H1 is the title (when there is none, or it is the same)
     and the blocks after it join the intro; text before any heading is one untitled section."""
@@ -565,7 +705,7 @@ def _sections(walker: "_Walker", tokens, title: str) -> tuple[list[Section], str
         tok = tokens[walker.i]
         if tok.type == "heading_open":
             level = int(tok.tag[1:])
-            heading = _inline(tokens[walker.i + 1], []).plain.strip()
+            heading = _HEADING_ID.sub("", _inline(tokens[walker.i + 1], []).plain).strip()
             line = walker.line(tok)
             walker.i += 3
             if not sections and level == 1 and (not title or heading == title) and not title_h1_used:
@@ -603,6 +743,14 @@ def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
     path = source
     warnings = list(warnings or [])
     fm, body, fm_lines = split_front_matter(text, path)
+    if source.lower().endswith(".mdx") or any(_ESM_START.match(ln) for ln in body.split("\n")):
+        body, mdx_meta, left = mdx_prelude(body)
+        for key, field in (("title", "title"), ("description", "subtitle")):
+            if mdx_meta.get(key) and not fm.get(field) and not (field == "subtitle" and fm.get("description")):
+                fm = {**fm, field: mdx_meta[key]}
+        if left:
+            warnings.append(f"{path}: {left} MDX import/export statement(s) and component(s) are the "
+                            "site's code, not the story: left out")
     meta_kw, meta_warnings = build_metadata(fm, path, text)
     warnings.extend(meta_warnings)
     base = base_dir if base_dir is not None else Path.cwd()

@@ -161,3 +161,69 @@ def test_bad_front_matter_names_line_or_key(text, fragment, line):
 def test_unknown_front_matter_key_warns_with_suggestion():
     s = p("---\ntitel: X\n---\n# T\n\nx\n")
     assert any("unknown front matter key 'titel'" in w and "title" in w for w in s.warnings)
+
+
+MDX = """import { Books } from './books'
+import {
+  Snippet,
+  Tweet,
+} from '../../components'
+
+export const metadata = {
+  title: 'Books people re-read',
+  description: 'A list of books people re-read, sorted by how often they were suggested.',
+  openGraph: {
+    title: 'Not this one',
+    images: [{ url: '/og/books' }],
+  }
+}
+
+Last night I asked a question on Twitter: what books have you read more than once?
+
+<Tweet id="1289761175253602305" />
+
+## It's All About Speed [#ship-with-speed]
+
+Speed matters more than anything when you ship a frontend.
+
+<Snippet caption={<>Use npm i -g vercel to install</>}>
+  {`$ vc`}
+</Snippet>
+
+```js
+import { notStripped } from 'inside-a-fence'
+```
+
+## Heading with an id {#with-id}
+
+We need to
+import the data by hand, line by line.
+"""
+
+
+def test_an_mdx_post_reads_as_its_story(tmp_path):
+    """rauchg's blog (Next.js MDX): the title was "import { Books } from '.", the metadata
+    object and <Tweet>/<Snippet> components were text, and headings kept "[#ship-with-speed]"."""
+    from contentkit.parser import parse_text
+    from contentkit.story import Code, Paragraph
+
+    story = parse_text(MDX, source="post.mdx", base_dir=tmp_path)
+    assert story.meta.title == "Books people re-read"
+    assert story.meta.subtitle.startswith("A list of books people re-read")
+    assert [s.heading for s in story.sections if s.heading] == ["It's All About Speed", "Heading with an id"]
+    text = " ".join(b.text.plain for s in story.sections for b in s.blocks if isinstance(b, Paragraph))
+    assert "import" not in text.replace("import the data", "") and "Tweet" not in text and "Snippet" not in text
+    assert "import the data by hand" in text  # a wrapped line of prose is prose
+    codes = [b for s in story.sections for b in s.blocks if isinstance(b, Code)]
+    assert codes and "notStripped" in codes[0].code
+    assert any("MDX" in w for w in story.warnings)
+    # the line numbers stay true: the first paragraph is on line 16
+    first = next(b for s in story.sections for b in s.blocks if isinstance(b, Paragraph))
+    assert first.line == 16
+
+
+def test_front_matter_wins_over_mdx_metadata(tmp_path):
+    from contentkit.parser import parse_text
+
+    story = parse_text("---\ntitle: Mine\n---\n\n" + MDX, source="post.mdx", base_dir=tmp_path)
+    assert story.meta.title == "Mine"

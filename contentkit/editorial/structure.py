@@ -266,6 +266,12 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
                 # means never having to say, 'I guess you had to be there.'" titled its part
                 # "…never having to say"
                 continue
+            if not cjk and k > 0 and k + 1 < len(pieces) and pieces[k + 1] in (",", "，"):
+                # a comma ends no thought in the middle of an English sentence: "we can't
+                # underestimate the impact that fast, free, UI-less… internet will have"
+                continue
+            if not cjk and _EN_SAYS.match(pieces[k].strip(" \"'“”")):
+                continue  # '"At first…," says Tao': who said the quote, not what the part is about
             if k == 0:
                 leads.add(len(clauses))
             clauses.append(pieces[k].strip(" \"'“”「」『』（）()《》"))
@@ -290,6 +296,9 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
         t = (split_sentences(text) or [text])[0][:14]
     return t[:1].upper() + t[1:] if not cjk else t
 
+
+_EN_SAYS = re.compile(r"(?:says|said|writes|wrote|asks|asked|adds|added|notes|noted|explains|explained|"
+                     r"recalls|recalled|tweeted|replied)\b", re.I)
 
 # a clause that continues the one before it is no title: "导致有些英文概念我只能用英文解释"
 _ZH_CLAUSE_TAIL = re.compile(r"^(?:导致|導致|使得|从而|從而|进而|進而|以便|以致|因为|因為|所以|而且|并且|並且|或者|以及|甚至|"

@@ -538,6 +538,23 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
             if mode == "summary" and len(kept) > 1 and rest and kept[-1].rstrip().endswith((":", "：")):
                 # a summary post never ends on an announcement whose list it leaves out
                 kept, rest = kept[:-1], [kept[-1], *rest]
+            if mode == "summary" and len(kept) == 1 and rest and kept[0].rstrip().endswith((":", "：")):
+                # an announcement alone, what it announces too long for the post ("…described
+                # the iPhone in an interview nearly 90 years ago:" without the quote): neither
+                # is shown, and the part goes on from the sentence after them
+                rest_of = owners[1:]
+                n = next((j for j, o in enumerate(rest_of) if o != rest_of[0]), len(rest))
+                omitted += 2
+                pieces, owners = rest[n:], rest_of[n:]
+                # and never on a sentence that leans on what was left out ("But there's more.")
+                while pieces and _leans(pieces[0], cjk, room - weighted_length(pre)):
+                    n = next((j for j, o in enumerate(owners) if o != owners[0]), len(pieces))
+                    pieces, owners = pieces[n:], owners[n:]
+                    omitted += 1
+                if not pieces:
+                    break
+                pieces[0] = pieces[0].lstrip("\n")
+                continue
             posts.append(pre + join_sentences(kept).replace(" \n", "\n").strip())
             first = False
             kept_of, rest_of = owners[:len(kept)], owners[len(kept):]  # kept is a prefix of pieces
