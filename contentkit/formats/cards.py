@@ -249,8 +249,9 @@ def _point_card(sec, si: int, kp, a, bold: set[str]) -> Spec | None:
 def after_heading(body: str, heading: str) -> str:
     """A card's body without the clause its heading already says in large type: a headingless
     story's part is titled by one of its own clauses ("咖啡机有好几种" over "咖啡机有好几种，比如说胶囊
-    咖啡机…"). Only a whole clause goes, and only with at least as much again left after it."""
-    m = re.match(r"\s*(" + r"[\W_]*".join(re.escape(ch) for ch in re.sub(r"[\W_]+", "", heading)) + r")\s*[，,：:；;]\s*",
+    咖啡机…", "You eliminate the entire staging process" over that sentence and the next). Only a
+    whole clause or sentence goes, and only with at least as much again left after it."""
+    m = re.match(r"\s*(" + r"[\W_]*".join(re.escape(ch) for ch in re.sub(r"[\W_]+", "", heading)) + r")\s*[，,：:；;。.!！?？]\s*",
                  body)
     if not m or len(re.sub(r"[\W_]+", "", heading)) < 2:
         return body
