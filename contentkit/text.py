@@ -249,6 +249,19 @@ def shorten(text: str, limit: int, measure=len, ellipsis: str = "…") -> str:
 _ASIDE = re.compile(r"\s*[（(][^（）()]*[）)]")
 
 
+def opening_clause(body: str, head: str) -> int:
+    """Where ``body``'s first clause or sentence ends (past its mark and the space after it)
+    when that clause says ``head``, punctuation, spaces and case aside ("咖啡机有好几种，比如…"
+    under "咖啡机有好几种"; never "剃须皂用的是…" under "剃须"); -1 otherwise, or for a head
+    of under two letters."""
+    letters = re.sub(r"[\W_]+", "", head)
+    if len(letters) < 2:
+        return -1
+    m = re.match(r"\s*" + r"[\W_]*".join(re.escape(ch) for ch in letters) + r"\s*(?:[，,：:；;。.!！?？]\s*|$)",
+                 body, re.I)
+    return m.end() if m else -1
+
+
 def drop_asides(text: str) -> str:
     """``text`` without its bracketed asides ("自动挡半坡起步方法（手刹、左脚刹车…）" -> the
     title before the bracket); ``text`` itself when nothing is left."""

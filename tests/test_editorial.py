@@ -1218,8 +1218,8 @@ def test_a_part_titled_by_its_own_clause_does_not_say_it_twice():
     """tw93's coffee-machine note (headingless, zh-Hans): parts were titled "弄半杯牛奶打成热奶泡"
     (a step from mid-sentence) and "就去弄了个金属勺子"; the note and the cards then said the
     title again as the body's first words; "牛奶一 / 开始就有预期" broke a word."""
-    from contentkit.formats.article import _says_first
     from contentkit.formats.cards import after_heading
+    from contentkit.text import opening_clause
 
     story = parse("# 我的咖啡机入门实践\n\n如何不到一千块钱实现每天好喝咖啡自由？想通过这条短文来给大伙分享一下经验。\n\n"
                   "最近几乎每天早上起床后，第一件事是磨咖啡豆，然后用半自动咖啡机萃取，弄半杯牛奶打成热奶泡，融合到咖啡里面。\n\n"
@@ -1232,6 +1232,6 @@ def test_a_part_titled_by_its_own_clause_does_not_say_it_twice():
         assert not sec.heading.startswith(("就", "弄")), sec.heading
     assert after_heading("咖啡机有好几种，比如说胶囊咖啡机，使用简单快速。", "咖啡机有好几种") == "比如说胶囊咖啡机，使用简单快速。"
     assert after_heading("剃须皂用的是 RazoRock，刀片是吉列。", "剃须") == "剃须皂用的是 RazoRock，刀片是吉列。"
-    assert _says_first("咖啡机有好几种，比如说胶囊咖啡机。", "咖啡机有好几种")
-    assert not _says_first("剃须皂用的是 RazoRock。", "剃须")
+    assert opening_clause("咖啡机有好几种，比如说胶囊咖啡机。", "咖啡机有好几种") == len("咖啡机有好几种，")
+    assert opening_clause("剃须皂用的是 RazoRock。", "剃须") == -1
     assert "一开始就" in "".join(t for t in tokenize("牛奶一开始就有预期") if t.startswith("一"))

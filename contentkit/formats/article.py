@@ -40,6 +40,7 @@ from contentkit.text import (
     fit_sentences,
     is_cjk_text,
     join_sentences,
+    opening_clause,
     shorten,
     split_sentences,
     visible_len,
@@ -430,21 +431,11 @@ def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, 
                 break
             chosen.append(nxt)
         head, body = _short_heading(sec.label), _step_lines(join_sentences(chosen))
-        if _says_first(body, head):  # "咖啡机有好几种\n咖啡机有好几种，比如…" read it twice
+        if opening_clause(body, head) >= 0:  # "咖啡机有好几种\n咖啡机有好几种，比如…" read it twice
             paragraphs.append((kp.score if kp else 0.0, body))
             continue
         paragraphs.append((kp.score if kp else 0.0, f"{head}\n{body}"))
     return paragraphs
-
-
-def _says_first(body: str, head: str) -> bool:
-    """Whether ``body``'s first clause is ``head`` (punctuation and spaces aside): "咖啡机有好几种，
-    比如…" under "咖啡机有好几种", not "剃须皂用的是…" under "剃须"."""
-    h = re.sub(r"[\W_]+", "", head)
-    if len(h) < 2:
-        return False
-    return re.match(r"\s*" + r"[\W_]*".join(re.escape(ch) for ch in h) + r"\s*(?:[，,：:；;。.!！?？]|$)",
-                    body, re.I) is not None
 
 
 def thread_chunks(story: Story, o: ArticleOptions, cta: str) -> list[tuple[str, list[str]]]:

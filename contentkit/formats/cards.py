@@ -10,7 +10,6 @@ fit at the minimum legible size it moves to a further card. Layout data for ever
 from __future__ import annotations
 
 import functools
-import re
 
 from dataclasses import replace
 
@@ -36,7 +35,7 @@ from contentkit.editorial.units import announces, heading_alone, name_referent, 
 from contentkit.errors import UsageError
 from contentkit.output import Artifact, Output
 from contentkit.messages import msg
-from contentkit.text import cjk_count, join_sentences, split_sentences
+from contentkit.text import cjk_count, join_sentences, opening_clause, split_sentences
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
 from contentkit.story import Image, ListBlock, Paragraph, Quote, Story
@@ -251,14 +250,13 @@ def after_heading(body: str, heading: str) -> str:
     story's part is titled by one of its own clauses ("咖啡机有好几种" over "咖啡机有好几种，比如说胶囊
     咖啡机…", "You eliminate the entire staging process" over that sentence and the next). Only a
     whole clause or sentence goes, and only with at least as much again left after it."""
-    m = re.match(r"\s*(" + r"[\W_]*".join(re.escape(ch) for ch in re.sub(r"[\W_]+", "", heading)) + r")\s*[，,：:；;。.!！?？]\s*",
-                 body)
-    if not m or len(re.sub(r"[\W_]+", "", heading)) < 2:
+    end = opening_clause(body, heading)
+    if end < 0:
         return body
-    rest = body[m.end():]
+    rest = body[end:]
     if rest[:1].islower():
         rest = rest[:1].upper() + rest[1:]  # "Terroir matters: soil and sun…" -> "Soil and sun…"
-    return rest if len(rest) >= len(m.group(1)) else body
+    return rest if len(rest) >= end else body
 
 
 class CardsFormat(Format[CardsOptions]):
