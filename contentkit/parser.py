@@ -114,32 +114,11 @@ _ESM_START = re.compile(r"^(?:import\s+(?:[\w*{][^'\"]*?\s+from\s+)?['\"]|import
 _JSX_START = re.compile(r"^\s{0,3}<([A-Z][\w.]*)")
 
 
-def _tag_end(text: str, start: int) -> int:
-    """The index of the ``>`` ending the JSX tag opened at ``start``, past braces and quotes
-    (``caption={<>Use npm</>}`` holds a ``>`` of its own); -1 if it never ends."""
-    depth, quote, i = 0, "", start
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'`" and depth:
-            quote = ch
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif ch == ">" and depth == 0:
-            return i
-        i += 1
-    return -1
-
-
-def _balanced(text: str) -> bool:
-    """Whether every bracket opened in ``text`` (outside strings) is closed."""
-    depth, quote, i = 0, "", 0
+def _scan(text: str, depth: int, quote: str, tag: bool = False) -> tuple[int, str, int]:
+    """Brackets and strings of a piece of JS or JSX, carried from one piece to the next:
+    (depth, open quote, index of the ``>`` that ends a JSX tag at depth 0, or -1; with ``tag``
+    only). Each character is read once, so a statement that never closes costs one pass."""
+    i = 0
     while i < len(text):
         ch = text[i]
         if quote:
@@ -153,8 +132,40 @@ def _balanced(text: str) -> bool:
             depth += 1
         elif ch in ")]}":
             depth -= 1
+        elif tag and ch == ">" and depth == 0:
+            return depth, quote, i
         i += 1
-    return depth <= 0
+    return depth, quote, -1
+
+
+def _esm_end(lines: list[str], i: int) -> int:
+    """The last line of the statement that opens on line ``i`` (its brackets closed); ``i``
+    itself when it never closes: one stray line goes, never the rest of the story."""
+    depth, quote = 0, ""
+    for j in range(i, len(lines)):
+        depth, quote, _ = _scan(lines[j] + "\n", depth, quote)
+        if depth <= 0 and not quote:
+            return j
+    return i
+
+
+def _jsx_end(lines: list[str], i: int, name: str, start: int) -> int:
+    """The last line of the JSX element whose tag ``<name`` opens line ``i`` at ``start``:
+    where it closes itself (``/>``) or its ``</name>`` is; ``i`` when neither comes."""
+    depth, quote, col = 0, "", start
+    for j in range(i, len(lines)):
+        line = lines[j]
+        depth, quote, gt = _scan(line[col:], depth, quote, tag=True)
+        if gt >= 0:
+            gt += col
+            if line[gt - 1:gt] == "/":
+                return j
+            close = f"</{name}>"
+            if close in line[gt:]:
+                return j
+            return next((k for k in range(j + 1, len(lines)) if close in lines[k]), i)
+        col = 0
+    return i
 
 
 def _object_strings(src: str, keys: tuple[str, ...]) -> dict[str, str]:
@@ -214,24 +225,13 @@ def mdx_prelude(body: str) -> tuple[str, dict[str, str], int]:
             continue
         j = i
         if _ESM_START.match(line) and (i == 0 or not lines[i - 1].strip()):
-            stmt = line
-            while not _balanced(stmt) and j + 1 < len(lines):
-                j += 1
-                stmt += "\n" + lines[j]
+            j = _esm_end(lines, i)
+            stmt = "\n".join(lines[i:j + 1])
             if re.match(r"export\s+const\s+(?:metadata|meta|frontmatter)\s*=", stmt):
                 meta.update({k: v for k, v in _object_strings(stmt, ("title", "description")).items()
                              if k not in meta})
         elif (m := _JSX_START.match(line)):
-            name = m.group(1)
-            stmt = line
-            while True:
-                end = _tag_end(stmt, m.end())
-                if end >= 0 and (stmt[end - 1] == "/" or f"</{name}>" in stmt[end:]):
-                    break
-                if j + 1 >= len(lines):
-                    break
-                j += 1
-                stmt += "\n" + lines[j]
+            j = _jsx_end(lines, i, m.group(1), m.end())
         else:
             i += 1
             continue

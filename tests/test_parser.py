@@ -227,3 +227,19 @@ def test_front_matter_wins_over_mdx_metadata(tmp_path):
 
     story = parse_text("---\ntitle: Mine\n---\n\n" + MDX, source="post.mdx", base_dir=tmp_path)
     assert story.meta.title == "Mine"
+
+
+def test_an_mdx_statement_or_component_that_never_closes_takes_only_its_own_line(tmp_path):
+    """A story is untrusted: an "export const x = {" or a "<Tweet id=…>" with no end is one stray
+    line, never the rest of the story, and reading it costs one pass."""
+    from contentkit.parser import parse_text
+    from contentkit.story import Paragraph
+
+    for head in ("export const metadata = {", '<Tweet id="1">'):
+        story = parse_text(head + "\n\nFirst paragraph.\n\nSecond paragraph.\n", source="post.mdx",
+                           base_dir=tmp_path)
+        texts = [b.text.plain for s in story.sections for b in s.blocks if isinstance(b, Paragraph)]
+        assert texts == ["First paragraph.", "Second paragraph."], head
+    story = parse_text('<Callout title="a > b">\nInside\n</Callout>\n\nAfter.\n', source="post.mdx",
+                       base_dir=tmp_path)
+    assert [b.text.plain for s in story.sections for b in s.blocks if isinstance(b, Paragraph)] == ["After."]
