@@ -1235,3 +1235,12 @@ def test_a_part_titled_by_its_own_clause_does_not_say_it_twice():
     assert opening_clause("咖啡机有好几种，比如说胶囊咖啡机。", "咖啡机有好几种") == len("咖啡机有好几种，")
     assert opening_clause("剃须皂用的是 RazoRock。", "剃须") == -1
     assert "一开始就" in "".join(t for t in tokenize("牛奶一开始就有预期") if t.startswith("一"))
+
+
+def test_a_model_name_is_no_figure():
+    """tw93's coffee note: a card marked "33.21" inside "德龙 ECP33.21.W" as a figure."""
+    from contentkit.editorial.emphasis import numbers
+
+    assert numbers("在山姆买的德龙 ECP33.21.W 这款，才 629 元", True) == ["629 元"]
+    assert numbers("There were 20 RTX4090 cards.", False) == ["20"]
+    assert "1855 年" in numbers("距今约八千年的陶罐，1855 年的名单", True)

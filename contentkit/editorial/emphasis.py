@@ -33,6 +33,10 @@ def numbers(text: str, cjk: bool) -> list[str]:
         s = m.group(0).strip(" ,.-")
         if not s or (not cjk and s.lower() in ("one", "first", "second")):  # "one of", "first" are rarely figures
             continue
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        if s[:1].isdigit() and (re.match(r"[A-Za-z]", before) or re.match(r"[A-Za-z]", after)
+                                and not re.match(r"(?i)\w*(?:s|th|nd|rd|st)\b", text[m.end():])):
+            continue  # a model's name, not a figure: "德龙 ECP33.21.W", "RTX4090"
         if s.isdigit() and len(s) == 1:
             continue
         out.append(s)
