@@ -169,6 +169,17 @@ def _zh_whole_word(word: str, text: str) -> str:
     at = [m.start() for m in re.finditer(re.escape(word), text)]
     if len(at) < 2:
         return word
+    after = {text[i + len(word):i + len(word) + 1] for i in at}
+    if len(after) == 1 and has_han(nxt := next(iter(after))) and nxt not in _ZH_PARTICLES \
+            and nxt not in _ZH_NOT_TAIL:
+        # the same the other way: 小米椒 (a chilli) cut into 小米 (millet, or a phone maker) + 椒
+        jieba = _jieba()
+        alone = 0
+        for i in at:
+            tokens = jieba.lcut(text[i:i + len(word) + 6])
+            alone += len(tokens) >= 2 and tokens[0] == word and tokens[1] == nxt
+        if 2 * alone > len(at):
+            return word + nxt
     before = {text[i - 1] if i > 0 else "" for i in at}
     if len(before) != 1 or not has_han(next(iter(before))) or next(iter(before)) in _ZH_PARTICLES:
         return word
@@ -182,7 +193,9 @@ def _zh_whole_word(word: str, text: str) -> str:
     return next(iter(before)) + word if 2 * alone > len(at) else word
 
 
-_ZH_PARTICLES = set("的了是在和与也就都而及着过吗呢吧啊呀们地得很又还这那个一")
+_ZH_PARTICLES = set("的了是在和与也就都而及着过吗呢吧啊呀们地得很又还这那个一成")  # 烧成 / 油温
+# one-character words that follow a noun without being part of it: 里 (in), 上, 中, 后…, verbs
+_ZH_NOT_TAIL = set("里裡上下中内內外前后後旁边邊时時说說有让讓给給被把将將对對从從向到去来來会會能要可用做")
 
 
 def _full_name(term: str, text: str) -> str | None:
@@ -442,6 +455,10 @@ _ZH_TAG_STOP = set("年代 时候 時候 时间 時間 东西 東西 问题 問�
 _ZH_TAG_FLAGS = ("n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "nw", "eng")
 _ZH_TAG_STOP |= set("金额 金額 区别 區別 电子 電子 原料 姐姐 群里 群裡 东西 東西 人们 人們 大家 自己 "
                     "之后 之後 以后 以後 今天 明天 昨天 当时 當時 现在 現在 里面 裡面 时代 時代 方式 内容 內容".split())
+# a recipe's or a guide's working words (HowToCook's dishes gave #流程 #份数 #容器 #待命): how it
+# is done, never what it is about
+_ZH_TAG_STOP |= set("流程 份数 份數 材料 辅料 輔料 原料 容器 新手 待命 步骤 步驟 做法 工具 操作 计算 計算 "
+                    "小段 大火 中火 小火 热锅 熱鍋 热油 熱油 杯子 温度 溫度".split())
 _PHRASE_END = (r"(?:is|are|was|were|and|or|of|in|on|to|that|which|with|for|from|by|as|at|has|had|have|"
                r"will|can|could|would|should|may|might|must|it|they|we|i|you|he|she|but|so|because)")
 _DETERMINERS = r"(?:the|a|an|this|that|these|those|our|your|their|its|his|her|my|of|and)"
@@ -464,11 +481,16 @@ def _zh_tag_words(text: str, keywords) -> list[str]:
         budget -= len(line) + 1
     out = []
     for k, _ in keywords[:20]:
-        f = flag.get(k, "")
+        # a keyword made whole (小米 + 椒) takes the tag of the word jieba read in it
+        f = flag.get(k) or (flag.get(k[:-1]) or flag.get(k[1:], "") if len(k) >= 3 else "")
         if k in _ZH_TAG_STOP or f not in _ZH_TAG_FLAGS or re.match(r"(我|你|您|他|她|它)(们|們)?.?$", k):
             continue  # "#我用" (of "我用的剃须装备"): a pronoun and a verb, no topic
         if f == "eng" and not re.search(r"[A-Z\d]", k):
             continue  # a lowercase English word is not a hashtag on a Chinese note
+        if re.fullmatch(r"\d+(?:[.,]\d+)?\s*[A-Za-z%°℃]{0,4}", k):
+            continue  # a measure ("#6ml", "#3cm"), not a topic
+        if len(k) == 3 and k[0] in "成为為":
+            continue  # jieba's "成小丁" of "切成小丁": the end of a verb and a shape
         out.append(k)
     # jieba cuts a Latin name into its words ("Fastboot Firmware Flasher" gave three hashtags):
     # a word of a capitalised run the text uses twice or more is tagged as the run

@@ -1244,3 +1244,15 @@ def test_a_model_name_is_no_figure():
     assert numbers("在山姆买的德龙 ECP33.21.W 这款，才 629 元", True) == ["629 元"]
     assert numbers("There were 20 RTX4090 cards.", False) == ["20"]
     assert "1855 年" in numbers("距今约八千年的陶罐，1855 年的名单", True)
+
+
+def test_recipe_hashtags_name_whole_ingredients():
+    """HowToCook's 小炒黄牛肉 (zh-Hans): hashtags were #野山 and #小米 (jieba's cuts of 野山椒 and
+    小米椒: a mountain, millet), #6ml, #3cm and the recipe's working words #流程 #份数 #大火."""
+    story = parse("# 小炒黄牛肉的做法\n\n牛里脊提供优质蛋白，搭配芹菜增添膳食纤维。\n\n## 必备原料和工具\n\n"
+                  "- 牛里脊\n- 芹菜\n- 小米椒\n- 野山椒\n- 香菜\n\n## 计算\n\n每份：\n\n- 牛里脊 400g\n- 小米椒 30g\n"
+                  "- 野山椒 30g\n\n## 操作\n\n1. 牛里脊切成不超过 3cm 宽的薄片，倒入 6ml 酱油\n2. 小米椒切成丝状\n"
+                  "3. 野山椒切成颗粒，切成小丁\n4. 热锅，大火等待 30 秒\n5. 放入小米椒和野山椒爆香，大火翻炒，按流程装盘\n")
+    tags = story.a.hashtags
+    assert "小米椒" in tags and "野山椒" in tags, tags
+    assert not {"小米", "野山", "6ml", "3cm", "流程", "大火", "成小丁"} & set(tags), tags
