@@ -1256,3 +1256,18 @@ def test_recipe_hashtags_name_whole_ingredients():
     tags = story.a.hashtags
     assert "小米椒" in tags and "野山椒" in tags, tags
     assert not {"小米", "野山", "6ml", "3cm", "流程", "大火", "成小丁"} & set(tags), tags
+
+
+def test_a_recipe_shot_names_the_whole_ingredient_and_live_steps_stand_one_to_a_line(cli, tmp_path, story_file):
+    """HowToCook's 小炒黄牛肉: the shot note read "特写：里脊；再切：小米" (牛里脊, 小米椒 cut by
+    jieba) and the run-of-show printed nine steps as one "①…②…③…" line."""
+    path = story_file("# 小炒黄牛肉的做法\n\n牛里脊提供优质蛋白，搭配芹菜增添膳食纤维。\n\n## 必备原料和工具\n\n"
+                      "- 牛里脊\n- 芹菜\n- 小米椒\n- 野山椒\n- 香菜\n\n## 操作\n\n1. 牛里脊切成薄片，倒入酱油抓匀\n"
+                      "2. 芹菜切成小段\n3. 小米椒切成丝状\n4. 热锅放油，放入小米椒和野山椒爆香\n5. 放入牛里脊和芹菜大火翻炒\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-f", "video", "-f", "live", "-O", "video.render=false", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    shots = [s["shot"] for s in json.loads((out / "video/script.json").read_text("utf-8"))["scenes"]]
+    assert not any(re.search(r"：(里脊|小米)(；|$)", s) for s in shots), shots
+    md = (out / "live/run-of-show.md").read_text("utf-8")
+    assert "- 1. 牛里脊切成薄片" in md and "\n  2. 芹菜切成小段" in md

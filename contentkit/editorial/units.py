@@ -55,6 +55,15 @@ _EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)
 
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # how a procedure's steps are numbered in a Chinese unit
+
+
+def step_lines(text: str) -> str:
+    """A procedure's steps ("①打蛋到碗里②打开计时器…", as ``add_steps`` numbers them) one to a
+    line, numbered "1." (a note's own sections are ① ②); other text as it is."""
+    if not re.match(f"[{CIRCLED}]", text) or not re.search(f"(?<=.)[{CIRCLED}]", text):
+        return text
+    return re.sub(f"[{CIRCLED}]", lambda m: ("" if m.start() == 0 else "\n") +
+                  f"{CIRCLED.index(m.group(0)) + 1}. ", text)
 _ENUMERATED = re.compile(rf"^\s*(?:[A-Za-z]|\d{{1,2}}|[{CIRCLED}])[.、．)）]\s*\S")
 _TIME_PRONOUN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(他们|她们|它们|他們|她們|它們|他|她|它)(?![乡鄉])")
 # a sentence that ends on what it points at: "I found a pattern today for improving this."

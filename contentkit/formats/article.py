@@ -20,7 +20,7 @@ from pydantic import Field
 
 from contentkit import __version__
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import CIRCLED, counted_labels, flat_blocks, paragraph_sentences
+from contentkit.editorial.units import counted_labels, flat_blocks, paragraph_sentences, step_lines
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
@@ -248,7 +248,7 @@ class ArticleFormat(Format[ArticleOptions]):
             if visible_len(trial) > limit:
                 warnings.append(f"post over {limit} characters: left out {len(points) - len(kept)} key point(s)")
                 break
-            kept.append(f"{_bullet(bullets, i)} {_step_lines(pt)}")
+            kept.append(f"{_bullet(bullets, i)} {step_lines(pt)}")
         text = "\n\n".join(x for x in (lead, "\n".join(kept), cta, sign_off(story, platform), tag_line) if x) + "\n"
         return [out.write(f"article/{platform}.txt", text, format=self.name, platform=platform, warnings=warnings)]
 
@@ -400,15 +400,6 @@ class ArticleFormat(Format[ArticleOptions]):
         ]
 
 
-def _step_lines(text: str) -> str:
-    """A procedure's steps ("①打蛋到碗里②打开计时器…", as the editorial layer numbers them) one
-    to a line, numbered "1." so they do not read as the note's own ① ② sections."""
-    if not re.match(f"[{CIRCLED}]", text) or not re.search(f"(?<=.)[{CIRCLED}]", text):
-        return text
-    return re.sub(f"[{CIRCLED}]", lambda m: ("" if m.start() == 0 else "\n") +
-                  f"{CIRCLED.index(m.group(0)) + 1}. ", text)
-
-
 def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, str]]:
     """(score, text) per titled section: its short heading, then its key sentence with the
     sentences after it while the paragraph stays within ``budget`` characters."""
@@ -430,7 +421,7 @@ def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, 
             if visible_len(join_sentences(chosen + [nxt])) > budget:
                 break
             chosen.append(nxt)
-        head, body = _short_heading(sec.label), _step_lines(join_sentences(chosen))
+        head, body = _short_heading(sec.label), step_lines(join_sentences(chosen))
         if opening_clause(body, head) >= 0:  # "咖啡机有好几种\n咖啡机有好几种，比如…" read it twice
             paragraphs.append((kp.score if kp else 0.0, body))
             continue

@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from contentkit.editorial.units import step_lines
 from contentkit.errors import ContentkitError
 from contentkit.messages import msg
 from contentkit.output import Artifact, Output
@@ -439,7 +440,8 @@ def show_markdown(data: dict, locale: str) -> str:
     for s in data["segments"]:
         lines += ["", f"### {s['index']}. {s['title']}  ·  {s['clock'][:5]}  ·  {_mmss(s['duration_s'])}", ""]
         for p in s["points"]:
-            lines.append(f"- {p}")
+            # a procedure's steps one to a line under the bullet ("①牛里脊切片…②芹菜切段…")
+            lines.append("- " + step_lines(p).replace("\n", "\n  "))
         if s["story"]:
             lines += ["", f"**{t['live.md.story']}** " + s["story"]]
         for p in s["prompts"]:

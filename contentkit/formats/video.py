@@ -128,6 +128,9 @@ def _subjects(text: str, story: Story, known: frozenset[str] = frozenset()) -> l
 
     abstract = set(words("shots", "zh_abstract"))
     found = [w for w in _zh_noun_pairs(text, nouns(text, a.is_cjk)) if w.lower() not in common and w not in abstract]
+    # a noun inside a keyword the analysis made whole ("小米" of "小米椒", "里脊" of "牛里脊") is that keyword
+    whole = sorted((k for k in a.keywords if k in text), key=len)
+    found = [next((k for k in whole if w in k and k != w), w) for w in found]
     counts = {w: found.count(w) for w in found}
     return sorted(dict.fromkeys(found), key=lambda w: (-counts[w], -len(w), found.index(w)))
 
