@@ -501,6 +501,7 @@ def _tokenize(text: str) -> tuple[str, ...]:
 # Particles that end the word before them: a line never starts with one.
 PARTICLES = set("的了着著过過吗嗎呢吧们們地得么麼啊呀嘛")
 NEGATORS = set("不没沒未别別")  # a one-character negator stays with the word after it
+COLOURS = set("红紅黄黃蓝藍绿綠白黑紫青灰粉橙棕褐金银銀")
 # Words that end the word before them as a particle does: "沒有/的話", "架/起來了" split a word
 BACK_WORDS = {"的话", "的話", "起来", "起來", "下去", "出来", "出來", "过来", "過來", "下来", "下來",
               "上来", "上來", "进来", "進來", "回来", "回來"}
@@ -518,7 +519,13 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
     carry = ""  # a negator waiting for the word it negates
     for tok in tokens:
         if carry:
-            if _hanzi(tok[:1]):
+            if carry in COLOURS and not (_hanzi(tok[:1]) and len(tok.rstrip("".join(NO_START))) >= 2):
+                # a colour before no noun ("变红了") stays with the word before it after all
+                if out and _hanzi(out[-1][-1:]):
+                    out[-1] += carry
+                else:
+                    out.append(carry)
+            elif _hanzi(tok[:1]):
                 tok = carry + tok
             else:
                 out.append(carry)
@@ -526,8 +533,10 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
         prev = out[-1] if out else ""
         core = tok.rstrip("".join(NO_START))
         single = len(core) == 1 and _hanzi(core)
-        if single and core == tok and (core in NEGATORS or core == "一"):
-            carry = tok  # "不" goes with "停機", never "如何在不 / 停機"; "一" with "开始" ("牛奶一 / 开始")
+        if single and core == tok and (core in NEGATORS or core == "一" or core in COLOURS):
+            # "不" goes with "停機", never "如何在不 / 停機"; "一" with "开始" ("牛奶一 / 开始");
+            # a colour with the noun it colours ("小炒 / 黄牛肉", never "小炒黄 / 牛肉")
+            carry = tok
             continue
         if single and _hanzi(prev[-1:]) and (core in PARTICLES or len(prev) + len(tok) <= GLUE_MAX):
             out[-1] = prev + tok

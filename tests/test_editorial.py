@@ -1271,3 +1271,20 @@ def test_a_recipe_shot_names_the_whole_ingredient_and_live_steps_stand_one_to_a_
     assert not any(re.search(r"：(里脊|小米)(；|$)", s) for s in shots), shots
     md = (out / "live/run-of-show.md").read_text("utf-8")
     assert "- 1. 牛里脊切成薄片" in md and "\n  2. 芹菜切成小段" in md
+
+
+def test_a_procedure_card_shows_a_step_to_a_line_and_a_colour_stays_with_its_noun(cli, tmp_path, story_file):
+    """HowToCook's 小炒黄牛肉: the 操作 card printed nine steps as one "①…②…" block, and the
+    cover broke "小炒黄 / 牛肉的做法"."""
+    path = story_file("# 小炒黄牛肉的做法\n\n牛里脊提供优质蛋白，搭配芹菜增添膳食纤维。\n\n## 操作\n\n"
+                      "1. 牛里脊切成薄片，倒入酱油抓匀\n2. 芹菜切成小段\n3. 小米椒切成丝状\n"
+                      "4. 热锅放油，放入小米椒爆香\n5. 放入牛里脊和芹菜大火翻炒\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-f", "cards", "-p", "xiaohongshu", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    cards = json.loads((out / "cards/xiaohongshu/cards.json").read_text("utf-8"))["cards"]
+    body = next(t["lines"] for c in cards for t in c["texts"] if t["role"] == "body" and "芹菜切成小段" in "".join(t["lines"]))
+    assert any(ln.startswith("2. 芹菜切成小段") for ln in body), body
+    assert not any("②" in ln for ln in body)
+    assert "小炒" in tokenize("小炒黄牛肉的做法") and any(t.startswith("黄牛肉") for t in tokenize("小炒黄牛肉的做法"))
+    assert tokenize("苹果变红了") == ["苹果", "变红了"]

@@ -31,7 +31,7 @@ from contentkit.canvas import (
     usable_image,
 )
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import announces, heading_alone, name_referent, title_subject
+from contentkit.editorial.units import announces, heading_alone, name_referent, step_lines, title_subject
 from contentkit.errors import UsageError
 from contentkit.output import Artifact, Output
 from contentkit.messages import msg
@@ -109,7 +109,7 @@ def _more_cards(specs: list[Spec], story: Story) -> None:
             continue
         sec = story.sections[kp.section]
         heading = heading_alone(sec.label, cjk)
-        specs.append(Spec("point", heading=heading, body=after_heading(kp.text, heading), section=kp.section,
+        specs.append(Spec("point", heading=heading, body=step_lines(after_heading(kp.text, heading)), section=kp.section,
                           score=kp.score - 0.5, order=kp.section + 0.6 + k / 100.0))
         shown += " " + kp.text
         n += 1
@@ -241,8 +241,9 @@ def _point_card(sec, si: int, kp, a, bold: set[str]) -> Spec | None:
                 and len(a.run(sents[i:i + 2], 2)) == 2:
             body.append(sents[i + 1])
     heading = heading_alone(sec.label, a.is_cjk)
-    return Spec("point", heading=heading, body=after_heading(join_sentences(body), heading), section=si,
-                score=score, order=si + 0.5)
+    # a procedure's steps one to a line ("①牛里脊切片…②芹菜切段…" read as one block of text)
+    return Spec("point", heading=heading, body=step_lines(after_heading(join_sentences(body), heading)),
+                section=si, score=score, order=si + 0.5)
 
 
 def after_heading(body: str, heading: str) -> str:
