@@ -176,29 +176,15 @@ def _object_strings(src: str, keys: tuple[str, ...]) -> dict[str, str]:
     start = src.find("{")
     if start < 0:
         return out
-    depth, quote, i = 0, "", start
-    while i < len(src):
-        ch = src[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                break
-        elif depth == 1:
-            m = re.match(r"(?<![\w$])(\w+)\s*:\s*(['\"`])((?:\\.|(?!\2).)*)\2", src[i:], re.S)
-            if m and m.group(1) in keys and m.group(1) not in out and (i == 0 or not src[i - 1].isalnum()):
-                out[m.group(1)] = re.sub(r"\\(.)", r"\1", m.group(3)).strip()
-                i += m.end()
-                continue
-        i += 1
+    pattern = rf"(?<![\w$])({'|'.join(map(re.escape, keys))})\s*:\s*(['\"`])((?:\\.|(?!\2).)*)\2"
+    depth, quote, at = 0, "", start
+    for m in re.finditer(pattern, src[start:], re.S):
+        # the brackets and strings between the last key and this one: a key inside a nested
+        # object ("openGraph: { title: … }") or inside a string is not the post's
+        depth, quote, _ = _scan(src[at:start + m.start()], depth, quote)
+        at = start + m.start()
+        if depth == 1 and not quote and m.group(1) not in out:
+            out[m.group(1)] = re.sub(r"\\(.)", r"\1", m.group(3)).strip()
     return out
 
 
