@@ -193,7 +193,7 @@ def _zh_whole_word(word: str, text: str) -> str:
     return next(iter(before)) + word if 2 * alone > len(at) else word
 
 
-_ZH_PARTICLES = set("的了是在和与也就都而及着过吗呢吧啊呀们地得很又还这那个一成")  # 烧成 / 油温
+_ZH_PARTICLES = set("的了是在和与也就都而及着过吗呢吧啊呀们地得很又还这那个一成等")  # 烧成 / 油温; 等 (etc.) / 中药材
 # one-character words that follow a noun without being part of it: 里 (in), 上, 中, 后…, verbs
 _ZH_NOT_TAIL = set("里裡上下中内內外前后後旁边邊时時说說有让讓给給被把将將对對从從向到去来來会會能要可用做")
 

@@ -1288,3 +1288,10 @@ def test_a_procedure_card_shows_a_step_to_a_line_and_a_colour_stays_with_its_nou
     assert not any("②" in ln for ln in body)
     assert "小炒" in tokenize("小炒黄牛肉的做法") and any(t.startswith("黄牛肉") for t in tokenize("小炒黄牛肉的做法"))
     assert tokenize("苹果变红了") == ["苹果", "变红了"]
+
+
+def test_etc_is_no_part_of_the_word_after_it():
+    """cyrusyip's 凉粉/龟苓膏 (corpus): a shot note read "再切：等中药材" ("etc. herbs")."""
+    story = parse("# 龟苓膏\n\n龟苓膏苦，原料是龟板、甘草等中药材。\n\n## 原料\n\n正统龟苓膏用龟板、土茯灵等中药材，"
+                  "凉粉则用仙草等中药材。\n")
+    assert not any(k.startswith("等") for k in story.a.keywords), story.a.keywords
