@@ -314,7 +314,11 @@ def analyze(story: Story, rates: Rates | None = None) -> Story:
     cjk = language.startswith("zh")
     story, set_aside = edit(story, cjk)
 
-    units = tuple(section_units(sec, cjk, story_start=(i == 0), title=meta.title) for i, sec in enumerate(story.sections))
+    built: list[tuple] = []
+    for i, sec in enumerate(story.sections):
+        prior = " ".join(u.text for u in built[-1][-2:]) if built else ""
+        built.append(section_units(sec, cjk, story_start=(i == 0), title=meta.title, prior=prior))
+    units = tuple(built)
     sentences = tuple(tuple(u.text for u in us) for us in units)
     bold: set[str] = {p for sec in story.sections for block in sec.blocks
                       for p in block_text(block).strong_parts if len(p) >= 4}

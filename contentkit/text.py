@@ -152,7 +152,9 @@ def _split_cjk(text: str) -> list[str]:
                 if text[i] in "」』”）)" and depth > 0:
                     depth -= 1
             if depth == 0 and not (ch == "…" and i + 1 < n and text[i + 1] not in " "
-                                   and not _is_sentence_start(text, i + 1)):
+                                   and not _is_sentence_start(text, i + 1)) \
+                    and not (i + 1 < n and text[i + 1] in "，、；：,;:"):
+                # a stop followed by a comma ends nothing: "阶乘 n!，本文…", "好！，"
                 s = "".join(buf).strip()
                 if s:
                     parts.append(s)

@@ -1066,7 +1066,13 @@ def test_a_long_heading_loses_its_aside_first_and_no_hashtag_is_a_pronoun_and_a_
     out = tmp_path / "o"
     build_social(cli, story_file(SHAVE), out)
     note = (out / "article" / "xiaohongshu.txt").read_text("utf-8")
-    assert "\n剃须\n" in note.replace("② 剃须\n", "\n剃须\n") and "刀 /…" not in note
+    # 44 half-width cells: it fits whole; a heading that does not loses its aside, never cut
+    assert "② 剃须（皂 / 刷 / 支架 / 碗 / 刀 / 包 / 刀片）\n" in note and "刀 /…" not in note
+    from contentkit.formats.article import _short_heading
+
+    assert _short_heading("剃须（皂 / 刷 / 支架 / 碗 / 刀 / 包 / 刀片 / 磨刀石 / 毛巾）") == "剃须"
+    # a Latin name takes the room it takes: measured in cells, ruanyf's weekly heading is whole
+    assert _short_heading("在 Mac 电脑使用 Apple Container 的感受") == "在 Mac 电脑使用 Apple Container 的感受"
 
 
 def test_a_recap_at_an_interaction_names_the_part_of_the_story_coming_up(cli, tmp_path, story_file):
@@ -1295,3 +1301,111 @@ def test_etc_is_no_part_of_the_word_after_it():
     story = parse("# 龟苓膏\n\n龟苓膏苦，原料是龟板、甘草等中药材。\n\n## 原料\n\n正统龟苓膏用龟板、土茯灵等中药材，"
                   "凉粉则用仙草等中药材。\n")
     assert not any(k.startswith("等") for k in story.a.keywords), story.a.keywords
+
+
+WEEKLY = """# 数码周报（第 12 期）：旧手机还能做什么
+
+这里每周介绍值得一看的数码内容。
+
+本刊开源，欢迎投稿。合作请邮件联系（editor@example.com）。
+
+## 旧手机还能做什么
+
+抽屉里的旧手机，其实可以改成家里的监控摄像头，只要装一个免费的应用。
+
+## 文章
+
+1、[排列组合的入门讲解](https://example.com/perm)（中文）
+
+一篇数学入门文章。作者从 n!，讲到排列和组合的区别，例子都来自日常生活。
+
+2、[一个旧平板的第二次生命](https://example.com/tablet)
+
+作者把十年前的平板装上新系统，当成厨房里的菜谱屏，每天都在用。
+
+另有一篇[教程文章](https://example.com/more)，介绍怎样给旧平板换电池。
+
+## 工具
+
+3、[5 tones](https://example.com/tones)
+
+这个网站认为，一套界面只需要五种颜色。你可以在该网站生成这五种颜色的配色方案。
+
+## 动态
+
+1、一家城市图书馆开始出借旧笔记本电脑，借期两周，只要带上借书证就能办理。
+
+2、一种太阳能充电背包开始众筹，背面的板子能在三小时内充满一部手机。
+
+## 往年回顾
+
+[旧电脑装什么系统](https://example.com/9)（#9）
+
+[耳机怎么选](https://example.com/5)（#5）
+"""
+
+
+def test_a_weekly_shows_no_count_no_stray_comma_no_archive_and_no_masthead(cli, tmp_path, story_file):
+    """A weekly digest's own furniture never reaches a post: the masthead's call for
+    submissions, the "往年回顾" list of past issues, the paragraph counts ("2、一种…") and the
+    item numbers of its headings ("3、5 tones" is "5 tones"). A "!" inside a sentence ("从 n!，
+    讲到…") ends nothing, and "另有一篇…" and "这五种颜色" point back."""
+    from contentkit.text import split_sentences
+
+    assert split_sentences("作者从 n!，讲到排列和组合的区别。好！") == ["作者从 n!，讲到排列和组合的区别。", "好！"]
+    assert opener_kind("另有一篇教程文章，介绍怎样给旧平板换电池。", True) == "anaphor"
+    assert opener_kind("你可以在该网站生成这五种颜色的配色方案。", True) == "anaphor"
+    assert opener_kind("一套界面只需要五种颜色。", True) is None
+    s = parse(WEEKLY)
+    aside = " ".join(x.text for x in s.a.set_aside)
+    assert "欢迎投稿" in aside and "往年回顾" in aside
+    assert "5 tones" in [sec.label for sec in s.sections]
+    out = tmp_path / "o"
+    _, shown = build_social(cli, story_file(WEEKLY), out)
+    note = (out / "article" / "xiaohongshu.txt").read_text("utf-8")
+    thread = (out / "article" / "x-thread.txt").read_text("utf-8")
+    for text in (note, thread):
+        assert "投稿" not in text and "耳机怎么选" not in text and "往年回顾" not in text
+        assert "\n，" not in text and "3、5 tones" not in text and "。2、" not in text
+    assert not re.search(r"(?m)^[12]、", note)
+    assert "\n2、一种太阳能充电背包" in thread  # the whole part, with its numbers, one to a line
+    assert "另有一篇" not in note.replace("每天都在用。另有一篇", "") and "这五种颜色" not in note
+    assert "一家城市图书馆开始出借旧笔记本电脑" in note
+
+
+BASELINE = """# Looking at Ferry Timetables
+
+One of the changes this spring was Tidewater, a new initiative to publish every ferry timetable of the bay as open data.
+
+## Where is the data?
+
+The initiative is run by the harbour authority's small data team in Oakport.
+
+The departure times are in that schedule field, one row per sailing.
+
+The browsers in question are Chrome and Firefox.
+
+## Reading it
+
+Each sailing has a boat, a pier and a time, and a week of sailings fits in one file of a few kilobytes.
+"""
+
+
+def test_english_pointers_inside_a_sentence_and_a_noun_named_twice_need_what_came_before():
+    """"The initiative is run by…" after "…Tidewater, a new initiative…" (the next part) is
+    Tidewater unnamed; "in that schedule field" and "The browsers in question" point back. A
+    "that" after a noun opens a clause ("features that are supported") and points at nothing."""
+    from contentkit.editorial.units import introduced
+
+    assert opener_kind("The departure times are in that schedule field, one row per sailing.", False) == "anaphor"
+    assert opener_kind("The browsers in question are Chrome and Firefox.", False) == "anaphor"
+    assert opener_kind("The key idea is to list the features that are supported in every browser.", False) is None
+    assert opener_kind("I've not found a more precise definition of that yet though.", False) is None
+    assert introduced("The initiative is run by the harbour authority.", "Tidewater, a new initiative to publish…")
+    assert not introduced("The harbour authority runs it.", "Tidewater, a new initiative to publish…")
+    s = parse(BASELINE)
+    shown = {u.text: u.standalone for us in s.a.units for u in us}
+    # the three lean on what came before, and on each other: carried together, never shown alone
+    assert [ok for t, ok in shown.items() if t.startswith("The initiative is run")] == [False]
+    assert "The initiative" not in s.a.hook and "Tidewater" in s.a.hook
+    assert any(ok and t.startswith("Each sailing") for t, ok in shown.items())

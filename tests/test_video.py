@@ -1033,3 +1033,55 @@ def test_a_voice_says_a_sentence_without_its_bracketed_asides():
                                source="t.md", base_dir=Path(".")))
     beats = candidate_beats(story, Rates())
     assert len(beats) >= 2 and all("（" not in b.voiceover for b in beats)
+
+
+SAID_TWICE = """---
+title: 凉茶和糖水的区别
+---
+
+请问凉茶和糖水有什么区别？
+
+## 两样东西看起来都在降火
+
+总结：凉茶是煮出来的草药汤，糖水是加了糖的甜汤，它们都被说成能降火。
+
+凉茶很苦，原料是夏枯草、金银花和菊花这些草药。
+
+糖水很甜，常见的有绿豆沙、红豆沙和番薯糖水。
+
+## 喝的时候
+
+夏天喝凉茶的人多，冬天糖水铺子门口排队的人更多。
+
+## 结语
+
+简单来说，凉茶是煮出来的草药汤，糖水是加了糖的甜汤。
+"""
+
+
+def test_a_video_says_nothing_twice_and_each_beat_shows_a_line_of_its_own(cli, tmp_path, story_file):
+    """A story's summary said again at its end is one beat, not two; beats of one part do
+    not all carry that part's heading: the first does, the others show their own key
+    phrase ("凉茶很苦")."""
+    from contentkit.formats.video import key_phrase, restates
+
+    assert restates("简单来说，凉茶是煮出来的草药汤，糖水是加了糖的甜汤。",
+                    "总结：凉茶是煮出来的草药汤，糖水是加了糖的甜汤，它们都被说成能降火。", True)
+    assert not restates("凉茶很苦，原料是夏枯草、金银花和菊花这些草药。", "糖水很甜，常见的有绿豆沙、红豆沙和番薯糖水。", True)
+    # a refrain in two different sentences shares words, not what they say
+    assert not restates("The answer decoder awareness stream keeps moving through the night.",
+                        "The window purpose answer context circuit keeps moving through the night.", False)
+    assert restates("In short, the harbour shipped wine to London every spring.",
+                    "The harbour shipped wine to London every spring for centuries.", False)
+    assert key_phrase("总结：凉茶是煮出来的草药汤，糖水是加了糖的甜汤。", True) == "凉茶是煮出来的草药汤"  # 16 Hanzi at most
+    assert key_phrase("凉茶很苦，原料是夏枯草、金银花和菊花这些草药。", True) == "凉茶很苦"
+    path = story_file(SAID_TWICE)
+    out = tmp_path / "o"
+    build(cli, path, out, "video.render=false", "video.voice=none")
+    data = scenes(out)
+    beats = [s for s in data["scenes"] if s["kind"] == "beat"]
+    said = [s["voiceover"] for s in beats]
+    assert len(beats) >= 3, said
+    assert not any(restates(a, b, True) for i, a in enumerate(said) for b in said[i + 1:]), said
+    screens = [s["on_screen"] for s in data["scenes"] if s["kind"] != "cta"]
+    assert len(set(screens)) == len(screens), screens

@@ -47,7 +47,8 @@ def _lead_line(b: Block, cjk: bool) -> TypeGuard[Paragraph]:
 
 
 _NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"  # an author's list number: "3", "十二"
-_ITEM_NUMBER = re.compile(rf"^{_NUMBER}[、.．]\s*(?=\D)")
+# "3、4 colors" is item 3 named "4 colors": after 、 a digit is the name; after a dot, a decimal
+_ITEM_NUMBER = re.compile(rf"^{_NUMBER}(?:、|[.．](?!\d))\s*(?=\S)")
 
 
 def _unnumbered(head: str) -> str:
@@ -58,7 +59,7 @@ def _unnumbered(head: str) -> str:
     return bare if bare.strip() else head
 
 
-_LABEL_NUMBER = re.compile(rf"^(?:[(（]{_NUMBER}[)）]|{_NUMBER}[、.．)）])\s*(?=\D)")  # also "（一）", "2)"
+_LABEL_NUMBER = re.compile(rf"^(?:[(（]{_NUMBER}[)）]|{_NUMBER}(?:[、)）]|[.．](?!\d)))\s*(?=\S)")  # also "（一）", "2)"
 
 
 _ZH_POINTED = re.compile(r"^(這個|这个|這款|这款|該|该|此)\s*([A-Za-z][\w.+-]*|[\u4e00-\u9fff]{2})")

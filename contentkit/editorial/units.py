@@ -54,6 +54,29 @@ _EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)
                             r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
 
 
+# a thing named by pointing back, inside the sentence: "The baseline data is in that status
+# field", "all of that data", "The browsers in question are…" (not "features that are…": a
+# "that" after a preposition is a pointer, after a noun it opens a clause)
+_EN_INNER_POINTER = re.compile(r"\b(?:in|of|on|at|from|with|into|inside|within|by|about|under|onto|through)\s+"
+                               r"(?:all\s+)?(?:that|those)\s+(?!(?:days?|is|was|are|were|way|yet|too|either|now|again|anymore|though|later|before|much|many|"
+                               r"far|and|or|but|to|in|on|of|for|as|with|at|by|it|this|the|a|an)\b)[a-z]"
+                               r"|\b[a-z]+s?\s+in\s+question\b", re.I)
+# "The initiative is being driven by…" after "…Baseline, a new initiative to help…": a noun
+# brought in with "a" and then named with "the" is the same thing, which a card shown alone
+# does not name
+_EN_THE_NOUN = re.compile(r"^[\"“]?The\s+(?:(?:new|same|whole|main|key|whole|entire)\s+)?([a-z][a-z-]{3,})\b")
+
+
+def introduced(sentence: str, before: str) -> bool:
+    """Whether an English sentence opens on "The <noun>" that the text just before it brought
+    in as "a/an (…) <noun>"."""
+    m = _EN_THE_NOUN.match(sentence.strip())
+    if not m or not before:
+        return False
+    noun = re.escape(m.group(1))
+    return bool(re.search(rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,2}}{noun}\b", before, re.I))
+
+
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # how a procedure's steps are numbered in a Chinese unit
 
 
@@ -96,6 +119,10 @@ _EN_WHEN = re.compile(r"(?:next|first|second|third)\s+(?:time|times|week|weekend
                      r"evening|night|season|summer|winter|spring|autumn|fall)\b", re.I)
 
 
+_ZH_COUNTED_BACK = re.compile(r"(?:这|這|那|上述|前述)(?:[两兩二三四五六七八九十几幾]|\d{1,2})\s*"
+                              r"(?:种|種|个|個|点|點|项|項|条|條|位|家|款|步|类|類|样|樣|件|次|天)")
+
+
 def opener_kind(text: str, cjk: bool) -> str | None:
     """'anaphor', 'connective' or None for the first words of a sentence. A pronoun right after a
     short opening frame ("在最近的公告中，他们…", "In 1773, they…") counts too."""
@@ -108,6 +135,9 @@ def opener_kind(text: str, cjk: bool) -> str | None:
         return "anaphor"  # "你觉得呢？" answers the sentence before it
     if any(w in t for w in words("openers", "zh_inner_anaphors")):
         return "anaphor"  # "你必须为此支付额外费用": for what?
+    if _ZH_COUNTED_BACK.search(t) and not t.rstrip().endswith(("：", ":")):
+        # "你可以生成这四种颜色的调色板": which four? ("试试这三件事：" names them next)
+        return "anaphor"
     if not t:
         return None
     if is_cjk_text(t[:6]) or (cjk and not re.match(r"[A-Za-z]", t)):
@@ -153,7 +183,7 @@ def opener_kind(text: str, cjk: bool) -> str | None:
                 return "anaphor"  # "搭配了英特尔的顶级处理器…": who did? (not "到了唐代，…")
         return None
     if _EN_PRONOUN_AFTER_CLAUSE.match(t) or _EN_PRONOUN_AFTER_TIME.match(t) or _EN_MULTI_LEAN.match(t) \
-            or _EN_END_POINTER.search(t):
+            or _EN_END_POINTER.search(t) or _EN_INNER_POINTER.search(t):
         return "anaphor"
     if _EN_MULTI_DROP.match(t):
         return "connective"
@@ -397,8 +427,9 @@ def bare_urls_dropped(s: str) -> str:
 
 
 class _Builder:
-    def __init__(self, cjk: bool, story_start: bool = False, title: str = "") -> None:
+    def __init__(self, cjk: bool, story_start: bool = False, title: str = "", prior: str = "") -> None:
         self.cjk = cjk
+        self.prior = prior  # the end of the part before: what a first sentence may point back at
         self.units: list[Unit] = []
         self.story_start = story_start
         self.title = title
@@ -419,6 +450,8 @@ class _Builder:
             self.units.append(Unit(s, kind, False, "signpost"))
             return
         ok = opener_kind(s, cjk)
+        if ok is None and not cjk and introduced(s, " ".join([self.prior] + [u.text for u in self.units[-2:]])):
+            ok = "anaphor"
         if ok == "anaphor" and self.story_start and not self.units and _DEICTIC_START.match(s.lstrip("“\"「")):
             named = name_referent(s, self.subject, self.title, cjk)
             if named is not None:
@@ -526,6 +559,9 @@ def item_labels(block: ListBlock, cjk: bool) -> list[str]:
     return out
 
 
+PARA_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})、\s*(?=\S)")
+
+
 def flat_blocks(blocks) -> list:
     """The blocks with each note box or quote that holds a list (a ``Callout`` other than the
     author's keypoint/hook/cta steers) opened into its own blocks, each then read as it is."""
@@ -538,14 +574,20 @@ def flat_blocks(blocks) -> list:
     return out
 
 
-def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str = "") -> tuple[Unit, ...]:
-    b = _Builder(cjk, story_start, title)
+def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str = "",
+                  prior: str = "") -> tuple[Unit, ...]:
+    """A section's units; ``prior`` is the text that ends the section before it."""
+    b = _Builder(cjk, story_start, title, prior)
     blocks = flat_blocks(sec.blocks)
     sentences = paragraph_sentences(blocks)
     counted = counted_labels(blocks, sentences, cjk)
     for bi, block in enumerate(blocks):
         if isinstance(block, Paragraph):
             sents = [counted.get((bi, k), x) for k, x in enumerate(sentences[bi])]
+            if sents and PARA_NUMBER.match(sents[0]) and PARA_NUMBER.sub("", sents[0]).strip():
+                # "2、一种中国设计的激光灭蚊器…": the author's count of paragraphs, which a point
+                # shown alone or out of order must not carry
+                sents[0] = PARA_NUMBER.sub("", sents[0])
             for s in _labelled(block, sents, cjk):
                 b.add_sentence(s)
         elif isinstance(block, ListBlock) and block.ordered:

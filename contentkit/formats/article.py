@@ -20,7 +20,7 @@ from pydantic import Field
 
 from contentkit import __version__
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import counted_labels, flat_blocks, paragraph_sentences, step_lines
+from contentkit.editorial.units import PARA_NUMBER, counted_labels, flat_blocks, paragraph_sentences, step_lines
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
@@ -688,11 +688,13 @@ def top_points(story: Story, n: int):
 def _short_heading(heading: str) -> str:
     """'起源：格鲁吉亚的陶罐' -> '格鲁吉亚的陶罐' is not wanted; keep headings whole but trim, a
     bracketed aside first ("剃须（皂 / 刷 / 支架 / 碗 / 刀 / 包 / 刀片）" -> "剃须", not "…刀 /…")."""
-    limit = 24 if is_cjk_text(heading) else 60
+    # Chinese headings are measured in half-width cells, so a Latin name in one counts as the
+    # space it takes ("在 Mac 电脑使用 Apple Container 的感受" is 40 cells, not 30 characters)
+    limit, measure = (48, display_width) if is_cjk_text(heading) else (60, len)
     bare = drop_asides(heading)
-    if len(heading) > limit and bare and bare != heading and len(bare) <= limit:
+    if measure(heading) > limit and bare and bare != heading and measure(bare) <= limit:
         return bare
-    return shorten(heading, limit)
+    return shorten(heading, limit, measure)
 
 
 def _units(section, cjk: bool) -> list[str]:
@@ -714,7 +716,14 @@ def _units(section, cjk: bool) -> list[str]:
     for bi, b in enumerate(blocks):
         if isinstance(b, Paragraph):
             for k, sent in enumerate(sentences[bi]):
-                add(counted.get((bi, k), sent))
+                text = counted.get((bi, k), sent)
+                if k == 0 and units and PARA_NUMBER.match(text):
+                    # "1、…" "2、…": the author's numbered paragraphs, each on a line of its own
+                    # ("…就能办理。2、一种…" ran them together)
+                    units.append("\n" + text)
+                    line_next = False
+                    continue
+                add(text)
         elif isinstance(b, Quote):
             q = ("" if cjk else " ").join(p.plain for p in b.paragraphs)  # "。 怎麼" had a space
             q = f"“{q}”" if cjk or not q.startswith('"') else q

@@ -242,6 +242,7 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str],
     for sc in [hook, cta] + beats:
         sc.frames = max(math.ceil((rate.speak_seconds(sc.voiceover) + PAD_S) * fps),
                         min_frames(sc.voiceover, rules, fps))
+    beats = distinct_beats(beats, hook.voiceover, story.a.is_cjk)
     budget = target_s * fps - hook.frames - cta.frames
     if budget < 0:
         raise ContentkitError(f"hook and call to action alone take {(hook.frames + cta.frames) / fps:.1f} s, "
@@ -256,8 +257,87 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str],
         warnings.append(f"only {len(chosen)} beat(s) fit in {target_s} s (4-8 wanted); "
                         "try -O video.duration=60")
     scenes = [hook] + chosen + [cta]
+    own_screens(scenes, story.a.is_cjk)
     _retime(scenes)
     return scenes, dropped
+
+
+def _grams(text: str, cjk: bool) -> set[str]:
+    """What a sentence says, as a set: Hanzi bigrams within each run of words (Chinese), or
+    pairs of lower-case words (English: shared words alone are a shared topic, not a
+    sentence said again)."""
+    if cjk:
+        runs = re.findall(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+", text)
+        return {r[i:i + 2] for r in runs for i in range(max(1, len(r) - 1))}
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
+RESTATES = 0.6  # of the shorter sentence's bigrams (words) found in the other: the same thing said twice
+
+
+def restates(a: str, b: str, cjk: bool) -> bool:
+    """Whether one of two sentences says again what the other said ("简单来说，凉粉和烧仙草是同一种
+    食物，龟苓膏则是另一种食物" after "总结：凉粉、烧仙草和仙草冻是同一种食物，龟苓膏则是另一种食物")."""
+    ga, gb = _grams(a, cjk), _grams(b, cjk)
+    small = min(len(ga), len(gb))
+    return small >= 4 and len(ga & gb) / small >= RESTATES
+
+
+def distinct_beats(beats: list[Scene], hook: str, cjk: bool) -> list[Scene]:
+    """The candidate beats without one that restates the hook or a beat scored higher: a
+    story's summary said again at its end left a 35-second video saying one thing twice."""
+    kept: list[Scene] = []
+    for sc in sorted(beats, key=lambda b: -b.score):
+        if not restates(sc.voiceover, hook, cjk) and not any(restates(sc.voiceover, k.voiceover, cjk) for k in kept):
+            kept.append(sc)
+    return [b for b in beats if b in kept]
+
+
+def _screen_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def key_phrase(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
+    """A beat's own on-screen line from what it says: its first clauses that fit ("凉粉不苦",
+    "程序员求助，公司强制使用 AI 编程"), without a speaker's or a summary's label ("总结：", "姐姐：");
+    "" where that says too little to show."""
+    from contentkit.text import cjk_count, display_width
+
+    t = text.strip()
+    t = re.sub(r"^[^，,：:。！？!?\s]{1,6}[：:]\s*", "", t) if cjk else re.sub(r"^[A-Z]\w*(?:\s\w+)?:\s+", "", t)
+    size, n = (display_width, 2 * n_zh) if cjk else (len, n_en)
+    sep = r"(?<=[，,；;。！？!?])\s*" if cjk else r"(?<=[,;.!?])\s+"
+    clauses = [c for c in re.split(sep, t) if c.strip()]
+    acc = ""
+    for c in clauses:
+        cand = (acc + ("" if cjk else " ") + c) if acc else c
+        if size(cand.rstrip("，,；;。.!！?？ ")) > n:
+            break
+        acc = cand
+        if acc.rstrip()[-1:] in "。.!！?？":
+            break  # one sentence
+    acc = acc.rstrip("，,；;。.!！ ")
+    if not acc and clauses:
+        acc = on_screen_text(clauses[0].rstrip("，,；;。.!！ "), cjk, n_zh, n_en)
+    return acc if (cjk_count(acc) >= 3 if cjk else len(acc.split()) >= 2) else ""
+
+
+def own_screens(scenes: list[Scene], cjk: bool) -> None:
+    """Each beat shows a line of its own: a beat whose heading is already on screen (the
+    title's, or an earlier beat's of the same part) shows its own key phrase instead. Three
+    beats of one part had carried the same long heading; the hook's title came back on the
+    first beat."""
+    seen: list[str] = []
+    for sc in scenes:
+        key = _screen_key(sc.on_screen)
+        again = bool(key) and key in seen  # "Harbour" under the title "Harbour Wine" is a line of its own
+        if again and sc.kind == "beat":
+            own = key_phrase(sc.voiceover, cjk)
+            if own and _screen_key(own) not in seen:
+                sc.on_screen = own
+                key = _screen_key(own)
+        seen.append(key)
 
 
 def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
