@@ -601,7 +601,12 @@ class _Walker:
             if self.tokens[self.i].type == "list_item_open":
                 self.i += 1
                 inner = self.blocks("list_item_close")
-                texts = [b.text for b in inner if isinstance(b, Paragraph)]
+                # an item's paragraph that announces the code block after it ("In the
+                # `create_bucket` command we add:") says nothing once the item is its text:
+                # it had run on into the next paragraph ("…we add: This allows S3…")
+                texts = [b.text for k, b in enumerate(inner) if isinstance(b, Paragraph)
+                         and not (k + 1 < len(inner) and isinstance(inner[k + 1], Code)
+                                  and b.text.plain.rstrip().endswith((":", "：")))]
                 children = tuple(b for b in inner if isinstance(b, ListBlock))
                 spans: list[Span] = []
                 for k, txt in enumerate(texts):

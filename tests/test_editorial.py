@@ -1250,6 +1250,9 @@ def test_a_model_name_is_no_figure():
     assert numbers("在山姆买的德龙 ECP33.21.W 这款，才 629 元", True) == ["629 元"]
     assert numbers("There were 20 RTX4090 cards.", False) == ["20"]
     assert "1855 年" in numbers("距今约八千年的陶罐，1855 年的名单", True)
+    # Chinese says "a" with 一个: "一个东西", "是一个必经的阶段" are no figures to mark
+    assert numbers("持续性是我以前忽略掉的一个东西，是一种习惯，也是一个必经的阶段", True) == []
+    assert numbers("一年卖出三万瓶", True) == ["一年", "三万"]
 
 
 def test_recipe_hashtags_name_whole_ingredients():
@@ -1409,3 +1412,72 @@ def test_english_pointers_inside_a_sentence_and_a_noun_named_twice_need_what_cam
     assert [ok for t, ok in shown.items() if t.startswith("The initiative is run")] == [False]
     assert "The initiative" not in s.a.hook and "Tidewater" in s.a.hook
     assert any(ok and t.startswith("Each sailing") for t, ok in shown.items())
+
+
+CODE_ITEMS = """# Wiring a bucket to a function
+
+I wanted every new file in a storage bucket to be recorded in a table without polling.
+
+## The reply
+
+> The fixed script below does it:
+>
+> *code removed, full listing to follow*
+>
+> - **Permission:**
+>   In the `make_bucket` step we add:
+>   ```python
+>   client.add_permission(Name="f")
+>   ```
+>   This allows the bucket to call the function on every upload.
+> - **Packaging:** the handler is zipped in memory before it is sent.
+
+## Tidying up
+
+The --force option allows this to work even with buckets that are not empty.
+
+A bucket with a lifecycle rule empties itself after thirty days, which keeps the bill small.
+"""
+
+
+def test_an_item_announcing_its_code_and_an_editors_note_are_not_shown():
+    """A list item's "…we add:" before the code block it holds ran on into the item's next
+    paragraph ("…we add: This allows…"); "*code removed, full listing to follow*" is the
+    editor's, not the story's; "allows this to work" points back."""
+    s = parse(CODE_ITEMS)
+    texts = [u.text for us in s.a.units for u in us]
+    assert not any("we add" in t for t in texts), texts
+    assert any(t.startswith("This allows the bucket") or "This allows the bucket" in t for t in texts)
+    assert any("code removed" in x.text for x in s.a.set_aside)
+    shown = {u.text: u.standalone for us in s.a.units for u in us}
+    assert [ok for t, ok in shown.items() if t.startswith("The --force option")] == [False]
+    assert opener_kind("Honestly though I feel like this prototype got me most of the way.", False) == "anaphor"
+    assert opener_kind("Even though it rained, the ferry sailed on time.", False) is None
+
+
+def test_a_part_titled_by_a_clause_never_keeps_half_an_aside():
+    """A headingless part was titled "錢先進到 Teachable 那裡（進到他們的 Stripe 或是 PayPal",
+    its closing bracket stripped; the aside goes whole, and its words still count."""
+    from contentkit.editorial.structure import title_for
+
+    text = ("如果你想收到台幣，中間會經過兩次匯差。流程是這樣的：錢先進到平台那裡（進到他們的 Stripe 或是 PayPal），"
+            "每個月再轉到你的 PayPal 帳戶。PayPal 收到的是美金，換成台幣又要一次手續費。")
+    t = title_for(text, ["費用的部分很單純，方案分成兩種。"], True)
+    assert t == "錢先進到平台那裡", t  # chosen for the PayPal its aside names
+
+
+def test_a_travel_diary_opens_on_no_sequel_and_drops_a_see_also_aside():
+    """huli's Korea diary opened its note on "最後去逛了附近的樂天超市…" (finally, after what?),
+    showed "出乎意料的好吃，…" (what was?) and "晚上則是吃了…" (as against what?), and kept a
+    bracketed "可以參考：[another post](…)" that no card or voice can follow."""
+    for t in ("最後去逛了附近的超市，買了一些零食。", "出乎意料的好吃，價格是 9000 韓元。", "晚上則是吃了飯店附近的排骨湯。",
+              "我们也可以更为量化地给资产定一个评估标准。"):
+        assert opener_kind(t, True) == "anaphor", t
+    for t in ("最後一公里的路很難走。", "規則是每人一張票。", "意外的是，那天天氣很好。", "我也许会再去一次。"):
+        assert opener_kind(t, True) is None, t
+    s = parse("# 回程\n\n回程的飛機是 A380，第二層全部都是商務艙的座位（我以前搭過這台飛機的頭等艙，可以參考："
+              "[EY876 體驗心得](/2019/10/14/x/)）。\n\nWe rode the ferry (see [my notes](https://x.y/n)) at dawn, "
+              "and a (small) boat took us [across](https://a.b).\n")
+    plain = [b.text.plain for sec in s.sections for b in sec.blocks]
+    assert plain == ["回程的飛機是 A380，第二層全部都是商務艙的座位。",
+                     "We rode the ferry at dawn, and a (small) boat took us across."], plain

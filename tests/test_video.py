@@ -881,6 +881,9 @@ def test_on_screen_text_drops_an_aside_and_never_leaves_a_bracket_open():
     assert "（" not in cut and cut.startswith("自动挡半坡起步方法")
     assert on_screen_text("Introducing Home Assistant Voice Preview Edition", False) \
         == "Introducing Home Assistant Voice Preview Edition"
+    # a series' name and its number ("·其三") give way to the title after them, uncut
+    assert on_screen_text("资产和被动收入·其三 资产的量化评估", True) == "资产的量化评估"
+    assert on_screen_text("周末厨房笔记（第 12 篇）：一锅到底的番茄牛腩怎么炖才不柴", True) == "一锅到底的番茄牛腩怎么炖才不柴"
 
 
 def test_mixed_chinese_headings_fit_on_screen_and_shots_name_things():

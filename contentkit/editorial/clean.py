@@ -80,7 +80,7 @@ def clean_text(rt: RichText) -> RichText:
         t = _unwrapped(t)
         if t:
             spans.append(Span(t, sp.strong, sp.em, sp.code, sp.href))
-    spans = _drop_credits(spans)
+    spans = _drop_see_also(_drop_credits(spans))
     if spans:
         first = spans[0]
         spans[0] = Span(first.text.lstrip(), first.strong, first.em, first.code, first.href)
@@ -113,6 +113,37 @@ def _without_inline_notes(spans: list[Span]) -> list[Span]:
     for sp in spans:  # Pandoc inline footnotes ^[...], inside one span or across several
         kept = "".join(ch for k, ch in enumerate(sp.text, pos) if not any(a <= k < b for a, b in cuts))
         pos += len(sp.text)
+        if kept:
+            out.append(Span(kept, sp.strong, sp.em, sp.code, sp.href))
+    return out
+
+
+_SEE_ALSO = re.compile(r"(?:可以|可|請|请|歡迎|欢迎)?(?:參考|参考|參見|参见|詳見|详见|請見|请见|見|见|看看|看這篇|看这篇)\s*[:：]?\s*$"
+                       r"|\b(?:see|cf\.?|read|more in|more on|details in)\s*[:：]?\s*$", re.I)
+
+
+def _drop_see_also(spans: list[Span]) -> list[Span]:
+    """Without a bracketed pointer to another page ("…商務艙的座位（我以前搭過這台飛機的頭等艙，
+    可以參考：[EY876 … 體驗心得](/2019/…)）", "(see [my notes](…))"): navigation a post, a
+    card or a voice cannot follow, in the middle of a sentence."""
+    plain = "".join(sp.text for sp in spans)
+    if not any(sp.href for sp in spans) or not re.search(r"[（(]", plain):
+        return spans
+    starts, pos = [], 0
+    for sp in spans:
+        starts.append(pos)
+        pos += len(sp.text)
+    cuts: list[tuple[int, int]] = []
+    for m in re.finditer(r"[（(][^（）()]*[）)]", plain):
+        a, b = m.span()
+        inside = [k for k, sp in enumerate(spans) if sp.href and a < starts[k] and starts[k] + len(sp.text) < b]
+        if inside and _SEE_ALSO.search(plain[a + 1:starts[inside[0]]]):
+            cuts.append((a - (1 if a and plain[a - 1] == " " else 0), b))
+    if not cuts:
+        return spans
+    out: list[Span] = []
+    for k, sp in enumerate(spans):
+        kept = "".join(ch for i, ch in enumerate(sp.text, starts[k]) if not any(x <= i < y for x, y in cuts))
         if kept:
             out.append(Span(kept, sp.strong, sp.em, sp.code, sp.href))
     return out

@@ -39,6 +39,8 @@ def numbers(text: str, cjk: bool) -> list[str]:
             continue  # a model's name, not a figure: "德龙 ECP33.21.W", "RTX4090"
         if s.isdigit() and len(s) == 1:
             continue
+        if cjk and re.fullmatch(r"一(?:个|種|种|家|位|分)?", s):
+            continue  # "一个东西", "是一个必经的阶段": Chinese says "a" so, and no figure
         out.append(s)
     return out
 

@@ -21,7 +21,7 @@ from typing import Sequence, TypeGuard
 from contentkit.editorial.data import patterns, table
 from contentkit.editorial.lexicon import content_words, nouns
 from contentkit.story import Block, Paragraph, Section, block_text
-from contentkit.text import cjk_count, is_cjk_text, split_sentences
+from contentkit.text import cjk_count, drop_asides, is_cjk_text, split_sentences
 
 # Target section length: about what a card, a video beat or a 3-5 minute live segment holds.
 TARGET = {True: 450, False: 160}   # CJK characters / English words
@@ -256,6 +256,7 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
     kws = distinctive(text, others, cjk)
     clauses: list[str] = []
     leads: set[int] = set()  # the clauses that open their sentence: they have their own subject
+    said: list[str] = []
     # not the opening sentence: formats show it right under the title, and a title that
     # repeats it reads twice
     for s in split_sentences(text)[1:6]:
@@ -273,9 +274,15 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
                 continue
             if not cjk and _EN_SAYS.match(pieces[k].strip(" \"'“”")):
                 continue  # '"At first…," says Tao': who said the quote, not what the part is about
+            # an aside is no part of a title ("錢先進到 Teachable 那裡（進到他們的 Stripe 或是 PayPal）"
+            # lost only its closing bracket), and a clause cut inside one is none
+            piece = drop_asides(pieces[k])
+            if piece.count("（") + piece.count("(") != piece.count("）") + piece.count(")"):
+                continue
             if k == 0:
                 leads.add(len(clauses))
-            clauses.append(pieces[k].strip(" \"'“”「」『』（）()《》"))
+            clauses.append(piece.strip(" \"'“”「」『』《》"))
+            said.append(pieces[k])  # with its aside, for the keywords it names
     good = []
     for i, c in enumerate(clauses):
         c = c.rstrip("。．.!！?？…")
@@ -283,7 +290,7 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
         lo, hi = (4, 16) if cjk else (2, 7)
         if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None \
                 and not _ZH_CLAUSE_TAIL.match(c):
-            hits = sum(1 for k in kws[:3] if k in c)
+            hits = sum(1 for k in kws[:3] if k in said[i])
             if hits:
                 # "咖啡机有好几种" over "弄半杯牛奶打成热奶泡", a step in the middle of a sentence
                 good.append((-hits, i not in leads, i, c))

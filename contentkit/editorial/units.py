@@ -60,7 +60,9 @@ _EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)
 _EN_INNER_POINTER = re.compile(r"\b(?:in|of|on|at|from|with|into|inside|within|by|about|under|onto|through)\s+"
                                r"(?:all\s+)?(?:that|those)\s+(?!(?:days?|is|was|are|were|way|yet|too|either|now|again|anymore|though|later|before|much|many|"
                                r"far|and|or|but|to|in|on|of|for|as|with|at|by|it|this|the|a|an)\b)[a-z]"
-                               r"|\b[a-z]+s?\s+in\s+question\b", re.I)
+                               r"|\b[a-z]+s?\s+in\s+question\b"
+                               # "The --force option allows this to work", "I saved this to a Gist"
+                               r"|(?<=\w)\s+this\s+(?:to|is|was|will|would|can|could|works?|worked|means|meant)\b", re.I)
 # "The initiative is being driven by…" after "…Baseline, a new initiative to help…": a noun
 # brought in with "a" and then named with "the" is the same thing, which a card shown alone
 # does not name
@@ -123,6 +125,11 @@ _ZH_COUNTED_BACK = re.compile(r"(?:这|這|那|上述|前述)(?:[两兩二三四
                               r"(?:种|種|个|個|点|點|项|項|条|條|位|家|款|步|类|類|样|樣|件|次|天)")
 
 
+_ZH_SURPRISE = re.compile(r"(?:出乎意料|出乎意料之外|意外|意想不到|令人驚訝|令人惊讶|沒想到|没想到)(?:的|地|之)?"
+                          r"(?:好吃|好喝|美味|難吃|难吃|好看|好玩|便宜|貴|贵|好|棒|順利|顺利|多|少|快|慢)")
+_ZH_THEN_IS = re.compile(r"[\u4e00-\u9fff]{1,4}?(?<![規规原否法準准细細守總总實实])(?:則是|则是)")
+
+
 def opener_kind(text: str, cjk: bool) -> str | None:
     """'anaphor', 'connective' or None for the first words of a sentence. A pronoun right after a
     short opening frame ("在最近的公告中，他们…", "In 1773, they…") counts too."""
@@ -153,6 +160,8 @@ def opener_kind(text: str, cjk: bool) -> str | None:
             # 方法" is "another way", another than the one before it
             if t.startswith(w) and len(t) > len(w) + 3:
                 return "connective" if t[len(w)] not in "一的两兩几幾个個些位种種件样樣半次" else "anaphor"
+        if re.match(r"(?:我们|我們|我|你们|你們|你|大家|咱们|咱們)(?:也|又)(?![许許])", t):
+            return "anaphor"  # "我们也可以更为量化的来…": also, as well as what?
         if re.match(r"(?:还是|還是)(?:不|没|沒)", t):
             return "anaphor"  # "還是不行的話，…": if it still does not work, after what?
         if any(t.startswith(w) for w in words("openers", "zh_not_anaphors")):
@@ -160,9 +169,12 @@ def opener_kind(text: str, cjk: bool) -> str | None:
         for w in words("openers", "zh_anaphors"):
             if t.startswith(w):
                 return "anaphor"
-        for w in ("但", "而", "可是", "然而", "不过", "不過", "所以", "因此", "于是", "於是"):
-            if t.startswith(w):
+        for w in ("但", "而", "可是", "然而", "不过", "不過", "所以", "因此", "于是", "於是", "最后", "最後",
+                  "再来", "再來", "接下来", "接下來"):
+            if t.startswith(w) and not t.startswith(("最后一", "最後一")):  # "最後一公里": the last one
                 return "anaphor"  # a connective glued to its clause cannot simply be dropped
+        if _ZH_SURPRISE.match(t) or _ZH_THEN_IS.match(t):
+            return "anaphor"  # "出乎意料的好吃": what was? "晚上則是吃了…": as against what?
         if _ZH_BARE_VERDICT.match(t):
             return "anaphor"  # "很有趣的。", "太好吃了！": what is?
         if re.match(r"(?:结果|結果)(?:这|這|那|他|她|它|我们|我們|大家)", t):
@@ -183,8 +195,9 @@ def opener_kind(text: str, cjk: bool) -> str | None:
                 return "anaphor"  # "搭配了英特尔的顶级处理器…": who did? (not "到了唐代，…")
         return None
     if _EN_PRONOUN_AFTER_CLAUSE.match(t) or _EN_PRONOUN_AFTER_TIME.match(t) or _EN_MULTI_LEAN.match(t) \
-            or _EN_END_POINTER.search(t) or _EN_INNER_POINTER.search(t):
-        return "anaphor"
+            or _EN_END_POINTER.search(t) or _EN_INNER_POINTER.search(t) \
+            or re.match(r"(?!even\b)[A-Za-z]+,?\s+though\b", t, re.I):
+        return "anaphor"  # "Honestly though I feel…": a contrast with what was said (not "Even though…")
     if _EN_MULTI_DROP.match(t):
         return "connective"
     m = re.match(r"([A-Za-z]+)(\W?)", t)

@@ -340,6 +340,11 @@ def own_screens(scenes: list[Scene], cjk: bool) -> None:
         seen.append(key)
 
 
+# the number of a part of a series ("其三", "第 3 篇", "（上）", "Part 2"): no line to show alone
+_SERIES = re.compile(r"(?:其[一二三四五六七八九十]+|第\s*[\d一二三四五六七八九十]+\s*[篇章期集部讲講回]|"
+                     r"[（(]\s*[\d一二三四五六七八九十上中下]+\s*[)）]|\b(?:part|vol\.?|episode|ep\.?)\s*\d+)\s*$", re.I)
+
+
 def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     """Short on-screen text: the whole heading, else its stronger half around a colon.
 
@@ -363,8 +368,11 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
         if size(bare) <= n:
             return bare
         text = bare
-    parts = [p.strip() for p in re.split(r"[：:]\s*|\s+[—–-]\s+", text) if p.strip()]
-    fitting = [p for p in parts if size(p) <= n]
+    # "资产和被动收入·其三 资产的量化评估": a series' name and number, a space, then the title
+    split = r"[：:]\s*|\s+[—–-]\s+" + (r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if cjk else "")
+    parts = [p.strip() for p in re.split(split, text) if p.strip()]
+    titled = [p for p in parts if not _SERIES.search(p)] or parts
+    fitting = [p for p in titled if size(p) <= n]
     if len(parts) > 1 and fitting:
         return max(fitting, key=size)
     return close_cut(shorten(text, n, measure=size))
