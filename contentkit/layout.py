@@ -502,6 +502,8 @@ def _tokenize(text: str) -> tuple[str, ...]:
 PARTICLES = set("的了着著过過吗嗎呢吧们們地得么麼啊呀嘛")
 NEGATORS = set("不没沒未别別")  # a one-character negator stays with the word after it
 COLOURS = set("红紅黄黃蓝藍绿綠白黑紫青灰粉橙棕褐金银銀")
+# a lone numeral or determiner stays with what it counts ("三/年間", "每/一篇")
+NUMERALS = set("一二三四五六七八九十两兩几幾每各某")
 # Words that end the word before them as a particle does: "沒有/的話", "架/起來了" split a word
 BACK_WORDS = {"的话", "的話", "起来", "起來", "下去", "出来", "出來", "过来", "過來", "下来", "下來",
               "上来", "上來", "进来", "進來", "回来", "回來"}
@@ -533,8 +535,9 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
         prev = out[-1] if out else ""
         core = tok.rstrip("".join(NO_START))
         single = len(core) == 1 and _hanzi(core)
-        if single and core == tok and (core in NEGATORS or core == "一" or core in COLOURS):
-            # "不" goes with "停機", never "如何在不 / 停機"; "一" with "开始" ("牛奶一 / 开始");
+        if single and core == tok and (core in NEGATORS or core in NUMERALS or core in COLOURS):
+            # "不" goes with "停機", never "如何在不 / 停機"; "一" with "开始" ("牛奶一 / 开始"),
+            # "三" with "年間" ("過去三 / 年間");
             # a colour with the noun it colours ("小炒 / 黄牛肉", never "小炒黄 / 牛肉")
             carry = tok
             continue

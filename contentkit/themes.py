@@ -109,8 +109,14 @@ def builtin_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+# Earlier names of built-in themes, still read: the default was called "wine", after the
+# sample, and said so in every cards.json of a coffee or a travel story
+ALIASES = {"wine": "paper"}
+
+
 def load_theme(name_or_path: str) -> Theme:
     """A built-in theme by name, or a theme file by path."""
+    name_or_path = ALIASES.get(name_or_path, name_or_path)
     if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
         path = Path(name_or_path)
         if not path.is_file():

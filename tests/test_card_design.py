@@ -17,7 +17,7 @@ from .conftest import EN, ROOT, ZH
 sys.path.insert(0, str(ROOT / "tools"))
 import card_fill  # noqa: E402  (the same measure tools/card_fill.py reports)
 
-THEMES = ("wine", "light", "dark")
+THEMES = ("paper", "light", "dark")
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_at_least_three_layout_families_per_theme(carousels):
 
 
 def test_big_number_and_numbered_list_on_the_samples(carousels):
-    zh = _cards(carousels[(ZH.stem, "wine")])["cards"]
+    zh = _cards(carousels[(ZH.stem, "paper")])["cards"]
     number = next(c for c in zh if c["family"] == "number")
     figure = next(t for t in number["texts"] if t["role"] == "figure")
     heading = next(t for t in number["texts"] if t["role"] == "heading")
@@ -154,7 +154,7 @@ def test_cjk_body_lines_are_justified_but_the_last_is_not():
 
 
 def test_emphasis_is_drawn_in_the_accent_colour(carousels):
-    folder = carousels[(ZH.stem, "wine")]
+    folder = carousels[(ZH.stem, "paper")]
     data = _cards(folder)
     cover = data["cards"][0]
     assert cover["marks"] == ["八千年"]
@@ -163,7 +163,7 @@ def test_emphasis_is_drawn_in_the_accent_colour(carousels):
         img = im.convert("RGB")
     from contentkit.themes import load_theme, rgb
 
-    accent = rgb(load_theme("wine").with_accent("#8E1B3A").colors.accent)
+    accent = rgb(load_theme("paper").with_accent("#8E1B3A").colors.accent)
     x0, y0, x1, y1 = title["line_boxes"][-1]  # the line that holds 八千年
     raw = img.crop((x0, y0, x1, y1)).tobytes()
     near = sum(1 for i in range(0, len(raw), 3) if sum(abs(a - b) for a, b in zip(raw[i:i + 3], accent)) < 40)
@@ -171,7 +171,7 @@ def test_emphasis_is_drawn_in_the_accent_colour(carousels):
 
 
 def test_photo_card_is_full_bleed_with_legible_text(carousels):
-    folder = carousels[(EN.stem, "wine")]
+    folder = carousels[(EN.stem, "paper")]
     card = next(c for c in _cards(folder)["cards"] if c["family"] == "photo")
     with Image.open(folder / card["file"]) as im:
         img = im.convert("L")

@@ -26,7 +26,7 @@ def built(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("cards")
     res = {}
-    for sample, theme in ((ZH, "wine"), (EN, "dark")):
+    for sample, theme in ((ZH, "wine"), (EN, "dark")):  # "wine": the old name of "paper", still read
         folder = out / sample.stem
         r = CliRunner().invoke(app, ["build", str(sample), "-f", "cards", "-o", str(folder), "-q",
                                      "-O", f"cards.theme={theme}"])
@@ -296,20 +296,26 @@ def test_theme_files_are_editable_data(cli, tmp_path):
     r = cli("build", ZH, "-f", "cards", "-o", tmp_path / "o2", "-O", f"cards.theme={bad}")
     assert r.exit_code == 1
     assert "style.glow: unknown key" in r.stderr
-    r = cli("build", ZH, "-f", "cards", "-o", tmp_path / "o3", "-O", "cards.theme=wien")
-    assert r.exit_code == 2 and "did you mean 'wine'" in r.stderr
+    r = cli("build", ZH, "-f", "cards", "-o", tmp_path / "o3", "-O", "cards.theme=papr")
+    assert r.exit_code == 2 and "did you mean 'paper'" in r.stderr
 
 
 def test_themes_command_lists_three(cli):
     r = cli("themes", "--json")
     names = [t["name"] for t in json.loads(r.stdout)]
-    assert {"wine", "light", "dark"} <= set(names)
+    assert {"paper", "light", "dark"} <= set(names) and "wine" not in names
+    # the default was named after the sample's wine, and said so on every story's cards.json;
+    # the old name still reads
+    from contentkit.formats.cards import CardsOptions
+    from contentkit.themes import load_theme
+
+    assert CardsOptions().theme == "paper" and load_theme("wine") == load_theme("paper")
 
 
 def test_brand_colour_is_the_accent_and_stays_legible():
     from contentkit.themes import contrast, load_theme
 
-    for name in ("wine", "light", "dark"):
+    for name in ("paper", "light", "dark"):
         t = load_theme(name).with_accent("#8E1B3A")
         assert contrast(t.colors.accent, t.colors.background) >= 3.0
         assert contrast(t.colors.on_accent, t.colors.accent) >= 4.5

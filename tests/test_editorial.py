@@ -1241,6 +1241,9 @@ def test_a_part_titled_by_its_own_clause_does_not_say_it_twice():
     assert opening_clause("咖啡机有好几种，比如说胶囊咖啡机。", "咖啡机有好几种") == len("咖啡机有好几种，")
     assert opening_clause("剃须皂用的是 RazoRock。", "剃须") == -1
     assert "一开始就" in "".join(t for t in tokenize("牛奶一开始就有预期") if t.startswith("一"))
+    # any lone numeral or 每 goes with what it counts: "過去三 / 年間", "發表的每 / 一篇" (huli)
+    toks = tokenize("他們過去三年間所發表的每一篇文章")
+    assert any("三年間" in t for t in toks) and any(t.startswith("每一篇") for t in toks), toks
 
 
 def test_a_model_name_is_no_figure():
@@ -1481,3 +1484,45 @@ def test_a_travel_diary_opens_on_no_sequel_and_drops_a_see_also_aside():
     plain = [b.text.plain for sec in s.sections for b in sec.blocks]
     assert plain == ["回程的飛機是 A380，第二層全部都是商務艙的座位。",
                      "We rode the ferry at dawn, and a (small) boat took us across."], plain
+
+
+QUOTED_ENGLISH = """---
+title: 平台出走潮：兩個社群相繼離開，為什麼？
+tags:
+  - Others
+---
+
+最近兩個寫程式的社群都宣布要離開同一個部落格平台，改用自己架的網站。
+
+## 第一個社群的離去
+
+在他們所發表的公告中，開頭就總結了離開平台的原因：
+
+> **1\\. We now have our own open source publishing platform.**
+
+> **2\\. Your audience will be bigger than ever.**
+
+> **3\\. No more popups or sign-in prompts. Readers can enjoy your articles without any fuss.**
+
+而內文裡面也提到，平台最近為了賺錢，把不放進付費牆的文章都藏了起來。
+
+> Why is the platform the bad guy here?
+
+> We refused.
+
+搬到新網站之後，讀者看文章不會再有惱人的彈出視窗，這是大家最有感的改變。
+"""
+
+
+def test_a_chinese_story_quoting_english_shows_no_english_line_alone_and_no_placeholder_tag():
+    """huli's Medium story: its hook was an English quote ("Why is Medium the bad guy
+    here?"), a point was "3. No more popups…" cut from four numbered quotes, and a hashtag was
+    the blog's category "Others"."""
+    s = parse(QUOTED_ENGLISH)
+    assert "bad guy" not in s.a.hook and "Others" not in s.a.hashtags
+    units = [u for us in s.a.units for u in us]
+    assert not any(u.standalone and not re.search(r"[\u4e00-\u9fff]", u.text) for u in units), \
+        [u.text for u in units if u.standalone]
+    listed = [u for u in units if "No more popups" in u.text]
+    assert len(listed) == 1 and "We now have" in listed[0].text and "bigger than ever" in listed[0].text, listed
+    assert not any("3. No more" in k.text and "1. We now" not in k.text for k in s.a.key_points)

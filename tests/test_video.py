@@ -568,7 +568,7 @@ def test_beat_frames_lead_with_their_figure_and_show_progress():
     plain = _beat_spec("罗马：把葡萄种遍欧洲", 2, True)
     assert (plain.kind, plain.figure, plain.label) == ("scene", "", "02")
     font = pick_font("sans", "zh-Hans", "一张改变波尔多的名单1855小酿说酒梅多克")
-    d = Designer(1080, 1920, load_theme("wine"), Fonts(font, font), SafeArea(bottom=0.4), "zh-Hans", "小酿说酒", [])
+    d = Designer(1080, 1920, load_theme("paper"), Fonts(font, font), SafeArea(bottom=0.4), "zh-Hans", "小酿说酒", [])
     sp.progress = (2, 5)
     sp.items = ("梅多克",)
     lay = d.layout(sp, "")
@@ -773,7 +773,7 @@ def test_the_text_layer_over_a_moving_picture_is_the_still_frame_minus_the_pictu
         pic = Path(tmp) / "p.png"
         Image.new("RGB", (1080, 1920), (40, 120, 200)).save(pic)
         font = pick_font("sans", "en", "Harbour the wine Talk 0123")
-        theme = load_theme("wine")
+        theme = load_theme("paper")
         d = Designer(1080, 1920, theme, Fonts(font, font), SafeArea(bottom=0.4), "en", "Wine Talk", [])
         sp = Spec("image", heading="Harbour", image=pic)
         sp.progress = (2, 4)

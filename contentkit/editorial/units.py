@@ -453,6 +453,11 @@ class _Builder:
         if not s:
             return
         cjk = self.cjk
+        if self.cjk and kind in ("sentence", "quote") and not cjk_count(s) and len(re.findall(r"[A-Za-z]+", s)) >= 2:
+            # "Why is Medium the bad guy here?" quoted in a Chinese story: read in the article,
+            # never a point, a hook or a line for a Chinese voice to say
+            self.units.append(Unit(s, kind, False, "other language"))
+            return
         if not _WORDLESS.search(s):  # "😮", "……": a reaction, not something to show or say
             self.units.append(Unit(s, kind, False, "no words"))
             return
@@ -572,6 +577,21 @@ def item_labels(block: ListBlock, cjk: bool) -> list[str]:
     return out
 
 
+def _merged_quotes(blocks: list) -> list:
+    """Quotes in a row that each hold one numbered line ("> **1. We now have…**", "> **2. Your
+    audience…**") as one quote: the list they are, said whole or not at all, never "3. No more
+    popups…" on its own."""
+    out: list = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if isinstance(block, Quote) and isinstance(prev, Quote) and not prev.attribution \
+                and _ENUMERATED.match(block.text.plain) and all(_ENUMERATED.match(p.plain) for p in prev.paragraphs):
+            out[-1] = Quote(paragraphs=prev.paragraphs + block.paragraphs, attribution=block.attribution, line=prev.line)
+        else:
+            out.append(block)
+    return out
+
+
 PARA_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})、\s*(?=\S)")
 
 
@@ -591,7 +611,7 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
                   prior: str = "") -> tuple[Unit, ...]:
     """A section's units; ``prior`` is the text that ends the section before it."""
     b = _Builder(cjk, story_start, title, prior)
-    blocks = flat_blocks(sec.blocks)
+    blocks = _merged_quotes(flat_blocks(sec.blocks))
     sentences = paragraph_sentences(blocks)
     counted = counted_labels(blocks, sentences, cjk)
     for bi, block in enumerate(blocks):
@@ -617,6 +637,9 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
         elif isinstance(block, Quote):
             prev = b.units[-1] if b.units else None
             lines = split_sentences(block.text.plain)
+            paras = [p.plain.strip() for p in block.paragraphs if p.plain.strip()]
+            if len(paras) >= 2 and all(_ENUMERATED.match(x) for x in paras):
+                lines = paras  # numbered paragraphs of more than one sentence each
             if prev is not None and announces(prev.text, cjk) and len(lines) >= 2 \
                     and all(_ENUMERATED.match(x) for x in lines):
                 # "看到了三个选项：" over a quote of "A. 电子版——59美元。" lines: the quote is

@@ -44,7 +44,7 @@ CARD_PLATFORMS = ("xiaohongshu", "instagram", "instagram-square", "story", "wech
 
 
 class CardsOptions(FormatOptions):
-    theme: str = Field("wine", description="built-in theme name (see `contentkit themes`) or a theme .toml path")
+    theme: str = Field("paper", description="built-in theme name (see `contentkit themes`) or a theme .toml path")
     font: str | None = Field(None, description="font file for all card text (path, or path#index for .ttc)")
     max_cards: int | None = Field(None, ge=3, le=20, description="cards per carousel (default: platform's)")
     angle: Literal["story", "history", "people", "howto", "qa", "product"] = Field(

@@ -44,7 +44,7 @@ PHOTO_ZOOM = 0.08  # a photo pushes in 8 % over its scene
 
 class VideoOptions(FormatOptions):
     duration: Literal[30, 45, 60] = Field(45, description="target length in seconds (a ceiling)")
-    theme: str = Field("wine", description="card theme for the frames")
+    theme: str = Field("paper", description="card theme for the frames")
     font: str | None = Field(None, description="font file for frames and subtitles")
     subtitles: Literal["burn", "soft", "none"] = Field(
         "burn", description="burn subtitles into the picture, add them as a soft track, or neither")
