@@ -500,6 +500,9 @@ def _tokenize(text: str) -> tuple[str, ...]:
 
 # Particles that end the word before them: a line never starts with one.
 PARTICLES = set("的了着著过過吗嗎呢吧们們地得么麼啊呀嘛")
+LOCALIZERS = set("中里裡内內")  # "碗/中", "锅/里": where, said of the noun before them
+# one-character verbs that take the word after them: "想說搭 / 客運" split "搭客運"
+TAKERS = set("搭坐乘吃喝买買看找拿用骑騎穿戴写寫读讀听聽住")
 NEGATORS = set("不没沒未别別")  # a one-character negator stays with the word after it
 COLOURS = set("红紅黄黃蓝藍绿綠白黑紫青灰粉橙棕褐金银銀")
 # a lone numeral or determiner stays with what it counts ("三/年間", "每/一篇")
@@ -535,13 +538,14 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
         prev = out[-1] if out else ""
         core = tok.rstrip("".join(NO_START))
         single = len(core) == 1 and _hanzi(core)
-        if single and core == tok and (core in NEGATORS or core in NUMERALS or core in COLOURS):
+        if single and core == tok and (core in NEGATORS or core in NUMERALS or core in COLOURS or core in TAKERS):
             # "不" goes with "停機", never "如何在不 / 停機"; "一" with "开始" ("牛奶一 / 开始"),
             # "三" with "年間" ("過去三 / 年間");
             # a colour with the noun it colours ("小炒 / 黄牛肉", never "小炒黄 / 牛肉")
             carry = tok
             continue
-        if single and _hanzi(prev[-1:]) and (core in PARTICLES or len(prev) + len(tok) <= GLUE_MAX):
+        if single and _hanzi(prev[-1:]) and (core in PARTICLES or core in LOCALIZERS
+                                             or len(prev) + len(core) <= GLUE_MAX):
             out[-1] = prev + tok
         elif core.rstrip("了着著过過") in BACK_WORDS and _hanzi(prev[-1:]) and len(prev) <= 3:
             out[-1] = prev + tok

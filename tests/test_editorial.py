@@ -1244,6 +1244,10 @@ def test_a_part_titled_by_its_own_clause_does_not_say_it_twice():
     # any lone numeral or 每 goes with what it counts: "過去三 / 年間", "發表的每 / 一篇" (huli)
     toks = tokenize("他們過去三年間所發表的每一篇文章")
     assert any("三年間" in t for t in toks) and any(t.startswith("每一篇") for t in toks), toks
+    # a place word stays with its noun, its comma not counted: "鸡蛋打入碗 / 中，" on a video frame
+    assert any(t.startswith("打入碗中") for t in tokenize("鸡蛋打入碗中，加一小撮盐"))
+    # a one-character verb stays with what it takes: "想說搭 / 客運" (jabee0228's Tainan card)
+    assert any(t.startswith("搭客運") for t in tokenize("所以我就想說搭客運就好"))
 
 
 def test_a_model_name_is_no_figure():

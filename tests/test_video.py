@@ -1088,3 +1088,60 @@ def test_a_video_says_nothing_twice_and_each_beat_shows_a_line_of_its_own(cli, t
     assert not any(restates(a, b, True) for i, a in enumerate(said) for b in said[i + 1:]), said
     screens = [s["on_screen"] for s in data["scenes"] if s["kind"] != "cta"]
     assert len(set(screens)) == len(screens), screens
+
+
+RECIPE = """# 番茄炒蛋的做法
+
+番茄炒蛋是一道十分钟就能上桌的家常菜，酸甜下饭，新手也能做好。
+
+## 必备原料和工具
+
+- 番茄
+- 鸡蛋
+- 白糖
+- 盐
+
+## 操作
+
+1. 番茄洗净，顶部划十字，用开水烫一分钟后剥皮
+2. 剥好的番茄切成大小均匀的块，放在碗里备用
+3. 鸡蛋打入碗中，加一小撮盐，用筷子朝一个方向打散
+4. 热锅倒油，油温七成热时倒入蛋液，凝固后立刻盛出
+5. 锅里再加少许油，倒入番茄块，中火翻炒出汁
+6. 加入一勺白糖和半勺盐，翻炒均匀，尝一下味道
+7. 倒回炒好的鸡蛋，和番茄一起翻炒三十秒
+8. 撒上葱花，关火装盘
+9. 趁热上桌
+
+## 附加内容
+
+如果您遵循本指南的制作流程而发现有问题或可以改进的流程，请提出 Issue 或 Pull request 。
+"""
+
+
+def test_a_long_procedure_is_said_in_beats_of_whole_steps_in_order(cli, tmp_path, story_file):
+    """A recipe's nine steps (about 30 s) had no beat: too long for one, and never to be cut.
+    They are said in several beats of whole steps, in order, without their numbers; the
+    repository's "请提出 Issue 或 Pull request" is no beat."""
+    from contentkit.formats.video import procedure_parts
+
+    class Rate:
+        @staticmethod
+        def speak_seconds(t):
+            return len(t) / 5
+
+    assert procedure_parts("①打蛋②搅匀", Rate, True) == []  # short: one beat
+    parts = procedure_parts("①" + "甲" * 30 + "②" + "乙" * 30 + "③" + "丙" * 5 + "⑩丁丁11.出锅", Rate, True)
+    assert parts == ["甲" * 30 + "。", "乙" * 30 + "。丙丙丙丙丙。丁丁。出锅。"], parts
+    path = story_file(RECIPE)
+    out = tmp_path / "o"
+    # 38 s of steps: past 45 s with the hook, so the warning says to raise the length
+    build(cli, path, out, "video.render=false", "video.voice=none", "video.duration=60")
+    data = scenes(out)
+    said = "".join(s["voiceover"] for s in data["scenes"] if s["kind"] == "beat")
+    steps = ["剥皮", "备用", "打散", "盛出", "翻炒出汁", "尝一下味道", "三十秒", "关火装盘", "趁热上桌"]
+    at = [said.find(x) for x in steps]
+    assert all(k >= 0 for k in at) and at == sorted(at), (at, said)
+    assert not re.search("[①②③④⑤⑥⑦⑧⑨]", said) and "Issue" not in said
+    assert sum(1 for s in data["scenes"] if s["kind"] == "beat" and any(x in s["voiceover"] for x in steps)) >= 2
+    assert data["duration_s"] <= 60

@@ -79,7 +79,9 @@ def introduced(sentence: str, before: str) -> bool:
     return bool(re.search(rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,2}}{noun}\b", before, re.I))
 
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # how a procedure's steps are numbered in a Chinese unit
+# how a procedure's steps are numbered in a Chinese unit (past ⑩ a recipe's "11.出锅" ran on
+# from step 10: "…翻炒 40 秒11.出锅"); the bundled Noto CJK fonts draw all twenty
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def step_lines(text: str) -> str:
@@ -502,7 +504,7 @@ class _Builder:
         if prev is not None and announces(prev.text, cjk):
             self.add_items(items, "list", labels)
             return
-        numbered = [f"{i}. {t}" if not cjk else f"{CIRCLED[i - 1] if i <= 10 else str(i) + '.'}{t}"
+        numbered = [f"{i}. {t}" if not cjk else f"{CIRCLED[i - 1] if i <= len(CIRCLED) else str(i) + '. '}{t}"
                     for i, t in enumerate(items, start=1)]
         whole = (" " if not cjk else "").join(numbered)
         if len(items) >= 2 and _n(whole, cjk) <= (220 if cjk else 100):

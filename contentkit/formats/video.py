@@ -83,6 +83,8 @@ class Scene:
     clip: Path | None = None  # a clip from video.media: plays under the frame's text
     clip_start: float = 0.0  # spoken word starts: (offset in voiceover, s from start)
     speech: Any = None  # the synthetic voice's clip for this scene (voice.Clip), kept to lay the track again
+    parts: tuple["Scene", ...] = ()  # a procedure too long for one beat: its scenes, all or none
+    group: int = -1  # the scenes of one procedure share it: chosen, and dropped, together
 
     def seconds(self, fps: int) -> tuple[float, float]:
         return self.start_f / fps, self.frames / fps
@@ -238,11 +240,14 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str],
     rules = Rules.for_language(story.a.language)
     rate = _rates(story)
     hook, cta = hook_and_cta(story, rate, warnings, angled)
-    beats = candidate_beats(story, rate)
-    for sc in [hook, cta] + beats:
+    candidates = candidate_beats(story, rate)
+    for sc in [hook, cta] + candidates + [p for b in candidates for p in b.parts]:
         sc.frames = max(math.ceil((rate.speak_seconds(sc.voiceover) + PAD_S) * fps),
                         min_frames(sc.voiceover, rules, fps))
-    beats = distinct_beats(beats, hook.voiceover, story.a.is_cjk)
+    for sc in candidates:
+        if sc.parts:
+            sc.frames = sum(p.frames for p in sc.parts)
+    beats = distinct_beats(candidates, hook.voiceover, story.a.is_cjk)
     budget = target_s * fps - hook.frames - cta.frames
     if budget < 0:
         raise ContentkitError(f"hook and call to action alone take {(hook.frames + cta.frames) / fps:.1f} s, "
@@ -251,8 +256,14 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str],
     chosen = choose_beats(beats, budget)
     dropped = [{"section": sc.section, "on_screen": sc.on_screen, "voiceover": sc.voiceover,
                 "seconds": round(sc.frames / fps, 2), "score": sc.score}
-               for sc in beats if sc not in chosen]
+               for sc in candidates if sc not in chosen]
     chosen.sort(key=lambda s: s.section)
+    expanded: list[Scene] = []
+    for g, sc in enumerate(chosen):
+        for p in sc.parts or (sc,):
+            p.group = g if sc.parts else -1
+            expanded.append(p)
+    chosen = expanded
     if beats and len(chosen) < 4:
         warnings.append(f"only {len(chosen)} beat(s) fit in {target_s} s (4-8 wanted); "
                         "try -O video.duration=60")
@@ -277,11 +288,11 @@ RESTATES = 0.6  # of the shorter sentence's bigrams (words) found in the other: 
 
 
 def restates(a: str, b: str, cjk: bool) -> bool:
-    """Whether one of two sentences says again what the other said ("简单来说，凉粉和烧仙草是同一种
-    食物，龟苓膏则是另一种食物" after "总结：凉粉、烧仙草和仙草冻是同一种食物，龟苓膏则是另一种食物")."""
+    """Whether ``a`` says again what ``b`` said ("简单来说，凉粉和烧仙草是同一种食物，龟苓膏则是另一种
+    食物" after "总结：凉粉、烧仙草和仙草冻是同一种食物，龟苓膏则是另一种食物"). Not the other way
+    round: a recipe's steps name the ingredients its list named, and say much more."""
     ga, gb = _grams(a, cjk), _grams(b, cjk)
-    small = min(len(ga), len(gb))
-    return small >= 4 and len(ga & gb) / small >= RESTATES
+    return len(ga) >= 4 and len(ga & gb) / len(ga) >= RESTATES
 
 
 def distinct_beats(beats: list[Scene], hook: str, cjk: bool) -> list[Scene]:
@@ -319,7 +330,10 @@ def key_phrase(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
             break  # one sentence
     acc = acc.rstrip("，,；;。.!！ ")
     if not acc and clauses:
-        acc = on_screen_text(clauses[0].rstrip("，,；;。.!！ "), cjk, n_zh, n_en)
+        first = clauses[0].rstrip("，,；;。.!！ ")
+        # a first clause a little over is shown whole (the frame fits its text to the panel):
+        # cut, "加入小米椒、朝天椒、葱段翻炒 40 秒" lost the unit of its number
+        acc = first if size(first) <= n * 1.25 else on_screen_text(first, cjk, n_zh, n_en)
     return acc if (cjk_count(acc) >= 3 if cjk else len(acc.split()) >= 2) else ""
 
 
@@ -477,8 +491,12 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
                     and rate.speak_seconds(join_sentences(vo + [spoken(sents[i + 1], a.is_cjk)])) <= 9:
                 vo.append(spoken(sents[i + 1], a.is_cjk))
                 used.add(sents[i + 1])
-        beats.append(beat(join_sentences(vo), kp.section, kp.score,
-                          story.sections[kp.section].label or _clause(kp.text)))
+        sc = beat(join_sentences(vo), kp.section, kp.score, story.sections[kp.section].label or _clause(kp.text))
+        steps = procedure_parts(sc.voiceover, rate, a.is_cjk)
+        if steps:
+            # "①从花卷的包装袋中取出…⑦…即可食用", 32 s: said in beats of a few steps each, in order
+            sc.parts = tuple(beat(t, kp.section, kp.score, sc.on_screen) for t in steps)
+        beats.append(sc)
     if len(beats) < 4:
         extra = [beat(spoken(u.text, a.is_cjk), si, -1.0 - 0.01 * k, sec.label or _clause(u.text))
                  for si, sec in enumerate(story.sections) for k, u in enumerate(a.units[si] if a.units else ())
@@ -489,6 +507,34 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
 
 
 BEAT_LONG_S = 10.0  # a beat over this says its first sentence only, where that one stands alone
+
+
+def procedure_parts(text: str, rate, cjk: bool, limit: float = BEAT_LONG_S) -> list[str]:
+    """A numbered procedure that takes over ``limit`` seconds to say, as runs of whole steps of
+    at most ``limit`` seconds each (one step alone where it is longer), said without their
+    numbers ("①从花卷的包装袋中取出 5 个花卷②…" -> "从花卷的包装袋中取出 5 个花卷。把花卷平铺在碟子上…");
+    [] for anything else, or a procedure short enough for one beat."""
+    from contentkit.editorial.units import CIRCLED
+    from contentkit.text import join_sentences
+
+    if rate.speak_seconds(text) <= limit:
+        return []
+    # past ⑩ a Chinese procedure goes on "11.出锅。"
+    marks = rf"[{CIRCLED}]|(?<=[^\d\s.])\d{{1,2}}\.(?=[^\d\s])" if cjk else r"(?:^|(?<=\s))\d{1,2}\.\s+"
+    steps = [x.strip() for x in re.split(marks, text) if x.strip()]
+    if len(steps) < 2 or not re.match(marks, text.strip()):
+        return []
+    chunks: list[list[str]] = [[]]
+    for st in steps:
+        if chunks[-1] and rate.speak_seconds(join_sentences(chunks[-1] + [st])) > limit:
+            chunks.append([])
+        chunks[-1].append(st)
+    if len(chunks) > 1 and rate.speak_seconds(join_sentences(chunks[-1])) < 3 \
+            and rate.speak_seconds(join_sentences(chunks[-2] + chunks[-1])) <= limit * 1.3:
+        chunks[-2:] = [chunks[-2] + chunks[-1]]  # "出锅。" is no beat of its own
+    stop = "。" if cjk else "."
+    said = [join_sentences(c) for c in chunks]
+    return [t if t[-1:] in "。！？.!?" else t + stop for t in said] if len(chunks) > 1 else []
 
 
 def _first_alone(text: str, rate, cjk: bool) -> str:
@@ -565,15 +611,16 @@ def choose_beats(beats: list[Scene], budget: int, lo: int = 4, hi: int = 8) -> l
     best[0][0] = (0.0, ())
     for i, sc in enumerate(beats):
         w = -(-sc.frames // unit)
-        for c in range(hi - 1, -1, -1):
+        n = max(1, len(sc.parts))  # a procedure said in three beats counts as three
+        for c in range(hi - n, -1, -1):
             for used, (score, picked) in list(best[c].items()):
                 nu = used + w
                 if nu > cap:
                     continue
-                cand = (score + sc.score, picked + (i,))
-                cur = best[c + 1].get(nu)
+                cand = (score + sc.score * n, picked + (i,))
+                cur = best[c + n].get(nu)
                 if cur is None or cand[0] > cur[0]:
-                    best[c + 1][nu] = cand
+                    best[c + n][nu] = cand
     options = [(min(c, lo), score, c, picked) for c in range(hi + 1) for score, picked in best[c].values()]
     if not options:
         return []
@@ -1339,12 +1386,17 @@ class VideoFormat(Format[VideoOptions]):
                 # the synthetic voice spoke slower than planned and the video ran past its
                 # ceiling (45.9 s of 45): the weakest beat goes, and the track is laid again
                 k = min((i for i, s in enumerate(scenes) if s.kind == "beat"), key=lambda i: (scenes[i].score, -i))
-                gone = scenes.pop(k)
-                specs.pop(k)
-                dropped.append({"section": gone.section, "on_screen": gone.on_screen, "voiceover": gone.voiceover,
-                                "seconds": round(gone.frames / fps, 2), "score": gone.score})
-                warnings.append(f"the synthetic voice is slower than planned: left out the beat "
-                                f"'{gone.on_screen}' to stay within {options.duration} s")
+                # a procedure's beats go together: never its first steps without the rest
+                ks = [i for i, s in enumerate(scenes) if s.group == scenes[k].group] if scenes[k].group >= 0 else [k]
+                if len(ks) == sum(1 for s in scenes if s.kind == "beat"):
+                    break
+                for i in reversed(ks):
+                    gone = scenes.pop(i)
+                    specs.pop(i)
+                    dropped.append({"section": gone.section, "on_screen": gone.on_screen, "voiceover": gone.voiceover,
+                                    "seconds": round(gone.frames / fps, 2), "score": gone.score})
+                    warnings.append(f"the synthetic voice is slower than planned: left out the beat "
+                                    f"'{gone.on_screen}' to stay within {options.duration} s")
                 audio_path = voice_track(scenes, fps, work / "voice.wav")
             if voice_name not in (None, "recording") and sum(s.frames for s in scenes) > ceiling:
                 warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
