@@ -36,9 +36,9 @@ def lint(path: str, only_platforms: list[str] | None = None) -> dict[str, Any]:
     for p in chosen:
         limit = p.title_max
         title = str(story.meta.platform_override(p.name).get("title") or story.title)
-        if limit and len(title) > limit:
+        if limit and p.title_length(title) > limit:
             add("warning", f"{path}: title",
-                f"{len(title)} characters, over {p.name}'s {limit}; it will be shortened "
+                f"{p.title_length(title):g} characters, over {p.name}'s {limit}; it will be shortened "
                 f"(set platforms.{p.name}.title in the front matter)")
     for sec in story.sections:
         if sec.heading and not sec.plain.strip() and not any(b.kind == "image" for b in sec.blocks):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -25,6 +25,8 @@ class Platform(BaseModel):
     source: str = ""  # where the limits were looked up
     # text
     title_max: int | None = None
+    # how title_max counts: every character one, or a Hanzi one and a Latin letter half
+    title_units: Literal["chars", "hanzi"] = "chars"
     body_max: int | None = None
     digest_max: int | None = None
     caption_max: int | None = None
@@ -49,6 +51,14 @@ class Platform(BaseModel):
     safe_bottom: float = Field(0.0, ge=0, lt=0.5)
     safe_right: float = Field(0.0, ge=0, lt=0.5)
     safe_left: float = Field(0.0, ge=0, lt=0.5)
+
+    def title_length(self, text: str) -> float:
+        """``text`` measured as this platform counts its title."""
+        if self.title_units == "hanzi":
+            from contentkit.text import display_width
+
+            return display_width(text) / 2
+        return len(text)
 
     @property
     def limits(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from contentkit.platforms import get_platform
 from contentkit.text import visible_len, weighted_length
 
 from .conftest import EN, ZH, read_manifest
@@ -50,7 +51,7 @@ def test_every_platform_within_its_limits(cli, tmp_path, sample):
     # Xiaohongshu: title <= 20, body <= 1000, hashtags at the end
     note = (out / "article/xiaohongshu.txt").read_text("utf-8")
     title, body = note.split("\n\n", 1)
-    assert len(title) <= 20
+    assert get_platform("xiaohongshu").title_length(title) <= 20
     assert visible_len(body) <= 1000
     assert body.rstrip().splitlines()[-1].startswith("#")
     # X: every post <= 280 weighted, numbered i/n, in order
@@ -205,3 +206,17 @@ def test_the_plain_text_newsletter_describes_pictures_and_names_no_local_files(c
     assert r.exit_code == 0, r.output
     text = (out / "article/newsletter.txt").read_text("utf-8")
     assert "IMG_4891" not in text and "[一壶冬瓜茶]" in text
+
+
+def test_a_xiaohongshu_title_counts_a_latin_letter_as_half():
+    """Xiaohongshu counts a Hanzi as one and a Latin letter as half: "Why and How I Started
+    Public Speaking" (18.5) fits its 20 whole, where it had been cut to "Why and How I…"."""
+    from contentkit.formats.article import _limit
+
+    p = get_platform("xiaohongshu")
+    assert p.title_length("Why and How I Started Public Speaking") == 18.5
+    assert p.title_length("一杯红酒里的八千年") == 9
+    w: list[str] = []
+    assert _limit("Why and How I Started Public Speaking", p.title_max, p.title_length, "title", w) \
+        == "Why and How I Started Public Speaking" and not w
+    assert p.title_length(_limit("一" * 30, p.title_max, p.title_length, "title", w)) <= 20

@@ -1530,3 +1530,24 @@ def test_a_chinese_story_quoting_english_shows_no_english_line_alone_and_no_plac
     listed = [u for u in units if "No more popups" in u.text]
     assert len(listed) == 1 and "We now have" in listed[0].text and "bigger than ever" in listed[0].text, listed
     assert not any("3. No more" in k.text and "1. We now" not in k.text for k in s.a.key_points)
+
+
+def test_a_sentence_told_over_two_posts_says_so_and_a_heading_drops_its_so():
+    """kcd's posts: a sentence longer than a post ended one post on "…and I use" and opened the
+    next on "but I always…"; each piece now shows that it goes on. A heading "So why did I
+    think it'd be fun?" is shown alone as "Why did I think it'd be fun?"."""
+    from contentkit.editorial.structure import label_sections
+    from contentkit.formats.article import _split_long
+    from contentkit.story import Section
+    from contentkit.text import weighted_length
+
+    long = ("To be honest, I don't edit most of my videos these days (a friend takes care of it for me now), "
+            "but I always set my audio to mono (who needs stereo on a single person's voice?) and I use the "
+            "smoothing feature which evens out the volume and does a few other things to help the sound, "
+            "and it does a pretty good job for a single checkbox in a menu.")
+    pieces = _split_long(long, 200)
+    assert len(pieces) >= 2 and all(weighted_length(p) <= 200 for p in pieces), pieces
+    assert pieces[0].endswith("…") and pieces[-1].startswith("…") and not pieces[-1].endswith("…")
+    assert _split_long("A short one.", 200) == ["A short one."]
+    secs = label_sections([Section("So why did I think it'd be fun?", 2, (), 1), Section("So far", 2, (), 5)], False)
+    assert [s.label for s in secs] == ["Why did I think it'd be fun?", "So far"]

@@ -81,6 +81,7 @@ def _named(label: str, context: str) -> str:
 
 # a heading that opens as the next step of a narrative ("於是長大了以後", "然后呢，我们…")
 _LABEL_SEQUEL = re.compile(r"^(?:於是|于是|然後|然后|所以|因此|接著|接着)[，,、\s]*")
+_EN_LABEL_SEQUEL = re.compile(r"^(?:so|and|but|then|and then|anyway)\b[,\s]+(?=[a-z])", re.I)
 
 
 def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") -> tuple[Section, ...]:
@@ -102,6 +103,10 @@ def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") ->
         m = _LABEL_SEQUEL.match(label)
         if m and cjk_count(label[m.end():]) >= 3:
             label = label[m.end():]  # "於是長大了以後" goes on from the part before; a card starts anew
+        m = _EN_LABEL_SEQUEL.match(label)
+        if not cjk and m and len(label[m.end():].split()) >= 3:
+            rest = label[m.end():]  # "So why did I think it'd be fun?" -> "Why did I think it'd be fun?"
+            label = rest[:1].upper() + rest[1:]
         if cjk and context:
             label = _named(label, context)
         while parents and parents[-1][0] >= sec.level:

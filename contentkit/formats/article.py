@@ -259,7 +259,7 @@ class ArticleFormat(Format[ArticleOptions]):
         a = story.a
         over = story.meta.platform_override("xiaohongshu")
         title = str(over.get("title") or story.title)
-        title = _limit(title, p.title_max, len, "title", warnings)
+        title = _limit(title, p.title_max, p.title_length, "title", warnings)
         bullets = EMOJI_BULLETS if o.emoji else NUM_BULLETS
         tags = list(over.get("hashtags") or a.hashtags)[: p.hashtags_max or 10]
         tag_line = " ".join(f"#{t.lstrip('#')}" for t in tags)
@@ -757,9 +757,20 @@ def _units(section, cjk: bool) -> list[str]:
 
 
 def _split_long(sentence: str, room: int) -> list[str]:
-    """Split a sentence longer than ``room`` (weighted) at clauses, then words; never mid-word."""
+    """Split a sentence longer than ``room`` (weighted) at clauses, then words; never mid-word.
+    A piece that the sentence goes on from ends with "…", and the piece that goes on starts
+    with one: a post that ended "…and I use" and one that began "but I always…" read as
+    broken, not as one sentence told over two posts."""
     if weighted_length(sentence) <= room:
         return [sentence]
+    pieces = _split_at_clauses(sentence, room - 4)  # room for the two marks
+    if len(pieces) < 2:
+        return pieces
+    return [("" if k == 0 else "…") + p.rstrip("，、；：,;: ") + ("" if k == len(pieces) - 1 else "…")
+            for k, p in enumerate(pieces)]
+
+
+def _split_at_clauses(sentence: str, room: int) -> list[str]:
     import re
 
     parts = [p for p in re.split(r"(?<=[，、；：,;:])\s*", sentence) if p]
