@@ -1145,3 +1145,17 @@ def test_a_long_procedure_is_said_in_beats_of_whole_steps_in_order(cli, tmp_path
     assert not re.search("[①②③④⑤⑥⑦⑧⑨]", said) and "Issue" not in said
     assert sum(1 for s in data["scenes"] if s["kind"] == "beat" and any(x in s["voiceover"] for x in steps)) >= 2
     assert data["duration_s"] <= 60
+
+
+def test_english_shots_name_no_contraction_and_no_possessor():
+    """kcd's productivity post: a shot read "cutaway: I'll", another "week blogpost newsletter"
+    (from "this week's blogpost newsletter"); a part's title stopped at the colon of "11:00 PM"."""
+    from contentkit.editorial.structure import title_for
+    from contentkit.formats.video import _en_subjects
+
+    got = _en_subjects("If it's Monday, I'll make sure my blog post is published, then start working on "
+                       "this week's blogpost newsletter.", set())
+    assert "I'll" not in got and not any(g.startswith("week") for g in got) and "blogpost newsletter" in got, got
+    t = title_for("I play with the kids after dinner. Normally I go to bed before 11:00 PM every night. "
+                  "My wife and I read together before bed.", ["A typical morning starts at six."], False)
+    assert not t.endswith("before 11"), t

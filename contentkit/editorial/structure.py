@@ -266,7 +266,8 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
     # repeats it reads twice
     for s in split_sentences(text)[1:6]:
         s = _ATTRIBUTION.sub("", s)  # '..." --- John Culkin.': who said a quote is no title
-        pieces = re.split(r"([，,;；:：—]|\s[-–]\s)", s)  # delimiters at the odd places
+        # delimiters at the odd places; a colon between digits is a time ("before 11:00 PM")
+        pieces = re.split(r"([，,;；：—]|(?<!\d):|:(?!\d)|\s[-–]\s)", s)
         for k in range(0, len(pieces), 2):
             if k + 2 < len(pieces) and re.match(r"\s*['\"“‘「『]", pieces[k + 2]):
                 # a clause that introduces the words after it stays with them: "Writing well

@@ -190,6 +190,8 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         t = re.sub(r"['’]s$", "", t).strip("‘’“”\"'")  # "‘Etiquette and Good Manners’"
         if re.search(r"\d", t) or t.lower() in common or t.lower() in EN_STOP:
             continue
+        if re.fullmatch(r"(?i)(?:i|you|we|they|he|she|it|there|that|let)['’](?:ll|d|ve|re|m|s)", t):
+            continue  # "I'll", capitalised as a sentence opens: "cutaway: I'll"
         # a people's adjective ("Chinese", "British") names nothing alone: with the noun it
         # qualifies it does ("Chinese monk", "British arrogance")
         if " " not in t and re.search(r"(?:ese|ish|ian|ean|an)$", t):
@@ -225,6 +227,9 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
     pairs = yake.KeywordExtractor(lan="en", n=3, top=12, dedupLim=0.7).extract_keywords(text)
     for p, _score in sorted(pairs, key=lambda x: (round(float(x[1]), 12), x[0])):
         p = re.sub(r"['’]s\b", "", p).strip()
+        ws = p.split()
+        if len(ws) >= 2 and re.search(rf"\b{re.escape(ws[0])}['’]s\s+{re.escape(ws[1])}\b", text, re.I):
+            p = " ".join(ws[1:])  # "this week's blogpost newsletter" is a "blogpost newsletter", not a "week …"
         if thing(p) and p.lower() not in common and not any(p.lower() in n.lower() or n.lower() in p.lower()
                                                             for n in names + phrases):
             phrases.append(p)
