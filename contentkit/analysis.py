@@ -44,7 +44,12 @@ _ZH_STOP = set("的 了 是 在 和 与 也 就 都 而 及 这 那 一个 我�
                "开始 成为 知道 不妨 今天 一直 慢慢 这种 真正 至今 当年 最早 最后 同样 几乎 绝大多数".split())
 _EN_GENERIC = set("world today years year thousand thousands people made make time day days way thing things "
                   "invented writing hand glass next three two one first last still also every much many "
-                  "new old great little".split())
+                  "new old great little "
+                  # nouns that say nothing of a story ("#Stuff #Point #Version" on a post about
+                  # recording videos)
+                  "stuff point points version versions lot lots bit bits kind kinds sort part parts piece "
+                  "example examples case cases idea ideas question questions answer answers number "
+                  "something anything everything nothing someone everyone".split())
 # Adjectives that name nothing alone: fine inside a phrase ("open voice"), never a topic by
 # themselves (a community topic read 'What would you ask an expert about "open"?').
 _EN_LONE_ADJ = set("open private free public local small big large high low long short real full main simple "

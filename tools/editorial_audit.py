@@ -260,6 +260,10 @@ def audit_story(story: Path, out: Path) -> tuple[Counter, list[str]]:
             hit("markup", where, text)
     # lists shown partly
     lists = story_lists(src)
+    # a video says a long procedure over consecutive scenes: read as one, its voice-overs say
+    # the list whole
+    video_said = re.sub(r"[\W_]+", "", " ".join(t for w, t in units if w.startswith("video scene")
+                                                 and w.endswith("voiceover"))).lower()
     for where, text in units:
         if where.endswith("shot"):
             continue  # a shot note names what to film ("Close-up: New York Citi Bike"), no list
@@ -280,6 +284,10 @@ def audit_story(story: Path, out: Path) -> tuple[Counter, list[str]]:
         # a recipe's quantities list names the ingredients of its tools list: a text showing one
         # list whole is not the other list cut
         if not any(p == n for p, n in counts) and any(2 <= p < n for p, n in counts):
+            if where.startswith("video scene") and where.endswith("voiceover") and any(
+                    all(_key(i).lower() in video_said for i in items if len(_key(i)) >= 4)
+                    for items in lists if any(_key(i).lower() in flat for i in items if len(_key(i)) >= 4)):
+                continue  # one scene of a procedure said whole across the video's scenes
             hit("cut_list", where, text)
     # script mixing
     if lang.startswith("zh"):

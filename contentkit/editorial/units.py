@@ -528,7 +528,7 @@ class _Builder:
         if prev is not None and announces(prev.text, cjk):
             # the list completes the announcement, not what it points back at: "接著有關於這個
             # 計畫進行的方式，當初的流程是這樣：…" still needs the plan it is about
-            alone = prev.note != "needs context" and opener_kind(prev.text, cjk) != "anaphor"
+            alone = prev.note not in ("needs context", "other language") and opener_kind(prev.text, cjk) != "anaphor"
             line = prev.text.rstrip() + ("" if cjk else " ") + _join_items(items, cjk)
             fits = _n(line, cjk) <= (160 if cjk else 80)
             if not fits and labels and len(labels) == len(items) and len(items) >= 2:
