@@ -495,7 +495,27 @@ def _tokenize(text: str) -> tuple[str, ...]:
         out.append(t)
     while out and out[-1] == " ":
         out.pop()
-    return tuple(out)
+    return tuple(_number_with_unit(out))
+
+
+_UNITS = set("度个個分秒克斤升元块塊次岁歲年月日天号號位人张張片颗顆条條只隻杯碗勺份周週层層米倍成折页頁篇本件种種家台部辆輛")
+_NUMBER_TOKEN = re.compile(r"^[~～约約]?\d[\d.,]*%?$")
+
+
+def _number_with_unit(tokens: list[str]) -> list[str]:
+    """A number and the Hanzi unit written after it with a space ("50 度", "15 分钟") on one
+    line: a frame read "放凉至 50 / 度即可食用"."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if _NUMBER_TOKEN.match(t) and i + 2 < len(tokens) and tokens[i + 1] == " " and tokens[i + 2][:1] in _UNITS:
+            out.append(t + " " + tokens[i + 2])
+            i += 3
+            continue
+        out.append(t)
+        i += 1
+    return out
 
 
 # Particles that end the word before them: a line never starts with one.

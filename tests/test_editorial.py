@@ -1248,6 +1248,9 @@ def test_a_part_titled_by_its_own_clause_does_not_say_it_twice():
     assert any(t.startswith("打入碗中") for t in tokenize("鸡蛋打入碗中，加一小撮盐"))
     # a one-character verb stays with what it takes: "想說搭 / 客運" (jabee0228's Tainan card)
     assert any(t.startswith("搭客運") for t in tokenize("所以我就想說搭客運就好"))
+    # a number keeps the unit written after it with a space: "放凉至 50 / 度即可食用" on a frame
+    assert any(t.startswith("50 度") for t in tokenize("碟子取出放凉至 50 度即可食用"))
+    assert "400ml" in tokenize("往锅里倒入 400ml 水")  # 水 is no unit: a line may break there
 
 
 def test_a_model_name_is_no_figure():
