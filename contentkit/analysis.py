@@ -127,6 +127,8 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
                     len(w) < 3 or not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)):
                 continue  # fragments of Latin words (jieba splits "Château" into "Ch", "teau")
             w = _zh_whole_word(w, text)
+            if len(w) >= 3 and w[-1] in _ZH_NOT_TAIL and w[:-1] in text.replace(w, ""):
+                w = w[:-1]  # jieba's "蒸架放" of "把蒸架放里面", where the story also writes 蒸架 alone
             if any(w == o for o, _ in out):
                 continue
             out.append((w, float(weight)))
@@ -200,7 +202,9 @@ def _zh_whole_word(word: str, text: str) -> str:
 
 _ZH_PARTICLES = set("的了是在和与也就都而及着过吗呢吧啊呀们地得很又还这那个一成等")  # 烧成 / 油温; 等 (etc.) / 中药材
 # one-character words that follow a noun without being part of it: 里 (in), 上, 中, 后…, verbs
-_ZH_NOT_TAIL = set("里裡上下中内內外前后後旁边邊时時说說有让讓给給被把将將对對从從向到去来來会會能要可用做")
+_ZH_NOT_TAIL = set("里裡上下中内內外前后後旁边邊时時说說有让讓给給被把将將对對从從向到去来來会會能要可用做"
+                   # a cook's verbs after the thing they act on: "把蒸架放里面" made "#蒸架放"
+                   "放倒加切煮炒蒸盖蓋拿取装裝摆擺搅攪拌洗烤煎炸吃喝看买買卖賣")
 
 
 def _full_name(term: str, text: str) -> str | None:

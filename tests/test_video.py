@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EN, ZH, build_format, read_manifest
+from .conftest import EN, ZH, build_format, parse, read_manifest
 
 FPS = 30
 
@@ -1159,3 +1159,17 @@ def test_english_shots_name_no_contraction_and_no_possessor():
     t = title_for("I play with the kids after dinner. Normally I go to bed before 11:00 PM every night. "
                   "My wife and I read together before bed.", ["A typical morning starts at six."], False)
     assert not t.endswith("before 11"), t
+
+
+def test_chinese_shots_name_the_thing_not_the_verb_after_it():
+    """A steamed-buns recipe's shots read "特写：蒸架放" (jieba's word for "把蒸架放里面"),
+    "特写：花卷平铺" (平铺, lay flat, tagged a noun) and "特写：食用" (eat)."""
+    from contentkit.formats.video import _subjects
+
+    s = parse("# 蒸馒头\n\n## 操作\n\n往锅里倒入水，把蒸架放里面，把装馒头的碟子放在蒸架上，盖上锅盖。\n\n"
+              "从馒头的包装袋中取出馒头，把馒头平铺在碟子上。\n\n碟子取出放凉至 50 度即可食用。\n")
+    assert "蒸架放" not in s.a.keywords
+    got = [_subjects(t, s) for t in ("把蒸架放里面，把装馒头的碟子放在蒸架上，盖上锅盖。", "把馒头平铺在碟子上。",
+                                     "碟子取出放凉至 50 度即可食用。")]
+    flat = [w for g in got for w in g]
+    assert "蒸架" in got[0] and not any(w.endswith(("放", "平铺")) or w == "食用" for w in flat), got

@@ -129,7 +129,8 @@ def _subjects(text: str, story: Story, known: frozenset[str] = frozenset()) -> l
     from contentkit.editorial.data import words
 
     abstract = set(words("shots", "zh_abstract"))
-    found = [w for w in _zh_noun_pairs(text, nouns(text, a.is_cjk)) if w.lower() not in common and w not in abstract]
+    found = [w for w in _zh_noun_pairs(text, nouns(text, a.is_cjk), abstract)
+             if w.lower() not in common and w not in abstract]
     # a noun inside a keyword the analysis made whole ("小米" of "小米椒", "里脊" of "牛里脊") is that keyword
     whole = sorted((k for k in a.keywords if k in text), key=len)
     found = [next((k for k in whole if w in k and k != w), w) for w in found]
@@ -137,7 +138,7 @@ def _subjects(text: str, story: Story, known: frozenset[str] = frozenset()) -> l
     return sorted(dict.fromkeys(found), key=lambda w: (-counts[w], -len(w), found.index(w)))
 
 
-def _zh_noun_pairs(text: str, found: list[str]) -> list[str]:
+def _zh_noun_pairs(text: str, found: list[str], abstract: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Chinese nouns with each pair of nouns written together joined into the thing they name
     ("官方" + "商店" -> "官方商店", "葡萄酒" + "陶罐" -> "葡萄酒陶罐"): a shot note read "特写：官方；
     再切：商店". Pairs only, a noun or name then a common noun (the head: "苏州博物馆", not
@@ -150,7 +151,8 @@ def _zh_noun_pairs(text: str, found: list[str]) -> list[str]:
     while i < len(tags):
         w, f = tags[i]
         if i + 1 < len(tags) and f in _PAIR_FLAGS and tags[i + 1][1] == "n" and len(w) >= 2 \
-                and len(tags[i + 1][0]) >= 2 and len(w + tags[i + 1][0]) <= 8:
+                and len(tags[i + 1][0]) >= 2 and len(w + tags[i + 1][0]) <= 8 \
+                and tags[i + 1][0] not in abstract:  # "花卷" + "平铺" (a verb tagged a noun) is no thing
             out.append(w + tags[i + 1][0])
             i += 2
             continue
