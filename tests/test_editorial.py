@@ -1554,3 +1554,17 @@ def test_a_sentence_told_over_two_posts_says_so_and_a_heading_drops_its_so():
     assert _split_long("A short one.", 200) == ["A short one."]
     secs = label_sections([Section("So why did I think it'd be fun?", 2, (), 1), Section("So far", 2, (), 5)], False)
     assert [s.label for s in secs] == ["Why did I think it'd be fun?", "So far"]
+
+
+def test_a_part_named_part_1_takes_its_parent_and_a_title_is_a_clause_before_two_keywords():
+    """easychen's course chapter: headings "part 1", "part 2" under "实操分享" were shown alone as
+    "④ part 1"; a headingless part was titled "用户 · 课程" where a sentence's own opening clause
+    says what it is about."""
+    from contentkit.editorial.structure import title_for
+
+    s = parse("# 卖课\n\n## 实操分享\n\n先说结论。\n\n### part 1\n\n第一个事实：做课不难，卖课才难。\n\n"
+              "### Part 2\n\n选题直接决定了受众数量。\n")
+    assert [sec.label for sec in s.sections if sec.heading.lower().startswith("part")] == ["实操分享（1）", "实操分享（2）"]
+    t = title_for("虽然平台都会宣扬反盗版措施，但其实都要你自己发现。盗版课程最大的问题不是减少了你的收入，"
+                  "而是让正版用户看起来像个傻子。用户花了钱，课程却到处都是。", ["定价是由市场决定的。"], True)
+    assert " · " not in t and not t.startswith("虽然"), t

@@ -47,7 +47,7 @@ EN_OPENERS = ("they", "them", "this", "these", "those", "that", "it", "its", "he
 BOILER = re.compile(
     r"\[TOC\]|(欢迎|歡迎|点击|點擊|记得|記得|请|請)(订阅|訂閱)|(订阅|訂閱)(我|本|我们|我們|频道|頻道|公众号|公眾號)|subscribe (to|now|here|for)|please subscribe|打赏|赞赏|贊賞|donat|copyright|版权所有|版權所有|转载|轉載|reprint|"
     r"(下一集|上一集|下一篇|上一篇)\s*[:：|]|^(下一集|上一集|下一篇|上一篇)$|相关文章|相關文章|related posts?|原文链接|原文連結|本文由|荣誉推出|"
-    r"选题|译者|校对|（via）|\(via\)|^via[:：]|（完）|\(完\)|read more\b(?! than)|阅读原文|閱讀原文|"
+    r"(选题|译者|校对)\s*[:：]|（via）|\(via\)|^via[:：]|（完）|\(完\)|read more\b(?! than)|阅读原文|閱讀原文|"
     r"点赞|(点赞|點讚|转发|轉發).{0,3}在看|^在看$|扫码|掃碼|(扫描|掃描|长按|長按|识别|識別).{0,8}(二维码|二維碼)|lite-youtube|<!--more-->|table of contents|\btl;dr\b|译注|譯註|受惠链接|affiliate|"
     r"作者[:：]\s*\[|github\.com/|check out the product page|"
     r"(提出|提交|提个|提個)\s*(issue|pr\b|pull request)|(issues?|pull requests?|prs?) (are )?welcome|欢迎投稿|歡迎投稿", re.I | re.M)

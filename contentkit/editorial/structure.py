@@ -81,6 +81,7 @@ def _named(label: str, context: str) -> str:
 
 # a heading that opens as the next step of a narrative ("於是長大了以後", "然后呢，我们…")
 _LABEL_SEQUEL = re.compile(r"^(?:於是|于是|然後|然后|所以|因此|接著|接着)[，,、\s]*")
+_PART_N = re.compile(r"(?i)(?:part|section|chapter|step)\s*(\d{1,2}|[ivx]{1,4})|第\s*([一二三四五六七八九十\d]{1,3})\s*(?:部分|節|节|章|篇)")
 _EN_LABEL_SEQUEL = re.compile(r"^(?:so|and|but|then|and then|anyway)\b[,\s]+(?=[a-z])", re.I)
 
 
@@ -111,7 +112,13 @@ def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") ->
             label = _named(label, context)
         while parents and parents[-1][0] >= sec.level:
             parents.pop()
-        if label.strip().rstrip(":：").strip().lower() in generic and parents:
+        numbered = _PART_N.fullmatch(label.strip())
+        if numbered and parents:
+            # "part 1" under "实操分享" names nothing shown alone: "实操分享（1）"
+            n = numbered.group(1) or numbered.group(2)
+            parent = parents[-1][1]
+            label = f"{parent}（{n}）" if is_cjk_text(parent) else f"{parent} ({n})"
+        elif label.strip().rstrip(":：").strip().lower() in generic and parents:
             parent = parents[-1][1]
             both = f"{parent}：{label}" if is_cjk_text(parent + label) else f"{parent}: {label.lower()}"
             label = both if (cjk_count(both) <= 18 if cjk else len(both.split()) <= 8) else parent
@@ -290,6 +297,7 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
             clauses.append(piece.strip(" \"'“”「」『』《》"))
             said.append(pieces[k])  # with its aside, for the keywords it names
     good = []
+    plain: list[tuple[int, str]] = []  # clauses that open their sentence, naming no keyword
     for i, c in enumerate(clauses):
         c = c.rstrip("。．.!！?？…")
         n = cjk_count(c) if cjk else len(c.split())
@@ -300,8 +308,14 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
             if hits:
                 # "咖啡机有好几种" over "弄半杯牛奶打成热奶泡", a step in the middle of a sentence
                 good.append((-hits, i not in leads, i, c))
+            elif cjk and i in leads:
+                plain.append((i, c))
     if good:
         t = min(good)[-1]
+    elif plain and len(kws) >= 2 and not _adjacent(kws[:2], text, cjk):
+        # a sentence's own opening clause ("盗版课程最大的问题不是减少了你的收入") reads as a title;
+        # two keywords joined ("用户 · 课程") do not
+        t = plain[0][1]
     elif not cjk and (phrase := _en_phrase(_unattributed(text), others)):
         t = _as_written(phrase, text)
     elif kws:
@@ -317,7 +331,9 @@ _EN_SAYS = re.compile(r"(?:says|said|writes|wrote|asks|asked|adds|added|notes|no
 # a clause that continues the one before it is no title: "导致有些英文概念我只能用英文解释"
 _ZH_CLAUSE_TAIL = re.compile(r"^(?:导致|導致|使得|从而|從而|进而|進而|以便|以致|因为|因為|所以|而且|并且|並且|或者|以及|甚至|"
                              # "就去弄了个金属勺子": what it did next, after the clause before
-                             r"就|才|便|又|再|还|還|也|然后|然後|接着|接著|后面|後面)")
+                             r"就|才|便|又|再|还|還|也|然后|然後|接着|接著|后面|後面|"
+                             # a condition waiting for what follows it: "如果你专精的领域非常偏门"
+                             r"如果|假如|要是|只要|虽然|雖然|尽管|儘管|即使|即便|除非|一旦)")
 
 
 def _adjacent(kws: list[str], text: str, cjk: bool) -> str:
