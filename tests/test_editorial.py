@@ -1381,6 +1381,9 @@ def test_a_weekly_shows_no_count_no_stray_comma_no_archive_and_no_masthead(cli, 
         assert "投稿" not in text and "耳机怎么选" not in text and "往年回顾" not in text
         assert "\n，" not in text and "3、5 tones" not in text and "。2、" not in text
     assert not re.search(r"(?m)^[12]、", note)
+    from contentkit.editorial.units import PARA_NUMBER
+
+    assert PARA_NUMBER.sub("", "（1）所有任务都要列入追踪。") == "所有任务都要列入追踪。"  # ruanyf's other count
     assert "\n2、一种太阳能充电背包" in thread  # the whole part, with its numbers, one to a line
     assert "另有一篇" not in note.replace("每天都在用。另有一篇", "") and "这五种颜色" not in note
     assert "一家城市图书馆开始出借旧笔记本电脑" in note

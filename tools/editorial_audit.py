@@ -223,6 +223,7 @@ def _first_word(text: str) -> str:
 
 
 def _key(item: str) -> str:
+    item = re.sub(r"[（(][^（）()]*[）)]", "", item)  # a bracketed aside: a voice leaves it out
     item = re.sub(r"[\W_]+", "", item)  # letters and digits only: "long term battery." is "long term battery,"
     return item[:8] if _cjk(item) else item[:16].lower()
 
@@ -269,7 +270,7 @@ def audit_story(story: Path, out: Path) -> tuple[Counter, list[str]]:
             continue  # a shot note names what to film ("Close-up: New York Citi Bike"), no list
         # spaces, case and emphasis marks aside, as the items are read ("Pop!_OS" is "Pop!OS"
         # there; a line of a card may break "Based on Fedora" where the source has a space)
-        flat = re.sub(r"[\W_]+", "", text).lower()
+        flat = re.sub(r"[\W_]+", "", re.sub(r"[（(][^（）()]*[）)]", "", text)).lower()
         counts = []
         for items in lists:
             keys = [_key(i).lower() for i in items if len(_key(i)) >= 4]

@@ -594,7 +594,7 @@ def _merged_quotes(blocks: list) -> list:
     return out
 
 
-PARA_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})、\s*(?=\S)")
+PARA_NUMBER = re.compile(r"^(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})、|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)])\s*(?=\S)")
 
 
 def flat_blocks(blocks) -> list:
@@ -618,12 +618,12 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
     counted = counted_labels(blocks, sentences, cjk)
     for bi, block in enumerate(blocks):
         if isinstance(block, Paragraph):
-            sents = [counted.get((bi, k), x) for k, x in enumerate(sentences[bi])]
+            sents = _labelled(block, [counted.get((bi, k), x) for k, x in enumerate(sentences[bi])], cjk)
             if sents and PARA_NUMBER.match(sents[0]) and PARA_NUMBER.sub("", sents[0]).strip():
-                # "2、一种中国设计的激光灭蚊器…": the author's count of paragraphs, which a point
-                # shown alone or out of order must not carry
+                # "2、一种中国设计的激光灭蚊器…", "（1）所有任务都要…": the author's count of
+                # paragraphs, which a point shown alone or out of order must not carry
                 sents[0] = PARA_NUMBER.sub("", sents[0])
-            for s in _labelled(block, sents, cjk):
+            for s in sents:
                 b.add_sentence(s)
         elif isinstance(block, ListBlock) and block.ordered:
             b.add_steps([it.text.plain for _, it in block.flat()], item_labels(block, cjk))
