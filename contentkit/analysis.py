@@ -543,14 +543,14 @@ def _en_tag_phrases(body: str, keywords) -> list[str]:
     return out
 
 
-_FUNCTION_WORDS = {"about", "how", "why", "what", "when", "the", "a", "an", "of", "from", "to", "on", "in", "for",
-                   "with", "is", "are", "was", "my", "your", "our", "and", "or", "you", "we", "i"}
 _PLACEHOLDER_TAGS = {"others", "other", "misc", "miscellaneous", "uncategorized", "uncategorised", "general",
                      "default", "untitled", "未分类", "未分類", "其他", "其它", "杂项", "雜項", "默认", "默認", "无", "無"}
 
 
 def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
     """Hashtags in the story's language: the author's, else tags and the story's nouns/names."""
+    from contentkit.editorial.lexicon import EN_STOP
+
     meta = story.meta
     if meta.hashtags:
         raw = list(meta.hashtags)
@@ -564,7 +564,7 @@ def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
         if t.strip().lstrip("#").lower() in _PLACEHOLDER_TAGS:
             continue  # a blog's "Others"/"未分類" category names no topic
         words = re.split(r"[\s\-_]+", t.strip().lower())
-        if cjk and not has_han(t) and len(words) >= 3 and (len(words) >= 4 or _FUNCTION_WORDS & set(words)):
+        if cjk and not has_han(t) and len(words) >= 3 and (len(words) >= 4 or EN_STOP & set(words)):
             # "About Removing Medium", a link's title in a Chinese story, is no tag of a Chinese
             # post ("Fastboot Firmware Flasher", a name, is)
             continue

@@ -66,7 +66,7 @@ _EN_INNER_POINTER = re.compile(r"\b(?:in|of|on|at|from|with|into|inside|within|b
 # "The initiative is being driven by…" after "…Baseline, a new initiative to help…": a noun
 # brought in with "a" and then named with "the" is the same thing, which a card shown alone
 # does not name
-_EN_THE_NOUN = re.compile(r"^[\"“]?The\s+(?:(?:new|same|whole|main|key|whole|entire)\s+)?([a-z][a-z-]{3,})\b")
+_EN_THE_NOUN = re.compile(r"^[\"“]?The\s+(?:(?:new|same|whole|main|key|entire)\s+)?([a-z][a-z-]{3,})\b")
 
 
 def introduced(sentence: str, before: str) -> bool:

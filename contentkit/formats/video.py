@@ -291,7 +291,7 @@ def _grams(text: str, cjk: bool) -> set[str]:
     return {f"{a} {b}" for a, b in zip(words, words[1:])}
 
 
-RESTATES = 0.6  # of the shorter sentence's bigrams (words) found in the other: the same thing said twice
+RESTATES = 0.6  # of a beat's bigrams (word pairs) found in a stronger one's: the same thing said twice
 
 
 def restates(a: str, b: str, cjk: bool) -> bool:
