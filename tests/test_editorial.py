@@ -1571,3 +1571,18 @@ def test_a_part_named_part_1_takes_its_parent_and_a_title_is_a_clause_before_two
     t = title_for("虽然平台都会宣扬反盗版措施，但其实都要你自己发现。盗版课程最大的问题不是减少了你的收入，"
                   "而是让正版用户看起来像个傻子。用户花了钱，课程却到处都是。", ["定价是由市场决定的。"], True)
     assert " · " not in t and not t.startswith("虽然"), t
+
+
+def test_a_clause_title_never_waits_for_what_is_said_next_or_says_so_too():
+    """huli's essay: headingless parts were titled "很多人可能會覺得說" (what do they think?),
+    "技術上也是" (so is what?) and "若是你本來不知道也不想查" (a condition); the cover line kept
+    both halves of "一知半解的感覺真差——談追根究底的理由" and cut them."""
+    from contentkit.editorial.structure import title_for
+    from contentkit.formats.video import on_screen_text
+
+    for text in ("我以前讀書很隨便。很多人可能會覺得說，學歷不重要，學分也不重要，反正畢業就好。",
+                 "學科上是這樣。技術上也是，很多規則只看文章不看規格，就永遠半懂。",
+                 "查資料不難。若是你本來不知道也不想查，那就永遠不會知道規格寫了什麼。"):
+        t = title_for(text, ["追根究底有兩個好處。"], True)
+        assert not t.endswith(("覺得說", "也是")) and not t.startswith("若是"), t
+    assert on_screen_text("一知半解的感覺真差——談追根究底的理由", True) == "一知半解的感覺真差"

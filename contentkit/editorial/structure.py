@@ -303,7 +303,7 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
         n = cjk_count(c) if cjk else len(c.split())
         lo, hi = (4, 16) if cjk else (2, 7)
         if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None \
-                and not _ZH_CLAUSE_TAIL.match(c):
+                and not _ZH_CLAUSE_TAIL.match(c) and not (cjk and _ZH_SAYS_NEXT.search(c)):
             hits = sum(1 for k in kws[:3] if k in said[i])
             if hits:
                 # "咖啡机有好几种" over "弄半杯牛奶打成热奶泡", a step in the middle of a sentence
@@ -333,7 +333,13 @@ _ZH_CLAUSE_TAIL = re.compile(r"^(?:导致|導致|使得|从而|從而|进而|進
                              # "就去弄了个金属勺子": what it did next, after the clause before
                              r"就|才|便|又|再|还|還|也|然后|然後|接着|接著|后面|後面|"
                              # a condition waiting for what follows it: "如果你专精的领域非常偏门"
-                             r"如果|假如|要是|只要|虽然|雖然|尽管|儘管|即使|即便|除非|一旦)")
+                             r"如果|假如|要是|若是|若(?!干)|只要|虽然|雖然|尽管|儘管|即使|即便|除非|一旦)")
+
+
+# a clause that hands over to what is said or thought next: "很多人可能會覺得說", "我认为"
+_ZH_SAYS_NEXT = re.compile(r"(?:說|说|覺得|觉得|認為|认为|以為|以为|表示|心想|發現|发现|知道"
+                           # or that says "so is this" of what came before: "技術上也是"
+                           r"|也是|也一样|也一樣|亦然|也不例外)$")
 
 
 def _adjacent(kws: list[str], text: str, cjk: bool) -> str:

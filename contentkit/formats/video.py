@@ -390,7 +390,7 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
             return bare
         text = bare
     # "资产和被动收入·其三 资产的量化评估": a series' name and number, a space, then the title
-    split = r"[：:]\s*|\s+[—–-]\s+" + (r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if cjk else "")
+    split = r"[：:]\s*|\s+[—–-]\s+|\s*——\s*" + (r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if cjk else "")
     parts = [p.strip() for p in re.split(split, text) if p.strip()]
     titled = [p for p in parts if not _SERIES.search(p)] or parts
     fitting = [p for p in titled if size(p) <= n]
