@@ -20,6 +20,7 @@ from typing import Sequence, TypeGuard
 
 from contentkit.editorial.data import patterns, table
 from contentkit.editorial.lexicon import content_words, nouns
+from contentkit.editorial.units import AUTHOR_NUMBER
 from contentkit.story import Block, Paragraph, Section, block_text
 from contentkit.text import cjk_count, drop_asides, is_cjk_text, split_sentences
 
@@ -46,7 +47,7 @@ def _lead_line(b: Block, cjk: bool) -> TypeGuard[Paragraph]:
     return all_bold or any(rx.search(t) for rx in patterns("structure", "markers"))
 
 
-_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"  # an author's list number: "3", "十二"
+_NUMBER = AUTHOR_NUMBER
 # "3、4 colors" is item 3 named "4 colors": after 、 a digit is the name; after a dot, a decimal
 _ITEM_NUMBER = re.compile(rf"^{_NUMBER}(?:、|[.．](?!\d))\s*(?=\S)")
 

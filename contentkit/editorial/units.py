@@ -594,7 +594,8 @@ def _merged_quotes(blocks: list) -> list:
     return out
 
 
-PARA_NUMBER = re.compile(r"^(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})、|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)])\s*(?=\S)")
+AUTHOR_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"  # an author's list number: "3", "十二"
+PARA_NUMBER = re.compile(rf"^(?:{AUTHOR_NUMBER}、|[（(]{AUTHOR_NUMBER}[）)])\s*(?=\S)")
 
 
 def flat_blocks(blocks) -> list:
