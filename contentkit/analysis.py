@@ -446,7 +446,7 @@ def _hook(story: Story, units, cjk: bool, bold: set[str]) -> str:
     if hooks:
         return hooks[0].text.plain.strip()
     flat = [u for sec in units for u in sec]
-    cands = []
+    cands, short = [], []
     lo = 8 if cjk else 5
     for k, u in enumerate(flat[:40]):
         if not can_open(u):
@@ -456,7 +456,12 @@ def _hook(story: Story, units, cjk: bool, bold: set[str]) -> str:
         nxt = flat[k + 1] if k + 1 < len(flat) else None
         if n < lo and nxt is not None and can_open(nxt):
             s = join_sentences([s, flat[k + 1].text])  # "你知道吗？" reads as a hook with what follows
+        elif n < lo and not s.rstrip().endswith(("？", "?", "！", "!")):
+            # "忠孝新生" (a shop's map link): a name says nothing on its own; a short question does
+            short.append((hook_score(s, cjk, k, bold), -k, s))
+            continue
         cands.append((hook_score(s, cjk, k, bold), -k, s))
+    cands = cands or short
     return max(cands)[2] if cands else meta.title
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from contentkit.errors import ContentkitError
+from contentkit.text import lead_symbols
 from contentkit.story import (
     Block,
     Brand,
@@ -46,7 +47,7 @@ SITE_KEYS = frozenset(k.lower() for k in (
     "disableshare", "hidesummary", "readingtime", "menu", "published", "id", "uuid", "abbrlink",
     "top", "sticky", "copyright", "license", "canonicalurl", "canonical_url", "og_image", "header",
     "feature", "redirect_from", "sitemap", "robotsnoindex", "isCJKLanguage", "typora-root-url",
-    "typora-copy-images-to", "mermaid", "share", "pin", "nav", "order"))
+    "typora-copy-images-to", "mermaid", "share", "pin", "nav", "order", "spoiler"))
 MAX_BYTES = 5_000_000
 
 
@@ -265,6 +266,11 @@ def _key_line(text: str, key: str) -> int | None:
     return None
 
 
+def _deck(value: Any) -> str:
+    """A site key's one line of text, or '' (a site's own key is never an error of ours)."""
+    return re.sub(r"\s+", " ", value).strip() if isinstance(value, str) else ""
+
+
 def _as_str(value: Any, key: str, path: str, text: str) -> str:
     if value is None:
         return ""
@@ -373,7 +379,10 @@ def build_metadata(fm: dict[str, Any], path: str, text: str) -> tuple[dict[str, 
 
     kw: dict[str, Any] = {
         "title": line("title"),
-        "subtitle": line("subtitle") or line("description"),
+        # a site's deck ("spoiler:" on overreacted.io, Hexo's "excerpt:", Hugo's "summary:"),
+        # when it is a line and not a paragraph
+        "subtitle": line("subtitle") or line("description") or next(
+            (d for d in (_deck(fm.get(k)) for k in ("excerpt", "summary", "spoiler")) if d and len(d) <= 140), ""),
         "author": s("author"),
         "persona": s("persona"),
         "language": s("language") or s("lang"),
@@ -414,15 +423,23 @@ def _markdown():
     return md
 
 
+# zero-width space, word joiner, BOM and soft hyphen: marks a web editor leaves in the text
+# ("​它并没有说明…" hid its opening 它 from every check); the emoji joiner U+200D stays
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+
+
 def _inline(token, images: list[tuple[str, str, str]]) -> RichText:
     """Convert an inline token's children to spans; images are collected separately."""
     spans: list[Span] = []
     strong = em = 0
     href: list[str] = []
-    for child in token.children or []:
+    children = list(token.children or [])
+    line_start = 0  # where the current source line begins in spans
+    for ci, child in enumerate(children):
         t = child.type
         if t == "text":
-            spans.append(Span(child.content, bool(strong), bool(em), False, (href[-1] or None) if href else None))
+            spans.append(Span(_INVISIBLE.sub("", child.content), bool(strong), bool(em), False,
+                              (href[-1] or None) if href else None))
         elif t == "code_inline":
             spans.append(Span(child.content, bool(strong), bool(em), True, (href[-1] or None) if href else None))
         elif t == "strong_open":
@@ -441,9 +458,18 @@ def _inline(token, images: list[tuple[str, str, str]]) -> RichText:
             if href:
                 href.pop()
         elif t == "softbreak":
-            spans.append(Span(" " if _needs_space(spans) else ""))
+            after = next((c.content for c in children[ci + 1:] if c.type in ("text", "code_inline")), "")
+            before = "".join(sp.text for sp in spans[line_start:]).lstrip()
+            if lead_symbols(before) or lead_symbols(after.lstrip()):
+                # "✔️ 復古風\n✔️ 插座\n✔️ 不限時": lines led by a marker are the author's
+                # list, one to a line, never "✔️ 復古風✔️ 插座…" run together
+                spans.append(Span("\n"))
+            else:
+                spans.append(Span(" " if _needs_space(spans) else ""))
+            line_start = len(spans)
         elif t == "hardbreak":
             spans.append(Span("\n"))
+            line_start = len(spans)
         elif t == "image":
             images.append((str(child.attrs.get("src", "")), child.content or "",
                            str(child.attrs.get("title", "") or "")))
@@ -724,7 +750,22 @@ def _fallback_title(sections: list[Section], path: str) -> str:
         raise ContentkitError("story has no text", path=path)
     title = (sections[0].heading if sections and sections[0].heading else
              (first.text.plain if first else "Untitled"))
-    return re.split(r"(?<=[。！？!?.])\s*", title.strip())[0][:64]
+    return _clipped(re.split(r"(?<=[。！？!?.])\s*", title.strip())[0], 64)
+
+
+def _clipped(title: str, limit: int) -> str:
+    """A sentence made a title, within ``limit`` characters: cut after a clause ("…，" "…:")
+    where one ends past its first fifth, else after a whole word with "…"; never "…has given m"."""
+    if len(title) <= limit:
+        return title
+    head = title[:limit]
+    clause = max(head.rfind(c) for c in "，,：:；;—、")
+    if clause >= limit // 5:
+        return head[:clause].rstrip(" ，,：:；;—、")
+    space = head.rfind(" ")
+    if space >= limit // 2:
+        return head[:space].rstrip(" ,;:") + "…"
+    return head[:limit - 1] + "…"
 
 
 def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,

@@ -52,6 +52,23 @@ def is_cjk(ch: str) -> bool:
             or 0xF900 <= o <= 0xFAFF or 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF)
 
 
+def lead_symbols(text: str) -> int:
+    """How many characters at the start of ``text`` are a marker drawn before it rather than
+    words: "◤ 德佈咖啡", "✔️ 插座", "🚄 上海-苏州园区", "• 一行" (symbols, their variation
+    selectors and the spaces after them); 0 when there is none or nothing follows it."""
+    i = 0
+    while i < len(text) and (unicodedata.category(text[i]) in ("So", "Mn", "Cf") or text[i] in "•·※→"
+                             or (i and text[i].isspace())):
+        i += 1
+    return i if i and text[i:].strip() else 0
+
+
+def _marked(line: str) -> bool:
+    """A line led by a marker ("✔️ 插座") or made of symbols alone ("⭐️⭐️⭐️⭐️", a rating)."""
+    return bool(lead_symbols(line)) or bool(line.strip()) and all(
+        unicodedata.category(c) in ("So", "Mn", "Cf") or c.isspace() for c in line)
+
+
 def is_cjk_punct(ch: str) -> bool:
     o = ord(ch)
     return 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or ch in "“”‘’…—·"
@@ -156,7 +173,9 @@ def _split_cjk(text: str) -> list[str]:
                     and not (i + 1 < n and text[i + 1] in "，、；：,;:"):
                 # a stop followed by a comma ends nothing: "阶乘 n!，本文…", "好！，"
                 s = "".join(buf).strip()
-                if s:
+                if s and parts and buf[0].isspace() and all(c in _CJK_TERMINATORS or c in "!?" for c in s):
+                    pass  # "…有懂。  !!!前端設計…": the next sentence's shout, not this one's end
+                elif s:
                     parts.append(s)
                 buf = []
         i += 1
@@ -204,6 +223,10 @@ def join_sentences(sentences: list[str]) -> str:
     out = ""
     for s in sentences:
         if not s:
+            continue
+        if out and not s[0].isspace() and not out[-1].isspace() and (
+                _marked(s) or _marked(out[out.rfind("\n") + 1:])):
+            out += "\n" + s  # "✔️ 插座" / "✔️ 不限時": the author's marked lines stay lines
             continue
         if out and not s[0].isspace() and out[-1] not in _ENDED and not out[-1].isspace():
             zh = any(is_cjk(c) for c in out[-12:] + s[:12])  # "23:55" before "酒店…" ends on "。"

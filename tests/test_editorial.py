@@ -1586,3 +1586,96 @@ def test_a_clause_title_never_waits_for_what_is_said_next_or_says_so_too():
         t = title_for(text, ["追根究底有兩個好處。"], True)
         assert not t.endswith(("覺得說", "也是")) and not t.startswith("若是"), t
     assert on_screen_text("一知半解的感覺真差——談追根究底的理由", True) == "一知半解的感覺真差"
+
+
+CAFES = """---
+title: 咖啡廳探索日
+excerpt: 我在台北跑過的咖啡廳
+---
+
+### 忠孝新生
+
+> #### ◤ 德佈咖啡
+>
+> [忠孝新生](https://maps.example/1)
+
+- 奶酒拿鐵 $180
+- 麥芽拿鐵 $170
+
+✔️ 復古風
+✔️ 插座
+✔️ 不限時
+<br>德布的拿鐵好像比較不甜，老闆人很好。
+
+> #### ◤ 咖啡，梅
+>
+> [善導寺](https://maps.example/2)
+
+- 微酸檸檬蛋糕 $140
+- 抹茶檸檬 $180
+
+✔️ 環境
+✔️ 插座
+"""
+
+
+def test_marked_lines_a_heading_marker_and_a_place_name_hook(tmp_path):
+    """A zh-Hant café list: "✔️ 復古風 / ✔️ 插座 / ✔️ 不限時" lines had run together into one
+    point ("✔️ 復古風✔️ 插座✔️ 不限時德布的拿鐵…"), "◤ 德佈咖啡" was said in every live recap,
+    the hook was the map link "忠孝新生", and Hexo's ``excerpt:`` deck was not the subtitle."""
+    from contentkit.formats.article import thread_chunks, thread_posts, ArticleOptions
+
+    s = parse(CAFES, tmp_path)
+    assert s.meta.subtitle == "我在台北跑過的咖啡廳"
+    labels = [sec.label for sec in s.sections if sec.heading]
+    assert "德佈咖啡" in labels and "咖啡，梅" in labels and not any("◤" in x for x in labels), labels
+    texts = [u.text for sec in s.a.units for u in sec]
+    assert "復古風、插座、不限時。" in texts, texts
+    assert not any("✔" in t and "德布" in t for t in texts), texts
+    assert s.a.hook not in ("忠孝新生", "善導寺") and len(s.a.hook) >= 8, s.a.hook
+    posts, _, _ = thread_posts(thread_chunks(s, ArticleOptions(), ""), 280, "summary", True, [])
+    joined = "\n".join(posts)
+    assert "✔️ 復古風\n✔️ 插座\n✔️ 不限時" in joined and "✔️ 復古風。" not in joined, joined
+
+
+def test_a_nested_list_item_keeps_what_is_under_it(tmp_path):
+    """A project write-up's "1. 前端架構" with three sub-items was shown as the bare label: the
+    card read "1. 前端架構 2. 整合服務…" and every point under them was gone."""
+    from contentkit.editorial.units import item_line
+
+    s = parse("# 企劃\n\n## 技術重點\n\n1. 前端架構\n   - 響應式設計，確保多裝置支援\n   - 模組化元件設計\n\n"
+              "2. 整合服務\n   - Discord Bot API 整合\n   - 試算表 API 串接\n", tmp_path)
+    block = s.sections[-1].blocks[0]
+    assert item_line(block.items[0], True) == "前端架構：響應式設計，確保多裝置支援；模組化元件設計"
+    assert item_line(block.items[1], True) == "整合服務：Discord Bot API 整合、試算表 API 串接"
+    texts = " ".join(u.text for sec in s.a.units for u in sec)
+    assert "模組化元件設計" in texts and "試算表 API 串接" in texts, texts
+
+
+def test_a_shout_opens_the_next_sentence_and_a_sentence_title_ends_on_a_word():
+    """"…至少架構該懂得有懂。  !!!前端設計還是讓我很痛苦！！" had shown "…有懂。!!!"; a headingless
+    English story's title was its first sentence cut at 64 characters ("…has given m")."""
+    from contentkit.parser import _clipped
+    from contentkit.text import split_sentences
+
+    assert split_sentences("至少架構該懂得有懂。  !!!前端設計還是讓我很痛苦！！") == [
+        "至少架構該懂得有懂。", "前端設計還是讓我很痛苦！！"]
+    assert split_sentences("好吃！！！ 真的。") == ["好吃！！！", "真的。"]
+    t = _clipped("Working in a startup environment for almost a decade has given me privileged access "
+                 "to a fast-paced culture of innovation.", 64)
+    assert t == "Working in a startup environment for almost a decade has given…", t
+    assert _clipped("一个很长很长的中文标题在这里，" + "后" * 80, 64) == "一个很长很长的中文标题在这里"
+
+
+def test_an_announced_list_too_long_for_a_post_keeps_its_lines():
+    """A translated essay's "As software engineers, we are:" and three bullets: the thread
+    read "we are: • Responsible…" on one line and cut an item mid-clause into the next post."""
+    from contentkit.formats.article import _split_long
+
+    unit = ("As software engineers, we are:\n• Responsible for translating complex problems into efficient "
+            "and scalable solutions\n• Tasked with analyzing user requirements, designing software architecture, "
+            "writing code, and testing and debugging software\n• Expected to stay on top of trends, seeking new "
+            "business opportunities and ways to improve existing products")
+    pieces = _split_long(unit, 250)
+    assert pieces[0] == "As software engineers, we are:"
+    assert all(p.startswith("\n• ") for p in pieces[1:]) and len(pieces) == 4, pieces

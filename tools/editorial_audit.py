@@ -192,6 +192,8 @@ def script_of(text: str) -> Counter:
 def story_lists(src: str) -> list[list[str]]:
     """Bullet or numbered lists in the source, as item texts (independent of contentkit)."""
     lists, cur = [], []
+    # front matter's tags ("- NotebookLM", "- AI") are no list the story tells
+    src = re.sub(r"\A---\n.*?\n---\n", "", src, flags=re.S)
     for line in src.split("\n"):
         m = re.match(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.+)$", line)
         if m:

@@ -22,7 +22,7 @@ from contentkit.editorial.data import patterns, table
 from contentkit.editorial.lexicon import content_words, nouns
 from contentkit.editorial.units import AUTHOR_NUMBER
 from contentkit.story import Block, Paragraph, Section, block_text
-from contentkit.text import cjk_count, drop_asides, is_cjk_text, split_sentences
+from contentkit.text import cjk_count, drop_asides, is_cjk_text, lead_symbols, split_sentences
 
 # Target section length: about what a card, a video beat or a 3-5 minute live segment holds.
 TARGET = {True: 450, False: 160}   # CJK characters / English words
@@ -97,6 +97,7 @@ def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") ->
     parents: list[tuple[int, str]] = []  # (level, label) of the headings above
     for sec in sections:
         head = sec.heading.strip()
+        head = head[lead_symbols(head):]  # "◤ 德佈咖啡", "🚄 上海-苏州园区": the marker is the author's decoration
         if not head:
             out.append(sec)
             continue

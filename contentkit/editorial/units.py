@@ -20,8 +20,8 @@ import re
 from dataclasses import replace
 
 from contentkit.editorial.data import patterns, words
-from contentkit.story import Callout, Code, ListBlock, Paragraph, Quote, Section, Table, Unit
-from contentkit.text import cjk_count, is_cjk_text, join_sentences, split_sentences
+from contentkit.story import Callout, Code, ListBlock, ListItem, Paragraph, Quote, Section, Table, Unit
+from contentkit.text import cjk_count, is_cjk_text, join_sentences, lead_symbols, split_sentences
 
 CARRY_MAX = {True: 110, False: 55}   # CJK characters / English words of a carried unit
 SHORT_ITEM = {True: 24, False: 10}
@@ -259,6 +259,21 @@ def _join_items(items: list[str], cjk: bool) -> str:
     if cjk:
         return ("、" if short and all("、" not in i for i in items) else "；").join(items) + "。"
     return ("; " if not short or any("," in i for i in items) else ", ").join(items) + "."
+
+
+def item_line(item: ListItem, cjk: bool) -> str:
+    """A list item with what is nested under it, as one line: "前端架構：響應式設計，確保多裝置
+    支援；模組化元件設計；狀態管理系統", never the label "前端架構" alone with its content cut."""
+    text = item.text.plain.strip()
+    kids = [k for c in item.children for k in (item_line(x, cjk) for x in c.items) if k]
+    if not kids:
+        return text
+    kids = [k.rstrip("。.;；，,") for k in kids]
+    short = all(_n(k, cjk) <= SHORT_ITEM[cjk] and not re.search(r"[，,、：:]", k) for k in kids)
+    joined = (("、" if short else "；") if cjk else (", " if short else "; ")).join(kids)
+    if not text:
+        return joined
+    return text.rstrip("：:") + ("：" if cjk else ": ") + joined
 
 
 def table_facts(table: Table, cjk: bool) -> list[str]:
@@ -624,12 +639,23 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
                 # "2、一种中国设计的激光灭蚊器…", "（1）所有任务都要…": the author's count of
                 # paragraphs, which a point shown alone or out of order must not carry
                 sents[0] = PARA_NUMBER.sub("", sents[0])
-            for s in sents:
-                b.add_sentence(s)
+            run: list[str] = []  # lines led by a marker ("✔️ 復古風", "✔️ 插座"): the author's list
+            for s in sents + [""]:
+                if s and lead_symbols(s):
+                    run.append(s)
+                    continue
+                if len(run) >= 2:
+                    b.add_items([x[lead_symbols(x):] for x in run], "list")
+                else:
+                    for x in run:
+                        b.add_sentence(x)
+                run = []
+                if s:
+                    b.add_sentence(s)
         elif isinstance(block, ListBlock) and block.ordered:
-            b.add_steps([it.text.plain for _, it in block.flat()], item_labels(block, cjk))
+            b.add_steps([item_line(it, cjk) for it in block.items], item_labels(block, cjk))
         elif isinstance(block, ListBlock):
-            b.add_items([it.text.plain for _, it in block.flat()], "list", item_labels(block, cjk))
+            b.add_items([item_line(it, cjk) for it in block.items], "list", item_labels(block, cjk))
         elif isinstance(block, Table):
             names = table_names(block)
             prev = b.units[-1] if b.units else None

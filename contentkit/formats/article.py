@@ -517,8 +517,10 @@ def thread_posts(chunks, room: int, mode: str, cjk: bool, warnings: list[str]) -
             kept, rest = fit_sentences(pieces, room - weighted_length(pre), weighted_length, "" if cjk else " ")
             if not kept:  # cannot happen after _split_long, but never loop forever
                 kept, rest = pieces[:1], pieces[1:]
-            if mode == "summary" and len(kept) > 1 and rest and kept[-1].rstrip().endswith((":", "：")):
-                # a summary post never ends on an announcement whose list it leaves out
+            if mode == "summary" and len(kept) > 1 and rest and kept[-1].rstrip().endswith((":", "：")) \
+                    and owners[len(kept) - 1] != owners[len(kept)]:
+                # a summary post never ends on an announcement whose list it leaves out (one
+                # whose list goes on in the next post is a sentence told over two)
                 kept, rest = kept[:-1], [kept[-1], *rest]
             if mode == "summary" and len(kept) == 1 and rest and kept[0].rstrip().endswith((":", "：")):
                 # an announcement alone, what it announces too long for the post ("…described
@@ -766,13 +768,22 @@ def _split_long(sentence: str, room: int) -> list[str]:
     pieces = _split_at_clauses(sentence, room - 4)  # room for the two marks
     if len(pieces) < 2:
         return pieces
-    return [("" if k == 0 else "…") + p.rstrip("，、；：,;: ") + ("" if k == len(pieces) - 1 else "…")
+    # a piece that starts a line of its own (a list's item) goes on from nothing
+    return [("" if k == 0 or p.startswith("\n") else "…")
+            + (p if k == len(pieces) - 1 or pieces[k + 1].startswith("\n") else p.rstrip("，、；：,;: ") + "…")
             for k, p in enumerate(pieces)]
 
 
 def _split_at_clauses(sentence: str, room: int) -> list[str]:
     import re
 
+    if "\n" in sentence.strip("\n"):
+        # an announced list's lines ("we are:\n• Responsible…\n• Tasked…"), each a piece of
+        # its own, split further only when one is longer than a post: the line breaks stay
+        lines = re.split(r"(?=\n)", sentence)
+        return [("\n" if ln.startswith("\n") and k else "") + x
+                for k, ln in enumerate(lines) if ln.strip()
+                for x in _split_at_clauses(ln.strip(), room)]
     parts = [p for p in re.split(r"(?<=[，、；：,;:])\s*", sentence) if p]
     out: list[str] = []
     buf = ""

@@ -31,7 +31,7 @@ from contentkit.canvas import (
     usable_image,
 )
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import announces, heading_alone, name_referent, step_lines, title_subject
+from contentkit.editorial.units import announces, heading_alone, item_line, name_referent, step_lines, title_subject
 from contentkit.errors import UsageError
 from contentkit.output import Artifact, Output
 from contentkit.messages import msg
@@ -207,7 +207,7 @@ def _media_card(sec, si: int, kp, image_allowed: bool, warnings, title: str = ""
 def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
     """A short list with the sentence that introduces it (with the one before when it leans)."""
     short_list = next((b for b in sec.blocks if isinstance(b, ListBlock) and 2 <= len(b.items) <= 6
-                       and all(len(it.text.plain) <= 60 for it in b.items)), None)
+                       and all(len(item_line(it, cjk)) <= 60 for it in b.items)), None)
     if short_list is None:
         return None
     intro = ""
@@ -221,7 +221,7 @@ def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
                 intro = both if fits and opener_kind(both, cjk) is None else ""
             break
     return Spec("list", heading=heading_alone(sec.label, cjk), body=intro,
-                items=tuple(it.text.plain for it in short_list.items),
+                items=tuple(item_line(it, cjk) for it in short_list.items),
                 section=si, score=(kp.score if kp else 0.0) + 0.3, order=si + 0.5)
 
 
