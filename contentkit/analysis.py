@@ -414,8 +414,9 @@ def _says_something(text: str, cjk: bool) -> bool:
 
 def _more_points(story: Story, units, keywords, cjk: bool, bold: set[str],
                  points: list[KeyPoint]) -> list[KeyPoint]:
-    """Second and third points of sections with at least five units: standalone, not a quote,
-    not the section's key point, long enough to say something; best first."""
+    """Second to fourth points of sections with at least five units: standalone, not a quote,
+    not the section's key point, long enough to say something; best first. (A carousel takes
+    one in place of a key point that is the cover's line already.)"""
     used = {p.text for p in points}
     lo = 16 if cjk else 10
     more: list[KeyPoint] = []
@@ -426,7 +427,7 @@ def _more_points(story: Story, units, keywords, cjk: bool, bold: set[str],
                 if u.standalone and u.kind in ("sentence", "list") and u.text not in used
                 and (len(u.text) if cjk else len(u.text.split())) >= lo]
         scored = sorted(((_sentence_score(t, keywords, cjk, bold, False), -k, t) for k, t in pool), reverse=True)
-        more += [KeyPoint(text=t, section=si, score=sc) for sc, _k, t in scored[:2]]
+        more += [KeyPoint(text=t, section=si, score=sc) for sc, _k, t in scored[:3]]
     return sorted(more, key=lambda p: (-p.score, p.section))
 
 

@@ -745,7 +745,12 @@ def _sections(walker: "_Walker", tokens, title: str) -> tuple[list[Section], str
 
 def _fallback_title(sections: list[Section], path: str) -> str:
     """No title anywhere: the first heading, else the first sentence of the first paragraph."""
-    first = next((block for s in sections for block in s.blocks if isinstance(block, Paragraph)), None)
+    from contentkit.editorial.clean import _boilerplate
+
+    # "Image by author" under a cover picture, a byline: no title of the story
+    paras = [block for s in sections for block in s.blocks if isinstance(block, Paragraph)]
+    first = next((b for b in paras if b.text.plain.strip() and not _boilerplate(b.text.plain)),
+                 paras[0] if paras else None)
     if first is None and not sections:
         raise ContentkitError("story has no text", path=path)
     title = (sections[0].heading if sections and sections[0].heading else

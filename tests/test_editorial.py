@@ -135,6 +135,8 @@ def test_a_story_of_few_long_sections_still_fills_a_carousel(cli, tmp_path, stor
     assert len(cards) >= 6, bodies
     content = [b for c, b in zip(cards, bodies) if c["kind"] not in ("cover", "cta")]
     assert len(set(content)) == len(content)  # no point twice
+    cover = " ".join(" ".join(t["lines"]) for t in cards[0]["texts"] if t["role"] == "subtitle")
+    assert cover and cover not in content, (cover, content)  # nor the cover's line again
 
 
 def test_announced_list_travels_with_all_its_items(cli, tmp_path, story_file):
@@ -1650,6 +1652,14 @@ def test_a_nested_list_item_keeps_what_is_under_it(tmp_path):
     assert item_line(block.items[1], True) == "整合服務：Discord Bot API 整合、試算表 API 串接"
     texts = " ".join(u.text for sec in s.a.units for u in sec)
     assert "模組化元件設計" in texts and "試算表 API 串接" in texts, texts
+    # announced and long, it is said by its groups' names
+    s = parse("# 企劃\n\n## 架構\n\n整個專案採用現代化的前端技術棧：\n\n"
+              "1. 前端框架與語言\n   - JavaScript (83.5%)：主要開發語言\n   - TypeScript (1.7%)：用於添加型別檢查\n"
+              "   - CSS (12.8%) 與 SCSS (1.4%)：負責樣式與排版\n\n"
+              "2. 部署環境\n   - 使用 Vercel 進行部署\n   - Docker 容器化 (0.1%) 確保開發環境一致性\n\n"
+              "3. 資料儲存\n   - 使用試算表作為輕量級資料庫\n   - Discord Bot 資料同步機制\n", tmp_path)
+    texts = [u.text for sec in s.a.units for u in sec]
+    assert "整個專案採用現代化的前端技術棧：前端框架與語言、部署環境、資料儲存。" in texts, texts
 
 
 def test_a_shout_opens_the_next_sentence_and_a_sentence_title_ends_on_a_word():
@@ -1679,3 +1689,35 @@ def test_an_announced_list_too_long_for_a_post_keeps_its_lines():
     pieces = _split_long(unit, 250)
     assert pieces[0] == "As software engineers, we are:"
     assert all(p.startswith("\n• ") for p in pieces[1:]) and len(pieces) == 4, pieces
+
+
+def test_a_carousel_never_shows_the_cover_line_again(cli, tmp_path, story_file):
+    """A project write-up's cover line was its first point as well, on the next card."""
+    src = ("# 做網站二三事\n\n## 前言\n\n老實說我不是很擅長做設計，接觸的少，也沒有特別有系統地學過。  !!!前端設計還是讓我很痛苦！！\n\n"
+           "## 設計\n\n我會先想網頁要呈現的資訊，比起漂亮的設計，我更在意大家能不能直觀地找到自己需要的東西。\n\n"
+           "## 架構\n\n整個專案用試算表當資料庫，機器人每天同步一次資料，部署在 Vercel 上。\n")
+    out = tmp_path / "o"
+    r = cli("build", story_file(src), "-o", out, "-q", "-f", "cards", "-O", 'cards.platforms=["xiaohongshu"]')
+    assert r.exit_code == 0, r.output
+    cards = json.loads((out / "cards" / "xiaohongshu" / "cards.json").read_text())["cards"]
+    text = lambda c, roles: "".join("".join(t["lines"]) for t in c["texts"] if t["role"] in roles)  # noqa: E731
+    cover = text(cards[0], ("subtitle",))
+    assert cover.startswith("老實說")
+    assert not any(cover in text(c, ("body", "quote")) for c in cards[1:]), [text(c, ("body",)) for c in cards]
+    assert not any("!!!" in text(c, ("body",)) for c in cards)
+
+
+def test_a_translation_footer_and_an_image_credit_are_no_story(tmp_path):
+    """A translated GPT-4 essay: its title was "Image by author" (the credit under the cover
+    picture) and its last video beat was the translation community's footer ("文章开头的
+    本文永久链接 即为…")."""
+    src = ("![](cover.png)\n\nImage by author\n\nThis post is about the first tests I ran with the new model.\n\n"
+           "## Conclusion\n\nThe model is something else, and the multimodal part is still to explore.\n\n"
+           "> 如果发现译文存在错误或其他需要改进的地方，欢迎到 [翻译计划](https://example.com) 对译文进行修改并 PR，"
+           "也可获得相应奖励积分。文章开头的 **本文永久链接** 即为本文在 GitHub 上的 MarkDown 链接。\n\n---\n\n"
+           "> [掘金翻译计划](https://example.com) 是一个翻译优质互联网技术文章的社区，想要查看更多优质译文请持续关注"
+           " [掘金翻译计划](https://example.com)。\n")
+    s = parse(src, tmp_path)
+    assert s.title.startswith("This post is about"), s.title
+    texts = " ".join(u.text for sec in s.a.units for u in sec)
+    assert "永久链接" not in texts and "翻译计划" not in texts and "Image by" not in texts, texts

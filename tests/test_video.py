@@ -1173,3 +1173,19 @@ def test_chinese_shots_name_the_thing_not_the_verb_after_it():
                                      "碟子取出放凉至 50 度即可食用。")]
     flat = [w for g in got for w in g]
     assert "蒸架" in got[0] and not any(w.endswith(("放", "平铺")) or w == "食用" for w in flat), got
+
+
+def test_english_shots_are_no_interjection_or_comparison():
+    """Unseen essays gave "Close-up: Wait", "Close-up: Hah", "Close-up: flat as Roman" and
+    "Close-up: Regardless" (a list item's first word after "; ")."""
+    from contentkit.formats.video import _en_subjects
+
+    for text, bad in (("The answer is correct … Wait, am I out of a job now???", "Wait"),
+                      ("I already thought “Hah, gotcha!” when it added a sneaky footnote.", "Hah"),
+                      ("I've started to live in the same flat as Roman.", "flat as Roman"),
+                      ("Even your favourite developers miss things; Regardless of your knowledge level, "
+                       "confidence can vary.", "Regardless")):
+        assert bad not in _en_subjects(text, set()), (text, _en_subjects(text, set()))
+    # a name is capitalised mid-sentence, or in every word
+    assert "London" in _en_subjects("I was supposed to join the React Native team in London.", set())
+    assert "Voice Preview Edition" in _en_subjects("Today we ship the Voice Preview Edition to everyone.", set())

@@ -194,9 +194,15 @@ def story_lists(src: str) -> list[list[str]]:
     lists, cur = [], []
     # front matter's tags ("- NotebookLM", "- AI") are no list the story tells
     src = re.sub(r"\A---\n.*?\n---\n", "", src, flags=re.S)
+    top = 0  # the indent of the list's own items: one nested under an item is part of it
     for line in src.split("\n"):
         m = re.match(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.+)$", line)
+        indent = len(line) - len(line.lstrip())
+        if m and cur and indent > top:
+            continue
         if m:
+            if not cur:
+                top = indent
             # an item led by a bold label ("**long term battery**. Adipose…") is named by it
             label = re.match(r"\*\*([^*]{2,60})\*\*\s*[.:：。]", m.group(1))
             # a web address written out is no word of the item ("Toronto - [http://…](http://…)"

@@ -511,13 +511,13 @@ class _Builder:
             return
         self.units.append(Unit(s, kind, not announces(s, cjk), "announce" if announces(s, cjk) else ""))
 
-    def add_steps(self, items: list[str], labels: list[str] | None = None) -> None:
+    def add_steps(self, items: list[str], labels: list[str] | None = None, nested: bool = False) -> None:
         """An ordered list (steps of a procedure) travels whole when it is short enough."""
         cjk = self.cjk
         items = [i.strip() for i in items if i.strip()]
         prev = self.units[-1] if self.units else None
         if prev is not None and announces(prev.text, cjk):
-            self.add_items(items, "list", labels)
+            self.add_items(items, "list", labels, nested)
             return
         numbered = [f"{i}. {t}" if not cjk else f"{CIRCLED[i - 1] if i <= len(CIRCLED) else str(i) + '. '}{t}"
                     for i, t in enumerate(items, start=1)]
@@ -527,7 +527,8 @@ class _Builder:
             return
         self.add_items(items, "list")
 
-    def add_items(self, items: list[str], kind: str, labels: list[str] | None = None) -> None:
+    def add_items(self, items: list[str], kind: str, labels: list[str] | None = None,
+                  nested: bool = False) -> None:
         """A list or table's items: with the announcement before them, or as one line, or one
         unit per long item. An announced list too long to show whole is shown by its items'
         bold labels when each has one ("…4 batteries…: super short term battery; short term
@@ -545,7 +546,9 @@ class _Builder:
             # 計畫進行的方式，當初的流程是這樣：…" still needs the plan it is about
             alone = prev.note not in ("needs context", "other language") and opener_kind(prev.text, cjk) != "anaphor"
             line = prev.text.rstrip() + ("" if cjk else " ") + _join_items(items, cjk)
-            fits = _n(line, cjk) <= (160 if cjk else 80)
+            # a list of headed groups ("前端框架與語言" over its four languages) is said by its
+            # groups unless the whole is short: all of it is the article's
+            fits = _n(line, cjk) <= ((80 if cjk else 40) if nested else (160 if cjk else 80))
             if not fits and labels and len(labels) == len(items) and len(items) >= 2:
                 named = prev.text.rstrip() + ("" if cjk else " ") + _join_items(labels, cjk)
                 if _n(named, cjk) <= (160 if cjk else 80):
@@ -582,6 +585,9 @@ class _Builder:
 def item_labels(block: ListBlock, cjk: bool) -> list[str]:
     """Each item's bold lead ("**long term battery**. Adipose tissue…"), or [] unless every
     top-level item has a short one."""
+    own = [it.text.plain.strip().rstrip("。.:：;；，,") for it in block.items]
+    if all(it.children for it in block.items) and all(o and _n(o, cjk) <= (16 if cjk else 6) for o in own):
+        return own  # "1. 前端框架與語言" over its sub-items: the item's own line names it
     out = []
     for it in block.items:
         spans = [sp for sp in it.text.spans if sp.text.strip()]
@@ -653,9 +659,11 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
                 if s:
                     b.add_sentence(s)
         elif isinstance(block, ListBlock) and block.ordered:
-            b.add_steps([item_line(it, cjk) for it in block.items], item_labels(block, cjk))
+            b.add_steps([item_line(it, cjk) for it in block.items], item_labels(block, cjk),
+                        all(it.children for it in block.items))
         elif isinstance(block, ListBlock):
-            b.add_items([item_line(it, cjk) for it in block.items], "list", item_labels(block, cjk))
+            b.add_items([item_line(it, cjk) for it in block.items], "list", item_labels(block, cjk),
+                        all(it.children for it in block.items))
         elif isinstance(block, Table):
             names = table_names(block)
             prev = b.units[-1] if b.units else None

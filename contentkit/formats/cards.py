@@ -67,6 +67,10 @@ def plan(story: Story, warnings: list[str] | None = None) -> list[Spec]:
     figures = 0
     for si, sec in enumerate(story.sections):
         kp = points.get(si)
+        if kp is not None and kp.text.strip() == specs[0].body.strip():
+            # the cover's line under the title already: the part's next-best point, never the
+            # same sentence twice in a carousel of seven
+            kp = next((p for p in a.more_points if p.section == si and p.text.strip() != kp.text.strip()), None)
         media = _media_card(sec, si, kp, not image_done, warnings, story.title, a.is_cjk)
         if media is not None and media.kind == "quote" and media.body.strip() == specs[0].body.strip():
             media = None  # the hook under the cover's title already: not a second time

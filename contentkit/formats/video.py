@@ -194,6 +194,13 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
             continue
         if re.fullmatch(r"(?i)(?:i|you|we|they|he|she|it|there|that|let)['’](?:ll|d|ve|re|m|s)", t):
             continue  # "I'll", capitalised as a sentence opens: "cutaway: I'll"
+        ws = t.split()
+        if not re.search(rf"[a-z0-9,]\s+{re.escape(t)}\b", text) and (
+                len(ws) == 1 or not all(w[:1].isupper() for w in ws)):
+            # "Wait, am I…", "“Hah, gotcha!”", "Spoiler alert:": capitalised only where a
+            # sentence or a quote opens, so no name; a name is capitalised mid-sentence too,
+            # or in every word ("Voice Preview Edition")
+            continue
         # a people's adjective ("Chinese", "British") names nothing alone: with the noun it
         # qualifies it does ("Chinese monk", "British arrogance")
         if " " not in t and re.search(r"(?:ese|ish|ian|ean|an)$", t):
@@ -209,6 +216,8 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         ws = [w.lower() for w in phrase.split()]
         if not 2 <= len(ws) <= 3 or ws[0] in EN_STOP or ws[-1] in EN_STOP or modal & set(ws):
             return False
+        if any(w in EN_STOP and w not in ("of", "and", "&") for w in ws[1:-1]):
+            return False  # "flat as Roman": two words and a comparison, no thing
         if ws[0].endswith("ly") or any(w.endswith("ing") for w in ws[1:]) or ws[-1].endswith(("ly", "ed", "ing")):
             return False  # an adverb, a verb's "-ing", a phrase ending in a participle
         if any(re.fullmatch(r"[a-z]+ed", w) for w in ws) or {"that", "which", "who", "whose"} & set(ws):
