@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from contentkit.errors import ContentkitError
-from contentkit.text import lead_symbols
+from contentkit.text import is_cjk_text, lead_symbols
 from contentkit.story import (
     Block,
     Brand,
@@ -29,6 +29,7 @@ from contentkit.story import (
     Span,
     Story,
     Table,
+    block_text,
 )
 
 CONTAINER_ROLES = ("keypoint", "hook", "cta", "note", "tip", "keep", "aside")
@@ -753,9 +754,28 @@ def _fallback_title(sections: list[Section], path: str) -> str:
                  paras[0] if paras else None)
     if first is None and not sections:
         raise ContentkitError("story has no text", path=path)
+    original = _original_title(sections)
+    if original and first is not None and is_cjk_text(original) == is_cjk_text(first.text.plain):
+        return _clipped(original, 64)  # "原文地址：[A First Look at GPT-4](…)": a translation's own title
     title = (sections[0].heading if sections and sections[0].heading else
              (first.text.plain if first else "Untitled"))
     return _clipped(re.split(r"(?<=[。！？!?.])\s*", title.strip())[0], 64)
+
+
+_ORIGINAL = re.compile(r"(原文(地址|链接|鏈接|連結|标题|標題)|original (title|article|post))\s*[:：]\s*$", re.I)
+
+
+def _original_title(sections: list[Section]) -> str:
+    """The original's title a translation names in its header ("原文地址：[A First Look at
+    GPT-4](…)"), or ''."""
+    for sec in sections[:2]:
+        for b in sec.blocks[:4]:
+            spans = block_text(b).spans
+            for k, sp in enumerate(spans):
+                if k and sp.href and sp.text.strip() and _ORIGINAL.search(spans[k - 1].text) \
+                        and not re.match(r"https?://", sp.text.strip()):
+                    return re.sub(r"\s+", " ", sp.text).strip()
+    return ""
 
 
 def _clipped(title: str, limit: int) -> str:
@@ -763,6 +783,9 @@ def _clipped(title: str, limit: int) -> str:
     where one ends past its first fifth, else after a whole word with "…"; never "…has given m"."""
     if len(title) <= limit:
         return title
+    m = re.match(r"^([^:：]{2,40})[:：]\s*(\S.*)$", title)
+    if m and len(m.group(1).split()) <= 4 and len(m.group(2)) <= limit:
+        return m.group(2)  # "Unpopular Opinion: It's harder than ever to be…": the label gives way
     head = title[:limit]
     clause = max(head.rfind(c) for c in "，,：:；;—、")
     if clause >= limit // 5:

@@ -1721,3 +1721,18 @@ def test_a_translation_footer_and_an_image_credit_are_no_story(tmp_path):
     assert s.title.startswith("This post is about"), s.title
     texts = " ".join(u.text for sec in s.a.units for u in sec)
     assert "永久链接" not in texts and "翻译计划" not in texts and "Image by" not in texts, texts
+
+
+def test_a_translation_without_a_title_takes_its_original_title(tmp_path):
+    """Translation projects name the original in a header quote ("原文地址：[A First Look at
+    GPT-4](…)"); with no title anywhere else the story was titled by its first sentence."""
+    head = ("> * 原文地址：[{t}](https://example.com/a)\n> * 原文作者：[someone](https://example.com/u)\n\n")
+    s = parse(head.format(t="A First Look at GPT-4") + "This is about the first few tests I ran.\n\n"
+              "## Notes\n\nIt went well.\n", tmp_path)
+    assert s.title == "A First Look at GPT-4"
+    s = parse(head.format(t="Unpopular Opinion: It’s harder than ever to be a good software engineer")
+              + "Working in a startup for a decade taught me a lot.\n", tmp_path)
+    assert s.title == "It’s harder than ever to be a good software engineer"
+    # a Chinese translation of an English original keeps a title in its own language
+    s = parse(head.format(t="Why Naming is #1 Skill") + "在童话故事中，只要知道了恶魔的真名，我们便可以控制它。\n", tmp_path)
+    assert s.title.startswith("在童话故事中")
