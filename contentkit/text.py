@@ -63,7 +63,7 @@ def lead_symbols(text: str) -> int:
     return i if i and text[i:].strip() else 0
 
 
-def _marked(line: str) -> bool:
+def marked_line(line: str) -> bool:
     """A line led by a marker ("✔️ 插座") or made of symbols alone ("⭐️⭐️⭐️⭐️", a rating)."""
     return bool(lead_symbols(line)) or bool(line.strip()) and all(
         unicodedata.category(c) in ("So", "Mn", "Cf") or c.isspace() for c in line)
@@ -223,10 +223,6 @@ def join_sentences(sentences: list[str]) -> str:
     out = ""
     for s in sentences:
         if not s:
-            continue
-        if out and not s[0].isspace() and not out[-1].isspace() and (
-                _marked(s) or _marked(out[out.rfind("\n") + 1:])):
-            out += "\n" + s  # "✔️ 插座" / "✔️ 不限時": the author's marked lines stay lines
             continue
         if out and not s[0].isspace() and out[-1] not in _ENDED and not out[-1].isspace():
             zh = any(is_cjk(c) for c in out[-12:] + s[:12])  # "23:55" before "酒店…" ends on "。"

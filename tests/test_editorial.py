@@ -1736,3 +1736,16 @@ def test_a_translation_without_a_title_takes_its_original_title(tmp_path):
     # a Chinese translation of an English original keeps a title in its own language
     s = parse(head.format(t="Why Naming is #1 Skill") + "在童话故事中，只要知道了恶魔的真名，我们便可以控制它。\n", tmp_path)
     assert s.title.startswith("在童话故事中")
+
+
+def test_an_emoji_inside_prose_is_no_marked_line(tmp_path):
+    """"…to our mouths? 🍔 Of course they do. But they do it…": an emoji a sentence opens on
+    inside a paragraph is prose, never a line of its own in a thread or a live point."""
+    from contentkit.formats.article import _units
+
+    s = parse("# Burgers\n\n## Why\n\nWhy do they do that? Don't they meet the same need\nof burgers? 🍔 Of course "
+              "they do. But they do it\nbecause each has its own approach.\n", tmp_path)
+    units = _units(s.sections[-1], False)
+    assert not any(u.startswith("\n") for u in units), units
+    texts = [u.text for sec in s.a.units for u in sec]
+    assert not any("\n" in t for t in texts), texts

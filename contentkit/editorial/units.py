@@ -646,8 +646,9 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
                 # paragraphs, which a point shown alone or out of order must not carry
                 sents[0] = PARA_NUMBER.sub("", sents[0])
             run: list[str] = []  # lines led by a marker ("✔️ 復古風", "✔️ 插座"): the author's list
+            lines = block.text.plain.split("\n")
             for s in sents + [""]:
-                if s and lead_symbols(s):
+                if s and lead_symbols(s) and any(ln.strip().startswith(s) for ln in lines):
                     run.append(s)
                     continue
                 if len(run) >= 2:

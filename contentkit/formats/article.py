@@ -40,6 +40,7 @@ from contentkit.text import (
     fit_sentences,
     is_cjk_text,
     join_sentences,
+    marked_line,
     opening_clause,
     shorten,
     split_sentences,
@@ -725,7 +726,9 @@ def _units(section, cjk: bool) -> list[str]:
                     units.append("\n" + text)
                     line_next = False
                     continue
-                add(text)
+                # "✔️ 復古風" / "✔️ 插座" / "⭐️⭐️⭐️⭐️": the author's marked lines stay lines
+                # (not "🍔 Of course they do." inside a paragraph's prose)
+                add(text, own_line=marked_line(text) and (k == 0 or f"\n{sent}" in b.text.plain))
         elif isinstance(b, Quote):
             q = ("" if cjk else " ").join(p.plain for p in b.paragraphs)  # "。 怎麼" had a space
             q = f"“{q}”" if cjk or not q.startswith('"') else q
