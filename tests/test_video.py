@@ -1189,3 +1189,14 @@ def test_english_shots_are_no_interjection_or_comparison():
     # a name is capitalised mid-sentence, or in every word
     assert "London" in _en_subjects("I was supposed to join the React Native team in London.", set())
     assert "Voice Preview Edition" in _en_subjects("Today we ship the Voice Preview Edition to everyone.", set())
+
+
+def test_a_dialogue_line_is_said_with_its_speaker():
+    """cyrusyip's 凉粉 video said "姐姐：凉粉就是仙草…" as "姐姐 凉粉就是…", the label read as the
+    sentence's first word; a topic label stays as written."""
+    from contentkit.formats.video import said_by
+
+    assert said_by("姐姐：凉粉就是仙草，龟苓膏是苦的。", True) == "姐姐说：凉粉就是仙草，龟苓膏是苦的。"
+    assert said_by("老闆：今天公休。", True, hant=True) == "老闆說：今天公休。"
+    assert said_by("总结：凉粉和龟苓膏是两种食物。", True) == "总结：凉粉和龟苓膏是两种食物。"
+    assert said_by("Sister: it is bitter.", False) == "Sister: it is bitter."

@@ -478,6 +478,17 @@ def spoken(text: str, cjk: bool) -> str:
     return bare
 
 
+def said_by(text: str, cjk: bool, hant: bool = False) -> str:
+    """A dialogue line as the voice says it: "姐姐：凉粉就是仙草…" -> "姐姐说：凉粉就是仙草…" for a
+    speaker the editorial table names (``[voice] speakers``); any other text as it is."""
+    from contentkit.editorial.data import table
+
+    m = re.match(r"\s*([\u4e00-\u9fff]{1,3})\s*[:：]\s*(?=\S)", text) if cjk else None
+    if m is None or m.group(1) not in table()["voice"]["speakers"]:
+        return text
+    return m.group(1) + ("說" if hant else "说") + "：" + text[m.end():]
+
+
 def candidate_beats(story: Story, rate) -> list[Scene]:
     """One beat per key point (with the sentence after it when short), and, for a short story,
     its other standalone sentences."""
@@ -490,9 +501,11 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
     beats: list[Scene] = []
     known = frozenset() if a.is_cjk else acronyms(_story_text(story))  # once per story, not per beat
 
+    hant = a.messages_locale.endswith("Hant")
+
     def beat(text: str, si: int, score: float, title: str) -> Scene:
         img = images.get(si)
-        return Scene(0, "beat", text, on_screen_text(title, a.is_cjk),
+        return Scene(0, "beat", said_by(text, a.is_cjk, hant), on_screen_text(title, a.is_cjk),
                      _shot("beat", _subjects(text, story, known), img, a.messages_locale), si, score, image=img)
 
     for kp in a.key_points:
