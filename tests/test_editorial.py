@@ -1749,3 +1749,13 @@ def test_an_emoji_inside_prose_is_no_marked_line(tmp_path):
     assert not any(u.startswith("\n") for u in units), units
     texts = [u.text for sec in s.a.units for u in sec]
     assert not any("\n" in t for t in texts), texts
+
+
+def test_a_narrowing_opener_leans_and_a_resources_section_is_no_story(tmp_path):
+    """A NotebookLM review: "尤其是生成影片和語音說明…" (especially what?) was shown as a point
+    on its own, and its "相關資源" links were the last point of the note and the video."""
+    assert opener_kind("尤其是生成影片和語音說明，因為內容來源基本上是你給的資料。", True) is not None
+    s = parse("# NotebookLM\n\n## 前言\n\n最棒的功能是看論文，生成的語音摘要很好懂。\n\n## 結論\n\n"
+              "這是一個非常實用的學習工具，適合需要讀論文的學生。\n\n## 相關資源\n\n"
+              "- [NotebookLM 官方網站](https://example.com)\n- [Google AI Blog](https://example.com/b)\n", tmp_path)
+    assert "相關資源" not in [sec.heading for sec in s.sections], [sec.heading for sec in s.sections]

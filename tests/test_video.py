@@ -1200,3 +1200,14 @@ def test_a_dialogue_line_is_said_with_its_speaker():
     assert said_by("老闆：今天公休。", True, hant=True) == "老闆說：今天公休。"
     assert said_by("总结：凉粉和龟苓膏是两种食物。", True) == "总结：凉粉和龟苓膏是两种食物。"
     assert said_by("Sister: it is bitter.", False) == "Sister: it is bitter."
+
+
+def test_a_point_named_by_its_label_shows_the_label():
+    """A zh-Hant review's pros, said one to a beat: "回答品質高：因為是基於特定文件…" showed
+    "因為是基於特定文件" (a because-clause) on screen, and the list's heading "優點：" its colon."""
+    from contentkit.formats.video import key_phrase, on_screen_text
+
+    assert key_phrase("回答品質高：因為是基於特定文件，回答準確度很高。", True) == "回答品質高"
+    assert key_phrase("总结：凉粉和烧仙草是同一种食物。", True) == "凉粉和烧仙草是同一种食物"
+    assert key_phrase("姐姐：凉粉就是仙草，龟苓膏是另一种食品。", True).startswith("凉粉就是仙草")
+    assert on_screen_text("優點：", True) == "優點"

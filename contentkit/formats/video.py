@@ -331,8 +331,16 @@ def key_phrase(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     "" where that says too little to show."""
     from contentkit.text import cjk_count, display_width
 
+    from contentkit.editorial.data import table
+
     t = text.strip()
-    t = re.sub(r"^[^，,：:。！？!?\s]{1,6}[：:]\s*", "", t) if cjk else re.sub(r"^[A-Z]\w*(?:\s\w+)?:\s+", "", t)
+    m = re.match(r"([^，,：:。！？!?\s]{1,8})[：:]\s*", t) if cjk else re.match(r"([A-Z][\w;]*(?:\s\w+)?):\s+", t)
+    if m:
+        voice = table()["voice"]
+        label = m.group(1)
+        if cjk and cjk_count(label) >= 3 and label not in voice["generic_labels"] and label not in voice["speakers"]:
+            return label  # "回答品質高：因為是基於特定文件…": the point's own name
+        t = t[m.end():]  # "总结：", "姐姐：", "Note:": no content of their own
     size, n = (display_width, 2 * n_zh) if cjk else (len, n_en)
     sep = r"(?<=[，,；;。！？!?])\s*" if cjk else r"(?<=[,;.!?])\s+"
     clauses = [c for c in re.split(sep, t) if c.strip()]
@@ -388,6 +396,8 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     from contentkit.text import close_cut, display_width, drop_asides, shorten
 
     text = text.strip()
+    if text[-1:] in "：:" and text[:-1].strip():
+        text = text[:-1].rstrip()  # a heading "優點：" over its list: the list is not on screen
     size, n = (display_width, 2 * n_zh) if cjk else (len, n_en)
     if size(text) <= n:
         return text
