@@ -726,7 +726,8 @@ def _sections(walker: "_Walker", tokens, title: str) -> tuple[list[Section], str
             heading = _HEADING_ID.sub("", _inline(tokens[walker.i + 1], []).plain).strip()
             line = walker.line(tok)
             walker.i += 3
-            if not sections and level == 1 and (not title or heading == title) and not title_h1_used:
+            if (not sections or _only_header(sections)) and level == 1 and (not title or heading == title) \
+                    and not title_h1_used:
                 title = title or heading
                 title_h1_used = True
                 continue
@@ -742,6 +743,16 @@ def _sections(walker: "_Walker", tokens, title: str) -> tuple[list[Section], str
             else:
                 sections.append(Section("", 0, tuple(blocks), line))
     return sections, title
+
+
+def _only_header(sections: list[Section]) -> bool:
+    """Whether all before the first heading is a translation's or a site's header (a quote of
+    "原文地址：…/译者：…" lines, a cover image): then a first H1 after it is still the title."""
+    from contentkit.editorial.clean import _boilerplate
+
+    return len(sections) == 1 and not sections[0].heading and all(
+        isinstance(b, Image) or (block_text(b).plain.strip() and _boilerplate(block_text(b).plain))
+        for b in sections[0].blocks)
 
 
 def _fallback_title(sections: list[Section], path: str) -> str:

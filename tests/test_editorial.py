@@ -1759,3 +1759,28 @@ def test_a_narrowing_opener_leans_and_a_resources_section_is_no_story(tmp_path):
               "這是一個非常實用的學習工具，適合需要讀論文的學生。\n\n## 相關資源\n\n"
               "- [NotebookLM 官方網站](https://example.com)\n- [Google AI Blog](https://example.com/b)\n", tmp_path)
     assert "相關資源" not in [sec.heading for sec in s.sections], [sec.heading for sec in s.sections]
+
+
+def test_a_title_after_a_translation_header_is_the_title(tmp_path):
+    """"> * 原文地址：…" then "# 5 个例子告诉你如何使用 ChatGPT 提高生产力": the H1 after the
+    header had been a section heading, and the story titled by its first sentence."""
+    s = parse("> * 原文地址：[How to Use ChatGPT](https://example.com/a)\n> * 译者：[someone](https://example.com/u)\n\n"
+              "# 5 个例子告诉你如何使用 ChatGPT 提高生产力\n\n在日常生活中，我们都想要提高自己的生产力。\n\n"
+              "## 设定目标\n\n目标要具体、可衡量。\n", tmp_path)
+    assert s.title == "5 个例子告诉你如何使用 ChatGPT 提高生产力"
+    assert "5 个例子告诉你如何使用 ChatGPT 提高生产力" not in [sec.heading for sec in s.sections]
+    # an intro paragraph before the only H1 keeps the H1 as its part's heading
+    s = parse("这是一段引言，说说为什么写这篇。\n\n# 第一章\n\n正文从这里开始。\n", tmp_path)
+    assert "第一章" in [sec.heading for sec in s.sections]
+
+
+def test_a_rating_line_is_no_list_cards_intro(cli, tmp_path, story_file):
+    """"⭐️⭐️⭐️（⭐️）" over a café's menu: the card font draws no stars, and the list card read "（）"."""
+    src = ("# 咖啡廳\n\n## 酒窩咖啡館\n\n⭐️⭐️⭐️（⭐️）\n\n- 焙茶拿鐵\n- 鐵觀音巴斯克\n\n"
+           "## 紙街咖啡\n\n檸檬美式很清爽，拿鐵偏濃，肉桂捲是招牌。\n")
+    out = tmp_path / "o"
+    r = cli("build", story_file(src), "-o", out, "-q", "-f", "cards", "-O", 'cards.platforms=["xiaohongshu"]')
+    assert r.exit_code == 0, r.output
+    cards = json.loads((out / "cards" / "xiaohongshu" / "cards.json").read_text())["cards"]
+    lines = [ln for c in cards for t in c["texts"] if t["role"] == "body" for ln in t["lines"]]
+    assert "1. 焙茶拿鐵" in lines and not any(re.fullmatch(r"[（）() ]*", ln) for ln in lines), lines

@@ -10,6 +10,7 @@ fit at the minimum legible size it moves to a further card. Layout data for ever
 from __future__ import annotations
 
 import functools
+import re
 
 from dataclasses import replace
 
@@ -218,7 +219,7 @@ def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
     for b in reversed(sec.blocks[:sec.blocks.index(short_list)]):
         if isinstance(b, Paragraph):
             sents_b = split_sentences(b.text.plain)
-            intro = sents_b[-1]
+            intro = sents_b[-1] if re.search(r"\w", sents_b[-1]) else ""  # "⭐️⭐️⭐️（⭐️）": a rating, no words
             if opener_kind(intro, cjk) is not None:  # "这家大概就是：" needs the sentence before it
                 both = join_sentences(sents_b[-2:]) if len(sents_b) > 1 else ""
                 fits = both and (len(both) <= 80 if cjk else len(both.split()) <= 40)
