@@ -659,12 +659,13 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
                 run = []
                 if s:
                     b.add_sentence(s)
-        elif isinstance(block, ListBlock) and block.ordered:
-            b.add_steps([item_line(it, cjk) for it in block.items], item_labels(block, cjk),
-                        all(it.children for it in block.items))
         elif isinstance(block, ListBlock):
-            b.add_items([item_line(it, cjk) for it in block.items], "list", item_labels(block, cjk),
-                        all(it.children for it in block.items))
+            items, labels = [item_line(it, cjk) for it in block.items], item_labels(block, cjk)
+            nested = all(it.children for it in block.items)  # headed groups of sub-items
+            if block.ordered:
+                b.add_steps(items, labels, nested)
+            else:
+                b.add_items(items, "list", labels, nested)
         elif isinstance(block, Table):
             names = table_names(block)
             prev = b.units[-1] if b.units else None
