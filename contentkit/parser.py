@@ -768,9 +768,20 @@ def _fallback_title(sections: list[Section], path: str) -> str:
     original = _original_title(sections)
     if original and first is not None and is_cjk_text(original) == is_cjk_text(first.text.plain):
         return _clipped(original, 64)  # "原文地址：[A First Look at GPT-4](…)": a translation's own title
-    title = (sections[0].heading if sections and sections[0].heading else
-             (first.text.plain if first else "Untitled"))
+    # a blog's file name is its post's title where it is words ("2025-09-04-React二三事.md"),
+    # not a slug ("making-of-tea.md") or "index.md"
+    stem = re.sub(r"^\d{4}-\d{1,2}-\d{1,2}[-_ ]*", "", Path(path).stem).replace("_", " ").strip()
+    if sum(1 for ch in stem if "\u4e00" <= ch <= "\u9fff") >= 3:
+        return _clipped(stem, 64)
+    head = sections[0].heading if sections else ""
+    if head and _INTRO_HEADING.match(head.strip()):
+        head = ""  # "前言", "Introduction": the first part's name, not the story's
+    title = head or (first.text.plain if first else "Untitled")
     return _clipped(re.split(r"(?<=[。！？!?.])\s*", title.strip())[0], 64)
+
+
+_INTRO_HEADING = re.compile(r"(?i)^(前言|引言|序|序言|简介|簡介|介绍|介紹|概述|开场|開場|开篇|開篇|背景|写在前面|寫在前面|"
+                            r"intro|introduction|preface|foreword|overview|background|prologue)\s*[:：]?$")
 
 
 _ORIGINAL = re.compile(r"(原文(地址|链接|鏈接|連結|标题|標題)|original (title|article|post))\s*[:：]\s*$", re.I)

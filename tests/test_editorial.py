@@ -1784,3 +1784,18 @@ def test_a_rating_line_is_no_list_cards_intro(cli, tmp_path, story_file):
     cards = json.loads((out / "cards" / "xiaohongshu" / "cards.json").read_text())["cards"]
     lines = [ln for c in cards for t in c["texts"] if t["role"] == "body" for ln in t["lines"]]
     assert "1. 焙茶拿鐵" in lines and not any(re.fullmatch(r"[（）() ]*", ln) for ln in lines), lines
+
+
+def test_a_post_without_a_title_takes_its_file_name_or_skips_a_preface_heading(tmp_path):
+    """A Jekyll post "2025-09-04-React二三事.md" with no front matter opens on "## 前言": it was
+    titled "前言" (Preface), and its video's hook said only that."""
+    from contentkit.parser import parse_file
+
+    text = "## 前言\n公司的專案新架構要用 react 撰寫但我真的不熟，所以趕快來補習。\n目前是依賴一個入門系列順便複習前端技能。\n"
+    named = tmp_path / "2025-09-04-React二三事.md"
+    named.write_text(text, "utf-8")
+    assert parse_file(str(named)).title == "React二三事"
+    plain = tmp_path / "post.md"
+    plain.write_text(text, "utf-8")
+    t = parse_file(str(plain)).title
+    assert t != "前言" and t.startswith("公司的專案新架構"), t
