@@ -1799,3 +1799,15 @@ def test_a_post_without_a_title_takes_its_file_name_or_skips_a_preface_heading(t
     plain.write_text(text, "utf-8")
     t = parse_file(str(plain)).title
     assert t != "前言" and t.startswith("公司的專案新架構"), t
+
+
+def test_a_list_cards_announcement_stands_without_its_then(cli, tmp_path, story_file):
+    """"然後解決衍伸問題：" over three items: the card had shown the items with no intro at all."""
+    src = ("# 企劃\n\n## 設計發想\n\n於是擴展為宣傳網站加上個人資訊頁。\n\n然後解決衍伸問題：\n\n"
+           "- 用機器人處理角色數值\n- 改造開源機器人\n- 網站改成組織官網\n\n## 架構\n\n整個專案用試算表當資料庫，每天同步一次。\n")
+    out = tmp_path / "o"
+    r = cli("build", story_file(src), "-o", out, "-q", "-f", "cards", "-O", 'cards.platforms=["xiaohongshu"]')
+    assert r.exit_code == 0, r.output
+    cards = json.loads((out / "cards" / "xiaohongshu" / "cards.json").read_text())["cards"]
+    lists = [c for c in cards if c["kind"] == "list"]
+    assert lists and any(t["lines"][0] == "解決衍伸問題：" for t in lists[0]["texts"] if t["role"] == "body"), lists

@@ -209,6 +209,10 @@ def _media_card(sec, si: int, kp, image_allowed: bool, warnings, title: str = ""
     return None
 
 
+# a word that only says "next" ("然後…", "Then, …"): an announcement shown over its list stands without it
+_SEQUENCE = re.compile(r"^(?:然后|然後|接着|接著|之后|之後|后来|後來|随后|隨後|(?:then|next|after that),?\s+)[，,]?", re.I)
+
+
 def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
     """A short list with the sentence that introduces it (with the one before when it leans)."""
     short_list = next((b for b in sec.blocks if isinstance(b, ListBlock) and 2 <= len(b.items) <= 6
@@ -220,6 +224,9 @@ def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
         if isinstance(b, Paragraph):
             sents_b = split_sentences(b.text.plain)
             intro = sents_b[-1] if re.search(r"\w", sents_b[-1]) else ""  # "⭐️⭐️⭐️（⭐️）": a rating, no words
+            bare = _SEQUENCE.sub("", intro)
+            if bare != intro and opener_kind(bare, cjk) is None and announces(bare, cjk):
+                intro = bare  # "然後解決衍伸問題：" over its list: what comes next needs no "then"
             if opener_kind(intro, cjk) is not None:  # "这家大概就是：" needs the sentence before it
                 both = join_sentences(sents_b[-2:]) if len(sents_b) > 1 else ""
                 fits = both and (len(both) <= 80 if cjk else len(both.split()) <= 40)
