@@ -24,6 +24,13 @@ _spec.loader.exec_module(audit)
 SOCIAL = ("-O", "video.render=false", "-O", "live.cue_cards=false", "-O", 'cards.platforms=["xiaohongshu"]')
 
 
+def xhs_cards(cli, path, out) -> list[dict]:
+    """The Xiaohongshu carousel built from ``path``: cards.json's cards."""
+    r = cli("build", path, "-o", out, "-q", "-f", "cards", "-O", 'cards.platforms=["xiaohongshu"]')
+    assert r.exit_code == 0, r.output
+    return json.loads((out / "cards" / "xiaohongshu" / "cards.json").read_text())["cards"]
+
+
 def build_social(cli, path, out):
     r = cli("build", path, "-o", out, "-q", *SOCIAL)
     assert r.exit_code == 0, r.output
@@ -1696,10 +1703,7 @@ def test_a_carousel_never_shows_the_cover_line_again(cli, tmp_path, story_file):
     src = ("# 做網站二三事\n\n## 前言\n\n老實說我不是很擅長做設計，接觸的少，也沒有特別有系統地學過。  !!!前端設計還是讓我很痛苦！！\n\n"
            "## 設計\n\n我會先想網頁要呈現的資訊，比起漂亮的設計，我更在意大家能不能直觀地找到自己需要的東西。\n\n"
            "## 架構\n\n整個專案用試算表當資料庫，機器人每天同步一次資料，部署在 Vercel 上。\n")
-    out = tmp_path / "o"
-    r = cli("build", story_file(src), "-o", out, "-q", "-f", "cards", "-O", 'cards.platforms=["xiaohongshu"]')
-    assert r.exit_code == 0, r.output
-    cards = json.loads((out / "cards" / "xiaohongshu" / "cards.json").read_text())["cards"]
+    cards = xhs_cards(cli, story_file(src), tmp_path / "o")
     text = lambda c, roles: "".join("".join(t["lines"]) for t in c["texts"] if t["role"] in roles)  # noqa: E731
     cover = text(cards[0], ("subtitle",))
     assert cover.startswith("老實說")
@@ -1778,10 +1782,7 @@ def test_a_rating_line_is_no_list_cards_intro(cli, tmp_path, story_file):
     """"⭐️⭐️⭐️（⭐️）" over a café's menu: the card font draws no stars, and the list card read "（）"."""
     src = ("# 咖啡廳\n\n## 酒窩咖啡館\n\n⭐️⭐️⭐️（⭐️）\n\n- 焙茶拿鐵\n- 鐵觀音巴斯克\n\n"
            "## 紙街咖啡\n\n檸檬美式很清爽，拿鐵偏濃，肉桂捲是招牌。\n")
-    out = tmp_path / "o"
-    r = cli("build", story_file(src), "-o", out, "-q", "-f", "cards", "-O", 'cards.platforms=["xiaohongshu"]')
-    assert r.exit_code == 0, r.output
-    cards = json.loads((out / "cards" / "xiaohongshu" / "cards.json").read_text())["cards"]
+    cards = xhs_cards(cli, story_file(src), tmp_path / "o")
     lines = [ln for c in cards for t in c["texts"] if t["role"] == "body" for ln in t["lines"]]
     assert "1. 焙茶拿鐵" in lines and not any(re.fullmatch(r"[（）() ]*", ln) for ln in lines), lines
 
@@ -1805,9 +1806,6 @@ def test_a_list_cards_announcement_stands_without_its_then(cli, tmp_path, story_
     """"然後解決衍伸問題：" over three items: the card had shown the items with no intro at all."""
     src = ("# 企劃\n\n## 設計發想\n\n於是擴展為宣傳網站加上個人資訊頁。\n\n然後解決衍伸問題：\n\n"
            "- 用機器人處理角色數值\n- 改造開源機器人\n- 網站改成組織官網\n\n## 架構\n\n整個專案用試算表當資料庫，每天同步一次。\n")
-    out = tmp_path / "o"
-    r = cli("build", story_file(src), "-o", out, "-q", "-f", "cards", "-O", 'cards.platforms=["xiaohongshu"]')
-    assert r.exit_code == 0, r.output
-    cards = json.loads((out / "cards" / "xiaohongshu" / "cards.json").read_text())["cards"]
+    cards = xhs_cards(cli, story_file(src), tmp_path / "o")
     lists = [c for c in cards if c["kind"] == "list"]
     assert lists and any(t["lines"][0] == "解決衍伸問題：" for t in lists[0]["texts"] if t["role"] == "body"), lists
