@@ -774,14 +774,18 @@ def _fallback_title(sections: list[Section], path: str) -> str:
     if sum(1 for ch in stem if "\u4e00" <= ch <= "\u9fff") >= 3:
         return _clipped(stem, 64)
     head = sections[0].heading if sections else ""
-    if head and _INTRO_HEADING.match(head.strip()):
+    if head and _intro_heading(head):
         head = ""  # "前言", "Introduction": the first part's name, not the story's
     title = head or (first.text.plain if first else "Untitled")
     return _clipped(re.split(r"(?<=[。！？!?.])\s*", title.strip())[0], 64)
 
 
-_INTRO_HEADING = re.compile(r"(?i)^(前言|引言|序|序言|简介|簡介|介绍|介紹|概述|开场|開場|开篇|開篇|背景|写在前面|寫在前面|"
-                            r"intro|introduction|preface|foreword|overview|background|prologue)\s*[:：]?$")
+def _intro_heading(heading: str) -> bool:
+    """"前言", "Introduction" (editorial.toml's ``intro_headings``): a first part's name."""
+    from contentkit.editorial.data import table
+
+    h = heading.strip().rstrip(":：").strip().lower()
+    return h in {w.lower() for w in table()["structure"]["intro_headings"]}
 
 
 _ORIGINAL = re.compile(r"(原文(地址|链接|鏈接|連結|标题|標題)|original (title|article|post))\s*[:：]\s*$", re.I)

@@ -209,8 +209,16 @@ def _media_card(sec, si: int, kp, image_allowed: bool, warnings, title: str = ""
     return None
 
 
-# a word that only says "next" ("然後…", "Then, …"): an announcement shown over its list stands without it
-_SEQUENCE = re.compile(r"^(?:然后|然後|接着|接著|之后|之後|后来|後來|随后|隨後|(?:then|next|after that),?\s+)[，,]?", re.I)
+@functools.lru_cache(maxsize=1)
+def _sequence() -> re.Pattern:
+    """A word that only says "next" ("然後…", "Then, …", editorial.toml's ``*_sequence``): an
+    announcement shown over its list stands without it."""
+    from contentkit.editorial.data import table
+
+    o = table()["openers"]
+    zh = "|".join(map(re.escape, o["zh_sequence"]))
+    en = "|".join(map(re.escape, o["en_sequence"]))
+    return re.compile(rf"^(?:{zh}|(?:{en}),?\s+)[，,]?", re.I)
 
 
 def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
@@ -224,7 +232,7 @@ def _list_card(sec, si: int, kp, cjk: bool) -> Spec | None:
         if isinstance(b, Paragraph):
             sents_b = split_sentences(b.text.plain)
             intro = sents_b[-1] if re.search(r"\w", sents_b[-1]) else ""  # "⭐️⭐️⭐️（⭐️）": a rating, no words
-            bare = _SEQUENCE.sub("", intro)
+            bare = _sequence().sub("", intro)
             if bare != intro and opener_kind(bare, cjk) is None and announces(bare, cjk):
                 intro = bare  # "然後解決衍伸問題：" over its list: what comes next needs no "then"
             if opener_kind(intro, cjk) is not None:  # "这家大概就是：" needs the sentence before it
