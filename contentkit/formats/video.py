@@ -1039,12 +1039,14 @@ def encoder_args(o: VideoOptions, fps: int, frames: int) -> dict:
     Tuned for slow-moving pictures (benchmarks/bench_video.py measures it): ``superfast`` with no
     B-frames costs about 0.6x the CPU of ``veryfast`` at the same PSNR/SSIM, with a smaller
     lookahead (less memory); every GOP is closed (x264's default), as Instagram's Reels
-    specification asks. The MP4 keeps its edit list: without it the AAC encoder's priming
-    delay (1024 samples) moved every video frame but the first by 21 ms."""
+    specification asks. The MP4 has no edit list (``use_editlist 0``): YouTube's and
+    Instagram's upload specifications both ask for none; see ``sound_track`` for how the
+    sound keeps its sync without one."""
     return {
         "vcodec": "libx264", "preset": o.preset, "crf": o.crf, "pix_fmt": "yuv420p",
         "profile:v": "high", "r": fps, "frames:v": frames, "threads": 2, "x264-params": X264_PARAMS,
-        "movflags": "+faststart", "map_metadata": -1, "fflags": "+bitexact", "flags": "+bitexact",
+        "movflags": "+faststart", "use_editlist": 0, "map_metadata": -1, "fflags": "+bitexact",
+        "flags": "+bitexact",
     }
 
 
@@ -1589,11 +1591,13 @@ class VideoFormat(Format[VideoOptions]):
             self._encode_picture(video, {k: v for k, v in kwargs.items() if k != "movflags"}, picture, work)
             sound_path = sound.result() if sound is not None else sound_track(audio_path, o, total / fps, work)
             streams = [ffmpeg.input(str(picture)).video]
-            mux = {"c:v": "copy", "movflags": "+faststart", "map_metadata": -1, "fflags": "+bitexact",
-                   "flags": "+bitexact"}
+            mux = {"c:v": "copy", "movflags": "+faststart", "use_editlist": 0, "map_metadata": -1,
+                   "fflags": "+bitexact", "flags": "+bitexact"}
             if sound_path is not None:
                 streams.append(ffmpeg.input(str(sound_path)).audio)
-                mux["c:a"] = "copy"
+                # the AAC packets start at -AAC_PRIMING; moved to 0, the priming is the sound's
+                # first 21 ms (see sound_track) and no edit list is needed to skip it
+                mux.update({"c:a": "copy", "bsf:a": f"setts=ts=TS+{AAC_PRIMING}"})
             if soft:
                 srt_path = work / "soft.ass"
                 srt_path.write_text(ass_text, "utf-8")
@@ -1738,14 +1742,25 @@ def audio_stream(audio_path: Path | None, o: VideoOptions, dur: float):
     return audio.filter("aresample", 48000).filter("aformat", sample_rates=48000, channel_layouts="stereo")
 
 
+AAC_PRIMING = 1024  # samples: ffmpeg's AAC encoder delay, at 48 kHz (21.3 ms)
+
+
 def sound_track(audio_path: Path | None, o: VideoOptions, dur: float, work: Path) -> Path | None:
     """The video's sound encoded (AAC, 160 kb/s, in an .m4a), ready to be muxed by copy; None
-    when it has none. Made on a thread while the picture encodes."""
+    when it has none. Made on a thread while the picture encodes.
+
+    The AAC encoder puts AAC_PRIMING samples of its own ahead of the sound, which an MP4
+    skips with an edit list. The platforms ask for MP4s without edit lists, and without one
+    ffmpeg's muxer delayed every video frame but the first by 21 ms instead. So the sound's
+    first AAC_PRIMING samples (the fade-in or silence before the first word) are left out
+    here, and the mux starts the packets at 0: the decoded sound then lines up with the
+    picture sample for sample (a test measures a click's time)."""
     wav = mixed_audio(audio_path, o, dur, work)
     if wav is None:
         return None
     out = work / "sound.m4a"
-    run_ffmpeg(["-i", str(wav), "-c:a", "aac", "-b:a", "160k", "-fflags", "+bitexact", "-flags", "+bitexact",
+    run_ffmpeg(["-i", str(wav), "-af", f"atrim=start_sample={AAC_PRIMING},asetpts=PTS-STARTPTS",
+                "-c:a", "aac", "-b:a", "160k", "-fflags", "+bitexact", "-flags", "+bitexact",
                 "-map_metadata", "-1", "-y", str(out)], "encoding the sound")
     return out
 
