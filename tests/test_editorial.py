@@ -88,6 +88,10 @@ def test_english_openers_carried_and_connectives_rewritten():
     assert any(u.text == "Tea came back into fashion within a generation." and u.note == "rewritten" for u in units)
     assert opener_kind("They threw it", False) == "anaphor"
     assert opener_kind("There are few things", False) is None
+    # "One such Chinese monk brought back the seeds…": such as the monks the sentence before named
+    assert opener_kind("One such Chinese monk brought back the seeds.", False) == "anaphor"
+    assert opener_kind("Many such cases exist.", False) == "anaphor"
+    assert opener_kind("No such thing exists.", False) is None
     assert opener_kind("他乡遇故吃", True) is None and opener_kind("这是目前最早的证据。", True) == "anaphor"
 
 
@@ -267,7 +271,7 @@ def test_a_short_paragraph_story_still_gets_beats():
               "容量600毫升，一次能冲两杯。底部适配电磁炉和燃气灶。\n")
     from contentkit.formats.video import plan_script
 
-    scenes, _ = plan_script(s, 45, 30, [])
+    scenes, _, _ = plan_script(s, 45, 30, [])
     assert sum(1 for sc in scenes if sc.kind == "beat") >= 3
 
 

@@ -1277,3 +1277,67 @@ def test_a_point_named_by_its_label_shows_the_label():
     assert key_phrase("总结：凉粉和烧仙草是同一种食物。", True) == "凉粉和烧仙草是同一种食物"
     assert key_phrase("姐姐：凉粉就是仙草，龟苓膏是另一种食品。", True).startswith("凉粉就是仙草")
     assert on_screen_text("優點：", True) == "優點"
+
+
+def test_beats_a_slower_voice_leaves_out_are_not_counted_on_screen(tmp_path, cli):
+    """The voice made a beat go: the beats left are numbered 1..n on a progress bar of n
+    segments (they had shown "01", "03", "04" over four segments for three beats)."""
+    story = tmp_path / "tight.md"
+    story.write_text(TIGHT, "utf-8")
+    r = cli("build", story, "-f", "video", "-o", tmp_path / "out", "-O", "video.duration=45",
+            "-O", "video.render=false", "--json")
+    assert r.exit_code == 0, r.output
+    assert any("left out the beat" in w for w in json.loads(r.stdout)["warnings"])
+    n = sum(1 for s in scenes(tmp_path / "out")["scenes"] if s["kind"] == "beat")
+    frames = json.loads((tmp_path / "out/video/frames.json").read_text("utf-8"))["scenes"]
+    assert [f["progress"] for f in frames if "progress" in f] == [[k, n] for k in range(1, n + 1)]
+
+
+def test_room_a_voice_leaves_is_refilled_with_spare_beats_in_story_order():
+    """A spare beat goes back in when its planned length, at the voice's measured pace, fits the
+    room under the ceiling, and stays only if its spoken length fits; best first, in story order."""
+    from contentkit.formats.video import Scene, refill
+
+    def scene(kind, section, frames, score=1.0, text=""):
+        return Scene(0, kind, text or f"{kind} {section}", "", "", section, score, frames=frames)
+
+    hook, cta = scene("hook", -1, 100), scene("cta", 99, 60)
+    kept = [scene("beat", 2, 240), scene("beat", 5, 300)]
+    scenes = [hook, *kept, cta]
+    planned = {id(kept[0]): 200, id(kept[1]): 250}  # the voice took 1.2x the planned time
+    spare = [scene("beat", 4, 600, 3.0, "too long at this pace"), scene("beat", 1, 150, 2.0, "fits"),
+             scene("beat", 3, 160, 1.5, "fits when planned, not when spoken"), scene("beat", 6, 60, 1.0, "fits")]
+    spoken = {"fits": 1.1, "fits when planned, not when spoken": 4.0}
+    heard = []
+
+    def speak_one(sc):
+        heard.append(sc.voiceover)
+        sc.frames = round(sc.frames * spoken[sc.voiceover])
+
+    ceiling = 45 * 30
+    room = ceiling - sum(s.frames for s in scenes)  # 650 frames
+    added = refill(scenes, spare, planned, ceiling, speak_one, 30)
+    # 600 planned frames are 720 at the voice's pace, over the 650 left: never spoken
+    assert heard == ["fits", "fits when planned, not when spoken", "fits"]
+    assert [s.section for s in added] == [1, 6]
+    assert [s.section for s in scenes] == [-1, 1, 2, 5, 6, 99]
+    assert sum(s.frames for s in scenes) == 700 + 165 + 66 <= ceiling and room == 650
+    assert spare[2].frames == 160  # its planned length again, for the record
+
+
+def test_refill_stops_at_eight_beats():
+    from contentkit.formats.video import Scene, refill
+
+    beats = [Scene(0, "beat", f"b{i}", "", "", i, 1.0, frames=30) for i in range(7)]
+    spare = [Scene(0, "beat", f"s{i}", "", "", 10 + i, 1.0, frames=30) for i in range(3)]
+    added = refill(beats, spare, {}, 10_000, lambda sc: None, 30)
+    assert len(added) == 1 and len(beats) == 8
+
+
+def test_a_pointer_named_by_its_aside_is_said_as_what_it_names():
+    from contentkit.formats.video import spoken
+
+    assert spoken("Americans didn’t like this (high taxed Tea via EIC) and protested in the form of the "
+                  "Boston Tea Party.", False).startswith("Americans didn’t like high taxed Tea via EIC and protested")
+    assert spoken("I tried this (see below) and it worked well enough for me.", False) == \
+        "I tried this and it worked well enough for me."

@@ -49,7 +49,9 @@ _EN_PRONOUN_AFTER_TIME = re.compile(
 # what?) or droppable ("In fact, X" -> "X").
 _EN_MULTI_LEAN = re.compile(r"^(?:for example|for instance|in other words|as a result|that said|on the other "
                             r"hand|in that case|in this case|to do so|to do this|even so|because of this|all (?:of )?(?:this|these|that|those)|"
-                            r"the (?:latter|former|rest|others|other one))\b", re.I)
+                            r"the (?:latter|former|rest|others|other one)|"
+                            # "One such Chinese monk brought back the seeds…": such as which?
+                            r"(?:one|two|three|many|several|some|other|each|every|all|another|any) such)\b", re.I)
 _EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)?|as noted(?: above)?|in fact|of course|in addition|above all|after all|in short|at the same time|"
                             r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
 

@@ -248,9 +248,11 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
 
 
 def plan_script(story: Story, target_s: int, fps: int, warnings: list[str],
-                angled: bool = False) -> tuple[list[Scene], list[dict]]:
-    """Scenes with timings (in frames) within ``target_s``; the dropped beats for the record:
-    hook and call to action, candidate beats, then the beats that fit."""
+                angled: bool = False) -> tuple[list[Scene], list[dict], list[Scene]]:
+    """Scenes with timings (in frames) within ``target_s``; the dropped beats for the record;
+    the spare beats (distinct from the chosen ones, best first), which a voice faster than
+    planned, or one that made a longer beat go, may still fit: hook and call to action,
+    candidate beats, then the beats that fit."""
     from contentkit.subtitles import Rules, min_frames
 
     rules = Rules.for_language(story.a.language)
@@ -273,6 +275,7 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str],
     dropped = [{"section": sc.section, "on_screen": sc.on_screen, "voiceover": sc.voiceover,
                 "seconds": round(sc.frames / fps, 2), "score": sc.score}
                for sc in candidates if sc not in chosen]
+    spare = sorted((sc for sc in beats if sc not in chosen and not sc.parts), key=lambda sc: -sc.score)
     chosen.sort(key=lambda s: s.section)
     expanded: list[Scene] = []
     for g, sc in enumerate(chosen):
@@ -286,7 +289,7 @@ def plan_script(story: Story, target_s: int, fps: int, warnings: list[str],
     scenes = [hook] + chosen + [cta]
     own_screens(scenes, story.a.is_cjk)
     _retime(scenes)
-    return scenes, dropped
+    return scenes, dropped, spare
 
 
 def _grams(text: str, cjk: bool) -> set[str]:
@@ -475,12 +478,20 @@ def short_hook(story: Story, rate) -> str:
     return story.title if rate.speak_seconds(story.title) <= HOOK_SHORT_S else ""
 
 
+_NAMED_IN_ASIDE = re.compile(r"\b(this|that|these|those)\s+\((?!(?:i\.e|e\.g|see|cf|or|and|as|which|who|that|"
+                             r"this|it|they|we|you|he|she|I|in|on|at|for|by|from|with|to)\b)([A-Za-z][^()]{2,59}?)\)")
+
+
 def spoken(text: str, cjk: bool) -> str:
     """A sentence as a voice says it: without its bracketed asides ("大廠（統一、光泉）靠規模議價…",
     "(i.e. focus on training loss)"), which a listener cannot hear as brackets; the sentence
     itself when what is left would say too little."""
     from contentkit.text import cjk_count, drop_asides
 
+    if not cjk:
+        # "Americans didn't like this (high taxed Tea via EIC) and protested": the aside names
+        # what "this" is, so the voice says that instead of an unexplained "this"
+        text = _NAMED_IN_ASIDE.sub(lambda m: m.group(2), text)
     bare = re.sub(r"\s+([，,。.;；:：!?！？])", r"\1", drop_asides(text))
     n = cjk_count if cjk else (lambda t: len(t.split()))
     if bare == text or n(bare) < (8 if cjk else 5) or n(bare) < n(text) / 2:
@@ -772,13 +783,52 @@ def synthesize(scenes: list[Scene], lang: str, fps: int, workdir: Path, want: st
         warnings.append(f"no voice for {lang} on this machine ({hint}); the video has no voice-over")
         return None, None
     name, speak_all = chosen
-    clips = speak_all([sc.voiceover for sc in scenes])
+    speak(scenes, speak_all, fps)
     proc.release_memory()  # the voice sessions' memory, before frames are drawn and encoded
-    for sc, clip in zip(scenes, clips):
+    return voice_track(scenes, fps, workdir / "voice.wav"), name
+
+
+def speak(scenes: list[Scene], speak_all, fps: int) -> None:
+    """Each scene spoken: it lasts at least its clip and keeps the clip's word times."""
+    for sc, clip in zip(scenes, speak_all([sc.voiceover for sc in scenes])):
         sc.frames = max(sc.frames, math.ceil((clip.seconds + PAD_S) * fps))
         sc.words = clip.words
         sc.speech = clip
-    return voice_track(scenes, fps, workdir / "voice.wav"), name
+
+
+def refill(scenes: list[Scene], spare: list[Scene], planned: dict[int, int], ceiling: int, speak_one,
+           fps: int, hi: int = 8) -> list[Scene]:
+    """Spare beats put back where the spoken video left room under its ceiling, best first.
+
+    The script is planned at the story's speaking rate; the synthetic voice may be faster, or a
+    longer beat may have gone because it was slower (a 36 s tea video of three beats under a
+    45 s ceiling, its 6 s "Origin" beat unsaid). A spare beat is tried when its planned length
+    scaled by the voice's measured pace fits the room left; it is spoken, and kept (in story
+    order) only if its spoken length fits. ``speak_one`` speaks one scene; ``planned`` holds
+    the planned frames of the spoken beats (by ``id``). Returns the beats put back."""
+    beats = [sc for sc in scenes if sc.kind == "beat"]
+    if not beats or not spare:
+        return []
+    pace = sum(sc.frames for sc in beats) / max(1, sum(planned.get(id(sc), sc.frames) for sc in beats))
+    room = ceiling - sum(sc.frames for sc in scenes)
+    added: list[Scene] = []
+    for cand in spare:
+        if len(beats) + len(added) >= hi:
+            break
+        if math.ceil(cand.frames * pace) > room:
+            continue
+        planned_frames = cand.frames
+        speak_one(cand)
+        if cand.frames > room:
+            cand.frames = planned_frames
+            continue
+        room -= cand.frames
+        added.append(cand)
+    for cand in sorted(added, key=lambda sc: sc.section):
+        at = max((i + 1 for i, sc in enumerate(scenes) if sc.kind == "beat" and sc.section <= cand.section),
+                 default=1)
+        scenes.insert(at, cand)
+    return added
 
 
 def voice_track(scenes: list[Scene], fps: int, path: Path) -> Path:
@@ -1241,13 +1291,24 @@ def prepare_frames(story: Story, scenes: list[Scene], options, warnings: list[st
                            lang, all_text, options.font or brand.font_for("title"), warnings,
                            bold=theme.style.title_bold > 0)
     fonts = Fonts(title_font, pick_font("sans", lang, all_text, options.font or brand.font_for("body"), warnings))
+    specs = scene_specs(story, scenes, fonts, warnings, specs)
+    for sc in scenes:
+        sc.voiceover = clean_for_font(sc.voiceover, fonts.body, warnings)
+    return theme, fonts, specs
+
+
+def scene_specs(story: Story, scenes: list[Scene], fonts, warnings: list[str], specs=None):
+    """The frame specs of ``scenes`` cleaned for the fonts: made again when the voice has left
+    a beat out or put one back, so the beats stay numbered 1, 2, 3 and the progress bar counts
+    the beats there are (it had shown "01", "03", "04" over four segments for three beats)."""
+    from contentkit.layout import clean_for_font
+
+    specs = frame_specs(story, scenes) if specs is None else specs
     for sp in specs:
         sp.heading = clean_for_font(sp.heading, fonts.title, warnings)
         sp.body = clean_for_font(sp.body, fonts.body, warnings)
         sp.attribution = clean_for_font(sp.attribution, fonts.body, warnings)
-    for sc in scenes:
-        sc.voiceover = clean_for_font(sc.voiceover, fonts.body, warnings)
-    return theme, fonts, specs
+    return specs
 
 
 def subtitle_events(scenes: list[Scene], lang: str, fps: int) -> list:
@@ -1317,9 +1378,10 @@ def draw_frames(story: Story, scenes: list[Scene], specs, theme, fonts, size: tu
 
 
 def frames_record(scenes: list[Scene], layouts, size: tuple[int, int], safe: SafeArea, bases=None,
-                  theme=None, cover=None) -> dict:
-    """The measured text boxes of every frame (frames.json), its layout family and how much
-    of it is empty field (``background``: a share of the pixels; a photo counts as content)."""
+                  theme=None, cover=None, specs=None) -> dict:
+    """The measured text boxes of every frame (frames.json), its layout family, how much
+    of it is empty field (``background``: a share of the pixels; a photo counts as content)
+    and, for a beat, its place on the progress bar (``progress``: [this beat, beats])."""
     from contentkit.canvas import background_share
 
     rows = []
@@ -1327,6 +1389,8 @@ def frames_record(scenes: list[Scene], layouts, size: tuple[int, int], safe: Saf
         row = {"index": sc.index, "family": lay.family,
                "texts": [{"role": p.role, "line_boxes": [list(b) for b in p.block.boxes]} for p in lay.texts],
                "image_box": lay.image_box}
+        if specs is not None and specs[i].progress:
+            row["progress"] = list(specs[i].progress)
         if bases is not None and theme is not None:
             row["background"] = background_share(bases[i], lay, theme, cover)
         rows.append(row)
@@ -1404,7 +1468,7 @@ class VideoFormat(Format[VideoOptions]):
         if options.voiceover and options.voice not in ("auto", "none"):
             raise ContentkitError("choose either a recorded voiceover or a synthetic voice, not both",
                                   key="video.voice")
-        scenes, dropped = plan_script(story, options.duration, fps, warnings,
+        scenes, dropped, spare = plan_script(story, options.duration, fps, warnings,
                                       angled=options.angle not in (None, "", "story"))
         if vo_len is not None:
             fit_to_recording(scenes, vo_len, fps, options.voiceover, warnings)
@@ -1420,8 +1484,10 @@ class VideoFormat(Format[VideoOptions]):
         with tempfile.TemporaryDirectory(prefix="video-", dir=out.scratch_dir()) as tmp, \
                 ThreadPoolExecutor(1, thread_name_prefix="video-sound") as pool:
             work = Path(tmp)
+            planned = {id(sc): sc.frames for sc in scenes}
             audio_path, voice_name = self._voice(scenes, options, lang, fps, work, warnings)
             ceiling = options.duration * fps
+            script_changed = False
             while voice_name not in (None, "recording") and sum(s.frames for s in scenes) > ceiling \
                     and sum(1 for s in scenes if s.kind == "beat") > 1:
                 # the synthetic voice spoke slower than planned and the video ran past its
@@ -1431,14 +1497,23 @@ class VideoFormat(Format[VideoOptions]):
                 ks = [i for i, s in enumerate(scenes) if s.group == scenes[k].group] if scenes[k].group >= 0 else [k]
                 if len(ks) == sum(1 for s in scenes if s.kind == "beat"):
                     break
+                script_changed = True
                 for i in reversed(ks):
                     gone = scenes.pop(i)
-                    specs.pop(i)
                     dropped.append({"section": gone.section, "on_screen": gone.on_screen, "voiceover": gone.voiceover,
                                     "seconds": round(gone.frames / fps, 2), "score": gone.score})
                     warnings.append(f"the synthetic voice is slower than planned: left out the beat "
                                     f"'{gone.on_screen}' to stay within {options.duration} s")
                 audio_path = voice_track(scenes, fps, work / "voice.wav")
+            if voice_name not in (None, "recording") and not options.media:
+                # room left under the ceiling (a faster voice, or a long beat gone): spare beats
+                # back in; not with a media folder, whose shots.toml may number the scenes
+                if self._refill(story, scenes, spare, dropped, planned, ceiling, options, fonts, fps,
+                                (W, H), out.scratch_dir(), warnings):
+                    script_changed = True
+                    audio_path = voice_track(scenes, fps, work / "voice.wav")
+            if script_changed:
+                specs = scene_specs(story, scenes, fonts, warnings)
             if voice_name not in (None, "recording") and sum(s.frames for s in scenes) > ceiling:
                 warnings.append(f"the synthetic voice is slower than the planned rate: the video is "
                                 f"{sum(s.frames for s in scenes) / fps:.1f} s (target {options.duration} s)")
@@ -1461,7 +1536,7 @@ class VideoFormat(Format[VideoOptions]):
             put("poster.png", png_bytes(poster, png_kind(layouts[0], theme, cover)), width=W, height=H)
             board = storyboard(bases, scenes, fps, fonts.body, cjk)
             put("storyboard.png", png_bytes(board, "photo"), width=board.width, height=board.height)
-            put("frames.json", dumps_json(frames_record(scenes, layouts, (W, H), safe, bases, theme, cover)))
+            put("frames.json", dumps_json(frames_record(scenes, layouts, (W, H), safe, bases, theme, cover, specs)))
             if options.render and audio_path is None:
                 warnings.append("the video has no voice: record one (video.voiceover=take.wav) or use a "
                                 "synthetic one (video.voice=auto; `contentkit voices` lists them)")
@@ -1480,6 +1555,33 @@ class VideoFormat(Format[VideoOptions]):
                 arts.append(out.register(prefix + "video.mp4", format=self.name, platform=pname, width=W, height=H,
                                          duration_s=round(total / fps, 3)))
         return arts
+
+    def _refill(self, story: Story, scenes, spare, dropped: list[dict], planned: dict[int, int], ceiling: int,
+                options: VideoOptions, fonts, fps: int, size: tuple[int, int], scratch: Path,
+                warnings: list[str]) -> bool:
+        """``refill`` with this video's voice: True when beats were put back (their pictures
+        cropped, the screens kept distinct, the record of dropped beats corrected)."""
+        from contentkit import voice
+        from contentkit.layout import clean_for_font
+
+        chosen = voice.choose(story.a.language, options.voice)
+        if chosen is None:
+            return False
+        said = {id(sc): sc.voiceover for sc in spare}
+
+        def speak_one(sc: Scene) -> None:
+            sc.voiceover = clean_for_font(sc.voiceover, fonts.body, warnings)
+            speak([sc], chosen[1], fps)
+
+        added = refill(scenes, spare, planned, ceiling, speak_one, fps)
+        if not added:
+            return False
+        self._crop_pictures(added, size, scratch)
+        own_screens(scenes, story.a.is_cjk)
+        back = {(sc.section, said[id(sc)]) for sc in added}
+        dropped[:] = [d for d in dropped if (d["section"], d["voiceover"]) not in back]
+        _retime(scenes)
+        return True
 
     @staticmethod
     def _media(scenes, folder: str, size: tuple[int, int], scratch: Path, locale: str,
