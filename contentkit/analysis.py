@@ -148,8 +148,8 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
             stem = " ".join(t.rstrip("s") for t in key.split())
             if stem in seen or re.fullmatch(r"[\d.,%]+", key) or len(key) < 3:
                 continue
-            if any(t in _EN_GENERIC for t in key.split()):
-                continue
+            if any(t in _EN_GENERIC or t[:1] in "’'" for t in key.split()):
+                continue  # "’ve noticed": YAKE splits "I’ve" at its apostrophe
             if key.split()[0].endswith("ly") or under_negation(term, text):
                 continue  # "arbitrarily limit features", said of what the story is against
             full = _full_name(term, text)
@@ -220,7 +220,9 @@ def _full_name(term: str, text: str) -> str | None:
         return term
     cap = r"[A-Z][\w’'-]*"
     raw = Counter(m.group(0) for m in re.finditer(
-        rf"(?<![\w’'-])(?:{cap}\s+)*{re.escape(term)}(?:\s+{cap})*(?![\w’'-])", text))
+        # spaces, never a line break: units are joined by lines, and "— Wang Yin" (a credit)
+        # before "I’ve noticed…" had made the name "Wang Yin I’ve" and the hashtag #WangYinIve
+        rf"(?<![\w’'-])(?:{cap}[ \t]+)*{re.escape(term)}(?:[ \t]+{cap})*(?![\w’'-])", text))
     from contentkit.editorial.lexicon import EN_STOP
 
     def trimmed(form: str) -> str:  # "The New World" at a sentence's start is "New World"
@@ -539,8 +541,8 @@ def _en_tag_phrases(body: str, keywords) -> list[str]:
     low = body.lower()
     for k, _ in keywords[:12]:
         ws = k.split()
-        if any(w.lower() in _EN_GENERIC or w.lower().endswith("ly") or len(w) < 3 for w in ws):
-            continue
+        if any(w.lower() in _EN_GENERIC or w.lower().endswith("ly") or len(w) < 3 for w in ws) or not en_thing(k):
+            continue  # "#Good", "#British": an adjective or a people alone is no topic
         last = re.escape(ws[-1].lower())
         # ...and ends a phrase there: "the tea is", "our hardware." (not "a good chance")
         if re.search(rf"\b{_DETERMINERS}\s+(?:\w+\s+)?{last}(?:\s*[.,;:!?)\]]|\s+{_PHRASE_END}\b)", low) \
@@ -566,6 +568,19 @@ def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
         raw += _zh_tag_words(meta.title + "\n" + body, keywords) if cjk else _en_tag_phrases(body, keywords)
     tags: list[str] = []
     seen: set[str] = set()
+    seen_words: dict[str, tuple[str, ...]] = {}
+
+    def _same_tag(h: str, t: str, x: str) -> bool:
+        """One tag inside another: as Hanzi (#葡萄酒 in #红葡萄酒), or as whole Latin words
+        ("Creative" in "Creative Thinking"; "eth" in "creativethinking" is no tag of it)."""
+        if has_han(h) or has_han(x):
+            return h.lower() in x or x in h.lower()
+        a, b = tuple(map(_stem, _tag_words(t))), tuple(map(_stem, seen_words[x]))
+        if set(a) == set(b):
+            return True  # "#TradingCryptocurrencies" after "#CryptocurrencyTrading"
+        short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+        return any(long_[i:i + len(short)] == short for i in range(len(long_) - len(short) + 1))
+
     for t in raw:
         if t.strip().lstrip("#").lower() in _PLACEHOLDER_TAGS:
             continue  # a blog's "Others"/"未分類" category names no topic
@@ -575,11 +590,22 @@ def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
             # post ("Fastboot Firmware Flasher", a name, is)
             continue
         h = hashtagify(t, cjk)
-        if h and h.lower() not in seen and not h.isdigit() and not any(
-                h.lower() in x or x in h.lower() for x in seen):
+        if h and h.lower() not in seen and not h.isdigit() and not any(_same_tag(h, t, x) for x in seen):
             seen.add(h.lower())
             tags.append(h)
+            seen_words[h.lower()] = _tag_words(t)
     return tags
+
+
+def _tag_words(tag: str) -> tuple[str, ...]:
+    """A Latin tag's words, lowercased: split at spaces, dashes and CamelCase ("WangYin"), a
+    possessive's "'s" left out ("SOL's" is "SOL")."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", re.sub(r"['’]s\b", "", tag.strip().lstrip("#")))
+    return tuple(w for w in re.split(r"[\s\-_]+", spaced.lower().replace("’", "").replace("'", "")) if w)
+
+
+def _stem(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word.rstrip("s")
 
 
 def top_key_points(story: Story, n: int) -> list[KeyPoint]:

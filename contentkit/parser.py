@@ -190,6 +190,65 @@ def _object_strings(src: str, keys: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+_INDENTED = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)(\t[ \t]*|[ ]{4,}[ \t]*)(\S.*)$")
+_CODE_SIGNS = re.compile(r"[{};=<>$\\|`]|\b(?:def|return|import|function|var|let|const|class|if|for|while|echo|sudo)\b|"
+                         r"^\s*(?:[-$#>]|\w+\(|\w+\.\w+\()")
+
+
+def _prose_block(lines: list[str]) -> bool:
+    """Whether indented lines are prose set in by the editor that exported them (a WordPress
+    export opened every paragraph with a tab), not code: Hanzi sentences, or English lines
+    that end sentences, with no sign of code."""
+    import html as html_lib
+
+    # a link's address and HTML entities ("&hellip;", "&#39;") are no signs of code
+    lines = [html_lib.unescape(re.sub(r"\]\([^)\s]*\)", "]", ln)) for ln in lines]
+    text = "\n".join(lines)
+    if any(_CODE_SIGNS.search(ln) for ln in lines):
+        return False
+    letters = [ch for ch in text if ch.isalnum()]
+    if not letters:
+        return True  # "&nbsp;", "&#8211;": an editor's spacer, no code either
+    han = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
+    if han / len(letters) >= 0.3 or re.search(r"[，。！？：、「」『』]", text):  # "喺，That's Hong Kong.", "「Errr」"
+        return True
+    words = text.split()
+    ends = sum(1 for ln in lines if re.search(r"[.!?。！？…\"”’)]$", ln.rstrip()))
+    return len(words) >= 8 * len(lines) and ends * 2 >= len(lines)
+
+
+def prose_indents(body: str) -> str:
+    """Paragraphs an editor indented with a tab or four spaces, read as paragraphs: CommonMark
+    makes such lines a code block, and a story exported that way (every paragraph opened by a
+    tab, a quote's lines too) came out as code with nothing to say. A run of indented lines
+    after a blank line is let back to the margin when it reads as prose (``_prose_block``);
+    code stays code, fenced code is never touched, and line numbers stay true."""
+    lines = body.split("\n")
+    out = list(lines)
+    fence = ""
+    i = 0
+    while i < len(lines):
+        f = re.match(r"^\s{0,3}(`{3,}|~{3,})", lines[i])
+        if f:
+            fence = "" if fence and f.group(1)[0] == fence[0] and len(f.group(1)) >= len(fence) else (fence or f.group(1))
+            i += 1
+            continue
+        after = lines[i - 1] if i else ""
+        if fence or not _INDENTED.match(lines[i]) or (after.strip(" \t>") and not re.match(r"\s{0,3}#{1,6}(\s|$)", after)):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and _INDENTED.match(lines[j]):
+            j += 1
+        run = [_INDENTED.match(ln) for ln in lines[i:j]]
+        if _prose_block([m.group(3) for m in run if m]):
+            for k, m in zip(range(i, j), run):
+                if m:
+                    out[k] = m.group(1) + m.group(3)
+        i = j
+    return "\n".join(out)
+
+
 def mdx_prelude(body: str) -> tuple[str, dict[str, str], int]:
     """An MDX post as Markdown: its ``import``/``export`` statements and its JSX components
     (``<Tweet id="…" />``, ``<Snippet …>…</Snippet>``) become blank lines (line numbers stay
@@ -829,6 +888,8 @@ def parse_text(text: str, *, source: str = "-", base_dir: Path | None = None,
     path = source
     warnings = list(warnings or [])
     fm, body, fm_lines = split_front_matter(text, path)
+    if "\t" in body or "    " in body:
+        body = prose_indents(body)
     if source.lower().endswith(".mdx") or any(_ESM_START.match(ln) for ln in body.split("\n")):
         body, mdx_meta, left = mdx_prelude(body)
         for key, field in (("title", "title"), ("description", "subtitle")):

@@ -1813,3 +1813,42 @@ def test_a_list_cards_announcement_stands_without_its_then(cli, tmp_path, story_
     cards = xhs_cards(cli, story_file(src), tmp_path / "o")
     lists = [c for c in cards if c["kind"] == "list"]
     assert lists and any(t["lines"][0] == "解決衍伸問題：" for t in lists[0]["texts"] if t["role"] == "body"), lists
+
+
+def test_an_epigraph_a_licence_and_a_closing_reading_list_are_set_aside():
+    s = parse('---\ntitle: Mindset\n---\n\nPrelude: "[Creative Thinking](https://example.com/ct)" — Wang Yin\n\n---\n\n'
+              "I’ve noticed a phenomenon: when you say A is good, someone will say A is not as good as B.\n\n"
+              "The first case is when you say one chain is better than another, it will spark controversy.\n")
+    units = [u.text for sec in s.a.units for u in sec]
+    assert units[0].startswith("I’ve noticed") and not any("Prelude" in u for u in units)
+    assert "WangYinIve" not in s.a.hashtags and not any(h.startswith("’") for h in s.a.keywords)
+    s = parse("---\ntitle: 香港仔\n---\n\n（[由原作者 Ignxxx(Wikimedia User) 以 創用CC 姓名標示-相同方式分享 3.0 方式授權]"
+              "(https://commons.wikimedia.org/wiki/File:Aberdeen.jpg)）\n\n"
+              "不得不說彭導呢齣戲唔錯下，將一家三代所面對嘅困惑都寫曬出嚟。\n\n全片有住唔少植入式廣告，但又唔令人覺得怪。\n\n"
+              "延伸閱讀：\n\n#\n[擱淺的鯨魚-陶傑](http://example.com/1)\n\n#\n[《香港仔》：損壞後重建的香港家庭](http://example.com/2)\n")
+    units = [u.text for sec in s.a.units for u in sec]
+    assert units[0].startswith("不得不說") and not any("授權" in u or "鯨魚" in u or "延伸" in u for u in units)
+    assert [k.text for k in s.a.key_points if "陶傑" in k.text or "家庭" in k.text] == []
+
+
+def test_the_replies_of_a_dialogue_never_stand_alone():
+    s = parse("# 香港仔\n\n仲有樣喺個細路女入咗醫院，同曾志偉對話果一段：\n\n> 「哈，uncle，我會唔會死噶？」\n>\n"
+              "> 「你要好耐好耐之後先會死噶。」\n>\n> 「咁我幾時先會死啊？」\n>\n> 「咪好耐好耐以後囉」\n\n"
+              "曾志偉同個細路女嘅對話，將佢嘅困惑寫咗出嚟：忙咗半世人都唔知自己爲咗乜而忙。\n")
+    turns = [u for sec in s.a.units for u in sec if u.kind == "quote"]
+    assert turns[0].text == "「哈，uncle，我會唔會死噶？」" and turns[0].standalone
+    assert len(turns) == 4 and all(not u.standalone and u.note == "a turn of a dialogue" for u in turns[1:])
+    # Cantonese pointers and "also" lean on the sentence before
+    assert opener_kind("呢個問題好多人都答唔出。", True) == "anaphor"
+    assert opener_kind("亦喺香港的一幅寫照。", True) == "anaphor"
+
+
+def test_hashtags_are_whole_words_and_no_adjective_alone():
+    from contentkit.analysis import _tag_words
+
+    s = parse("---\ntitle: Chains\n---\n\nETH is a chain. The ETH team ships upgrades. Creative Thinking is a book "
+              "about the ETH community. People love Creative Thinking and good tools; good tools are good.\n")
+    tags = [t.lower() for t in s.a.hashtags]
+    assert "creativethinking" in tags and "eth" in tags  # "eth" inside "creativethinking" is no duplicate
+    assert "good" not in tags and "creative" not in tags
+    assert _tag_words("SOL's") == ("sol",) and _tag_words("WangYin") == ("wang", "yin")

@@ -243,3 +243,24 @@ def test_an_mdx_statement_or_component_that_never_closes_takes_only_its_own_line
     story = parse_text('<Callout title="a > b">\nInside\n</Callout>\n\nAfter.\n', source="post.mdx",
                        base_dir=tmp_path)
     assert [b.text.plain for s in story.sections for b in s.blocks if isinstance(b, Paragraph)] == ["After."]
+
+
+def test_paragraphs_an_editor_indented_are_paragraphs_and_code_stays_code():
+    """A blog export that opens every paragraph with a tab (a quote's lines too) was read as
+    code blocks: the story had nothing to say. Indented prose is prose; indented code is code."""
+    text = ("---\ntitle: 香港仔\n---\n\n\t不得不說彭導呢齣戲唔錯下，將一家三代所面對嘅困惑都寫曬出嚟。\n\n"
+            "\t&hellip;&hellip;我噏咗啲乜sosad.\n\n\t喺，That&#39;s Hong Kong.\n\n"
+            "> 「哈，uncle，我會唔會死噶？」\n>\n> \t\t「你要好耐好耐之後先會死噶。」\n>\n> \t\t「Errr」\n\n"
+            "Run it:\n\n    pip install contentkit\n    contentkit build story.md\n\n"
+            "\tThe first idea of the post is a long sentence that an editor indented with a tab.\n")
+    s = parse_text(text, source="t.md")
+    blocks = s.sections[0].blocks
+    paras = [b.text.plain for b in blocks if isinstance(b, Paragraph)]
+    assert paras[0].startswith("不得不說彭導") and "……我噏咗啲乜sosad." in paras and "喺，That's Hong Kong." in paras
+    quote = next(b for b in blocks if isinstance(b, Quote))
+    assert [p.plain for p in quote.paragraphs][1:] == ["「你要好耐好耐之後先會死噶。」", "「Errr」"]
+    code = [b for b in blocks if isinstance(b, Code)]
+    assert len(code) == 1 and code[0].code.startswith("pip install")
+    assert paras[-1].startswith("The first idea of the post")
+    assert parse_text("# T\n\n```\n\tkept as it is, inside a fence.\n```\n", source="t.md").sections[0].blocks[0].code \
+        == "\tkept as it is, inside a fence."

@@ -1341,3 +1341,11 @@ def test_a_pointer_named_by_its_aside_is_said_as_what_it_names():
                   "Boston Tea Party.", False).startswith("Americans didn’t like high taxed Tea via EIC and protested")
     assert spoken("I tried this (see below) and it worked well enough for me.", False) == \
         "I tried this and it worked well enough for me."
+
+
+def test_cantonese_particles_never_make_a_shot():
+    from contentkit.formats.video import _subjects
+
+    s = parse("# 香港仔\n\n## 座頭鯨\n\n講緊嘅就喺，有唔少人爲咗座頭鯨（香港）搞到好辛苦嘅時候，原嚟有人依然故我。\n")
+    subjects = _subjects("講緊嘅就喺，有唔少人爲咗座頭鯨搞到好辛苦嘅時候，原嚟有人依然故我，自己顧自己嘅。", s)
+    assert not any(ch in w for w in subjects for ch in "嘅喺咗爲"), subjects

@@ -282,12 +282,38 @@ def _byline(b: Block) -> bool:
     return len(t) <= 60 and any(rx.search(t) for rx in patterns("boilerplate", "byline"))
 
 
+def _reading_list(sections: tuple[Section, ...], heading_rx) -> set[tuple[int, int]]:
+    """The (section, block) places of a closing reading list that is no list: "延伸閱讀：" as a
+    paragraph, then only paragraphs that are links, to the end of the story (a blog export set
+    each link under an empty "#" heading, and "擱淺的鯨魚-陶傑", a link's title, became a key
+    point)."""
+    places = [(si, bi, b) for si, sec in enumerate(sections) for bi, b in enumerate(sec.blocks)]
+    for k, (si, bi, b) in enumerate(places):
+        if not isinstance(b, Paragraph) or len(b.text.plain.strip()) > 24 or not any(
+                rx.search(b.text.plain.strip().rstrip(":：").strip()) for rx in heading_rx):
+            continue
+        rest = places[k + 1:]
+        if rest and all(isinstance(x, Paragraph) and _only_links(x.text) for _, _, x in rest) \
+                and all(not sections[sj].heading.strip() for sj in {sj for sj, _, _ in rest} if sj != si):
+            return {(sj, bj) for sj, bj, _ in places[k:]}
+    return set()
+
+
+def _epigraph(b: Block) -> bool:
+    """An epigraph before the story begins (editorial.toml ``boilerplate.epigraph``)."""
+    if not isinstance(b, Paragraph):
+        return False
+    t = b.text.plain.strip()
+    return len(t) <= 160 and "\n" not in t and any(rx.search(t) for rx in patterns("boilerplate", "epigraph"))
+
+
 def clean_sections(sections: tuple[Section, ...], base_dir: Path,
                    enabled: bool = True) -> tuple[tuple[Section, ...], tuple[SetAside, ...]]:
     aside: list[SetAside] = []
     out: list[Section] = []
     heading_rx = patterns("boilerplate", "headings")
     n = len(sections)
+    reading = _reading_list(sections, heading_rx) if enabled else set()
     for si, sec in enumerate(sections):
         heading = sec.heading.strip().strip(":：").strip()
         if enabled and heading and any(rx.search(heading) for rx in heading_rx) and not _kept(sec):
@@ -304,9 +330,16 @@ def clean_sections(sections: tuple[Section, ...], base_dir: Path,
             if not enabled:
                 blocks.append(b)
                 continue
+            if (si, bi) in reading:
+                aside.append(SetAside(getattr(b, "line", 0), "section of contents, references or links",
+                                      block_text(b).plain[:80]))
+                continue
             edge = (si == 0 and bi < 2) or (si == n - 1 and bi >= len(sec.blocks) - 2)
             if edge and _byline(b):
                 aside.append(SetAside(getattr(b, "line", 0), "byline or dateline", block_text(b).plain[:80]))
+                continue
+            if si == 0 and bi < 2 and _epigraph(b):
+                aside.append(SetAside(getattr(b, "line", 0), "epigraph", block_text(b).plain[:80]))
                 continue
             if isinstance(b, Callout):
                 inner: list[Block] = []

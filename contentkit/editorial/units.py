@@ -134,6 +134,10 @@ _ZH_SURPRISE = re.compile(r"(?:出乎意料|出乎意料之外|意外|意想不�
 _ZH_THEN_IS = re.compile(r"[\u4e00-\u9fff]{1,4}?(?<![規规原否法準准细細守總总實实])(?:則是|则是)")
 
 
+# a line of speech in quotation marks, whole: one turn of a dialogue
+_SPOKEN_LINE = re.compile(r"^\s*(?:[\w\u4e00-\u9fff]{1,8}\s*[:：]\s*)?[「『“\"].*[」』”\"]\s*$", re.S)
+
+
 def opener_kind(text: str, cjk: bool) -> str | None:
     """'anaphor', 'connective' or None for the first words of a sentence. A pronoun right after a
     short opening frame ("在最近的公告中，他们…", "In 1773, they…") counts too."""
@@ -686,6 +690,16 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
                 # "看到了三个选项：" over a quote of "A. 电子版——59美元。" lines: the quote is
                 # the list that was announced, shown with it
                 b.add_items(lines, "list")
+                continue
+            if len(paras) >= 3 and sum(1 for x in paras if _SPOKEN_LINE.match(x)) >= len(paras) - 1:
+                # a dialogue, one line a turn ("「哈，uncle，我會唔會死噶？」" / "「你要好耐好耐之後先
+                # 會死噶。」" / …): its first line may open; a reply alone answers no one
+                for k, x in enumerate(paras):
+                    for s in split_sentences(x):
+                        if k == 0:
+                            b.add_sentence(s, "quote")
+                        else:
+                            b.units.append(Unit(s, "quote", False, "a turn of a dialogue"))
                 continue
             for s in split_sentences(block.text.plain):
                 b.add_sentence(s, "quote")

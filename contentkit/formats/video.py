@@ -129,8 +129,9 @@ def _subjects(text: str, story: Story, known: frozenset[str] = frozenset()) -> l
     from contentkit.editorial.data import words
 
     abstract = set(words("shots", "zh_abstract"))
+    particles = "".join(words("shots", "zh_particles"))
     found = [w for w in _zh_noun_pairs(text, nouns(text, a.is_cjk), abstract)
-             if w.lower() not in common and w not in abstract]
+             if w.lower() not in common and w not in abstract and not any(ch in particles for ch in w)]
     # a noun inside a keyword the analysis made whole ("小米" of "小米椒", "里脊" of "牛里脊") is that keyword
     whole = sorted((k for k in a.keywords if k in text), key=len)
     found = [next((k for k in whole if w in k and k != w), w) for w in found]
@@ -513,7 +514,7 @@ def said_by(text: str, cjk: bool, hant: bool = False) -> str:
 def candidate_beats(story: Story, rate) -> list[Scene]:
     """One beat per key point (with the sentence after it when short), and, for a short story,
     its other standalone sentences."""
-    from contentkit.text import join_sentences
+    from contentkit.text import cjk_count, join_sentences
 
     a = story.a
     images = section_images(story)
@@ -551,7 +552,9 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
         extra = [beat(spoken(u.text, a.is_cjk), si, -1.0 - 0.01 * k, sec.label or _clause(u.text))
                  for si, sec in enumerate(story.sections) for k, u in enumerate(a.units[si] if a.units else ())
                  if u.standalone and u.text not in used and not any(u.text in b.voiceover for b in beats)
-                 and u.text not in a.hook and rate.speak_seconds(u.text) <= 10]
+                 and u.text not in a.hook and rate.speak_seconds(u.text) <= 10
+                 # "有冇用？" (any use?), a second and a half: no beat of its own
+                 and (cjk_count(u.text) >= 6 if a.is_cjk else len(u.text.split()) >= 4)]
         beats.extend(extra[: 8 - len(beats)])
     return beats
 
