@@ -41,7 +41,9 @@ _LANG_ALIASES = {
 
 _ZH_STOP = set("的 了 是 在 和 与 也 就 都 而 及 这 那 一个 我们 你们 他们 它们 今天 一种 没有 可以 已经 "
                "还有 什么 如果 因为 所以 但是 不是 就是 这样 那样 一些 这些 那些 自己 之后 之前 时候 "
-               "开始 成为 知道 不妨 今天 一直 慢慢 这种 真正 至今 当年 最早 最后 同样 几乎 绝大多数".split())
+               "开始 成为 知道 不妨 今天 一直 慢慢 这种 真正 至今 当年 最早 最后 同样 几乎 绝大多数 "
+               # Cantonese function words (a diary's hashtags read "#會係 #宜家": "will be", "now")
+               "宜家 而家 会系 系咪 即系 唔系 咁样 跟住 点解 乜嘢 佢哋 我哋 你哋 呢个 呢啲 嗰个 嗰啲 一齐".split())
 _EN_GENERIC = set("world today years year thousand thousands people made make time day days way thing things "
                   "invented writing hand glass next three two one first last still also every much many "
                   "new old great little "
@@ -551,6 +553,7 @@ def _en_tag_phrases(body: str, keywords) -> list[str]:
     return out
 
 
+_EMOTICON = re.compile(r"T[A_]?T|Q[AwWoO_]?Q|OT[ZL]|orz|XD+|w{3,}|lol|lmao|2333*|QQ", re.I)
 _PLACEHOLDER_TAGS = {"others", "other", "misc", "miscellaneous", "uncategorized", "uncategorised", "general",
                      "default", "untitled", "未分类", "未分類", "其他", "其它", "杂项", "雜項", "默认", "默認", "无", "無"}
 
@@ -584,6 +587,8 @@ def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
     for t in raw:
         if t.strip().lstrip("#").lower() in _PLACEHOLDER_TAGS:
             continue  # a blog's "Others"/"未分類" category names no topic
+        if _EMOTICON.fullmatch(t.strip().lstrip("#")):
+            continue  # "TAT", "QwQ", "OTZ", "XDD": a face, not a topic
         words = re.split(r"[\s\-_]+", t.strip().lower())
         if cjk and not has_han(t) and len(words) >= 3 and (len(words) >= 4 or EN_STOP & set(words)):
             # "About Removing Medium", a link's title in a Chinese story, is no tag of a Chinese

@@ -305,3 +305,12 @@ def own_voice(text: str) -> str:
     """``text`` as the creator says it aloud: without the label of their own line in a
     dialogue ("我：请问凉粉、烧仙草和龟苓膏有什么区别？" -> "请问…"); another speaker's stays."""
     return _MY_LINE.sub("", text, count=1)
+
+
+def capitalised(text: str) -> str:
+    """``text`` with its first letter in capitals, unless its first word is written the way a
+    name is ("o1", "iPhone", "macOS", "eBay"): a card had titled a point "O1 is the best model"."""
+    first = text.split(" ", 1)[0]
+    if re.search(r"\d", first) or re.search(r"[A-Z]", first[1:]):
+        return text
+    return text[:1].upper() + text[1:]

@@ -98,6 +98,14 @@ def test_hashtagify():
     assert hashtagify("#葡萄酒 历史", True) == "葡萄酒历史"
 
 
+def test_a_name_keeps_its_case_when_a_label_is_capitalised():
+    from contentkit.text import capitalised
+
+    assert capitalised("o1 is the best model") == "o1 is the best model"
+    assert capitalised("iPhone sales fell") == "iPhone sales fell"
+    assert capitalised("tea came back") == "Tea came back"
+
+
 def test_weighted_length_counts_cjk_double_and_urls_23():
     assert weighted_length("abc") == 3
     assert weighted_length("红酒") == 4

@@ -92,6 +92,11 @@ def test_english_openers_carried_and_connectives_rewritten():
     assert opener_kind("One such Chinese monk brought back the seeds.", False) == "anaphor"
     assert opener_kind("Many such cases exist.", False) == "anaphor"
     assert opener_kind("No such thing exists.", False) is None
+    # a picture the post shows and a note or a voice cannot
+    assert opener_kind("The chart below shows the cost per user.", False) == "anaphor"
+    assert opener_kind("Below is a screenshot of the dashboard.", False) == "anaphor"
+    assert opener_kind("下圖為使用者與老闆得到的優勢圖。", True) == "anaphor"
+    assert opener_kind("Charts help readers compare.", False) is None
     assert opener_kind("他乡遇故吃", True) is None and opener_kind("这是目前最早的证据。", True) == "anaphor"
 
 
@@ -355,6 +360,9 @@ def test_hashtags_are_nouns_in_the_story_language():
         assert re.search(r"[\u4e00-\u9fff]", tag) or re.search(r"[A-Z0-9]", tag), tag
         assert tag not in audit.ZH_FUNCTION and not tag.isdigit()
     assert "Coffee" not in s.a.hashtags  # an English site tag is not a hashtag on a Chinese note
+    # a blog's emoticon tag is a face, not a topic; a Cantonese "now" is no topic either
+    s = parse("---\ntitle: 手冲咖啡入门\ntags: [TAT, QwQ, 咖啡]\n---\n\n" + COFFEE.split("---\n", 2)[2])
+    assert not {"TAT", "QwQ"} & set(s.a.hashtags) and "宜家" not in s.a.hashtags
 
 
 def test_line_breaks_never_split_a_word_or_start_with_a_particle():

@@ -22,7 +22,7 @@ from contentkit.editorial.data import patterns, table
 from contentkit.editorial.lexicon import content_words, nouns
 from contentkit.editorial.units import AUTHOR_NUMBER
 from contentkit.story import Block, Paragraph, Section, block_text
-from contentkit.text import cjk_count, drop_asides, is_cjk_text, lead_symbols, split_sentences
+from contentkit.text import capitalised, cjk_count, drop_asides, is_cjk_text, lead_symbols, split_sentences
 
 # Target section length: about what a card, a video beat or a 3-5 minute live segment holds.
 TARGET = {True: 450, False: 160}   # CJK characters / English words
@@ -109,7 +109,7 @@ def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") ->
         m = _EN_LABEL_SEQUEL.match(label)
         if not cjk and m and len(label[m.end():].split()) >= 3:
             rest = label[m.end():]  # "So why did I think it'd be fun?" -> "Why did I think it'd be fun?"
-            label = rest[:1].upper() + rest[1:]
+            label = capitalised(rest)
         if cjk and context:
             label = _named(label, context)
         while parents and parents[-1][0] >= sec.level:
@@ -324,7 +324,7 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
         t = _adjacent(kws[:2], text, cjk) or " · ".join(kws[:2])
     else:
         t = (split_sentences(text) or [text])[0][:14]
-    return t[:1].upper() + t[1:] if not cjk else t
+    return capitalised(t) if not cjk else t
 
 
 _EN_SAYS = re.compile(r"(?:says|said|writes|wrote|asks|asked|adds|added|notes|noted|explains|explained|"

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from contentkit.editorial.data import patterns, words
 from contentkit.story import Callout, Code, ListBlock, ListItem, Paragraph, Quote, Section, Table, Unit
-from contentkit.text import cjk_count, is_cjk_text, join_sentences, lead_symbols, split_sentences
+from contentkit.text import capitalised, cjk_count, is_cjk_text, join_sentences, lead_symbols, split_sentences
 
 CARRY_MAX = {True: 110, False: 55}   # CJK characters / English words of a carried unit
 SHORT_ITEM = {True: 24, False: 10}
@@ -51,7 +51,10 @@ _EN_MULTI_LEAN = re.compile(r"^(?:for example|for instance|in other words|as a r
                             r"hand|in that case|in this case|to do so|to do this|even so|because of this|all (?:of )?(?:this|these|that|those)|"
                             r"the (?:latter|former|rest|others|other one)|"
                             # "One such Chinese monk brought back the seeds…": such as which?
-                            r"(?:one|two|three|many|several|some|other|each|every|all|another|any) such)\b", re.I)
+                            r"(?:one|two|three|many|several|some|other|each|every|all|another|any) such|"
+                            # "The chart below shows…", "Below is a screenshot…": a picture the post shows
+                            r"(?:the |this |these )?(?:image|picture|photo|chart|figure|diagram|table|screenshot|graph|"
+                            r"illustration)s? (?:below|above)|(?:below|above) (?:is|are|you can see)|as (?:shown|seen) (?:below|above))\b", re.I)
 _EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)?|as noted(?: above)?|in fact|of course|in addition|above all|after all|in short|at the same time|"
                             r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
 
@@ -232,7 +235,7 @@ def heading_alone(heading: str, cjk: bool) -> str:
     d = drop_connective(h, cjk)
     if d == h or _n(d, cjk) < 2 or opener_kind(d, cjk) is not None:
         return heading
-    return d if cjk else d[:1].upper() + d[1:]
+    return d if cjk else capitalised(d)
 
 
 def drop_connective(text: str, cjk: bool) -> str:
@@ -251,7 +254,7 @@ def drop_connective(text: str, cjk: bool) -> str:
     rest = t[m.end():]
     if opener_kind(rest, cjk) == "connective":
         return drop_connective(rest, cjk)
-    return rest[:1].upper() + rest[1:]
+    return capitalised(rest)
 
 
 def announces(text: str, cjk: bool) -> bool:
@@ -581,7 +584,7 @@ class _Builder:
             if it[-1] not in _STOPS:  # "鸡蛋也可以用常温的" ends where the item ends: a sentence's end
                 it += "。" if cjk else "."
             if not cjk and it[:1].islower():  # shown as a sentence: "super short term battery." opened a card
-                it = it[:1].upper() + it[1:]
+                it = capitalised(it)
             for s in split_sentences(it):
                 self.add_sentence(s, "sentence")
             for k in range(start, len(self.units)):
