@@ -43,7 +43,7 @@ _ZH_STOP = set("的 了 是 在 和 与 也 就 都 而 及 这 那 一个 我�
                "还有 什么 如果 因为 所以 但是 不是 就是 这样 那样 一些 这些 那些 自己 之后 之前 时候 "
                "开始 成为 知道 不妨 今天 一直 慢慢 这种 真正 至今 当年 最早 最后 同样 几乎 绝大多数 "
                # Cantonese function words (a diary's hashtags read "#會係 #宜家": "will be", "now")
-               "宜家 而家 会系 系咪 即系 唔系 咁样 跟住 点解 乜嘢 佢哋 我哋 你哋 呢个 呢啲 嗰个 嗰啲 一齐".split())
+               "有点 有些 宜家 而家 会系 系咪 即系 唔系 咁样 跟住 点解 乜嘢 佢哋 我哋 你哋 呢个 呢啲 嗰个 嗰啲 一齐".split())
 _EN_GENERIC = set("world today years year thousand thousands people made make time day days way thing things "
                   "invented writing hand glass next three two one first last still also every much many "
                   "new old great little "
@@ -553,6 +553,19 @@ def _en_tag_phrases(body: str, keywords) -> list[str]:
     return out
 
 
+def _tag_halves(tags, cjk: bool) -> list[str]:
+    """A blog's bilingual tag ("talk | 演講", "Life / 生活") as the half in the story's language;
+    it had been the hashtag "#talk演講"."""
+    out = []
+    for t in tags:
+        parts = [p.strip() for p in re.split(r"\s*[|｜/／]\s*", t) if p.strip()]
+        if len(parts) == 2 and has_han(parts[0]) != has_han(parts[1]):
+            out.append(next(p for p in parts if has_han(p) == cjk))
+        else:
+            out.append(t)
+    return out
+
+
 _EMOTICON = re.compile(r"T[A_]?T|Q[AwWoO_]?Q|OT[ZL]|orz|XD+|w{3,}|lol|lmao|2333*|QQ", re.I)
 _PLACEHOLDER_TAGS = {"others", "other", "misc", "miscellaneous", "uncategorized", "uncategorised", "general",
                      "default", "untitled", "未分类", "未分類", "其他", "其它", "杂项", "雜項", "默认", "默認", "无", "無"}
@@ -566,7 +579,7 @@ def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
     if meta.hashtags:
         raw = list(meta.hashtags)
     else:
-        raw = [t for t in meta.tags if not cjk or has_han(t)
+        raw = [t for t in _tag_halves(meta.tags, cjk) if not cjk or has_han(t)
                or (re.search(r"[A-Z\d]", t) or t in body)]
         raw += _zh_tag_words(meta.title + "\n" + body, keywords) if cjk else _en_tag_phrases(body, keywords)
     tags: list[str] = []

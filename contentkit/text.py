@@ -314,3 +314,19 @@ def capitalised(text: str) -> str:
     if re.search(r"\d", first) or re.search(r"[A-Z]", first[1:]):
         return text
     return text[:1].upper() + text[1:]
+
+
+# a face typed in text, which a voice would spell out ("排比較快了XD", "太多了吧＝ ＝", "風趣@@",
+# "orz", "T_T"); "QQ" stays, the name of an app as often as a face
+EMOTICON = re.compile(r"(?<![A-Za-z])(?:XD+|[xX][dD]{2,}|orz|OTZ|OTL|T[_.]?T|Q[_A]Q|QwQ|TAT|"
+                      r"\^[_.\-]?\^|@@|[=＝]\s?[=＝]|[:;][-']?[)(DPp](?![\w]))(?![A-Za-z])")
+
+
+def drop_emoticons(text: str) -> str:
+    """``text`` without the faces typed in it, the spaces they leave tidied."""
+    out = EMOTICON.sub("", text)
+    if out == text:
+        return text
+    out = re.sub(r"[（(]\s*[)）]", "", out)  # "(T_T)"
+    out = re.sub(r"\s+([，,。.!！?？；;：:])", r"\1", out)
+    return re.sub(r"[ \t]{2,}", " ", out).strip()

@@ -220,3 +220,10 @@ def test_a_xiaohongshu_title_counts_a_latin_letter_as_half():
     assert _limit("Why and How I Started Public Speaking", p.title_max, p.title_length, "title", w) \
         == "Why and How I Started Public Speaking" and not w
     assert p.title_length(_limit("一" * 30, p.title_max, p.title_length, "title", w)) <= 20
+
+
+def test_a_title_cut_to_its_subtitle_opens_with_a_capital():
+    from contentkit.formats.article import _limit
+
+    w: list[str] = []
+    assert _limit("Usersnap - the holy grail of bug reporting", 32, len, "title", w) == "The holy grail of bug reporting"

@@ -1260,6 +1260,11 @@ def test_a_part_titled_by_its_own_clause_does_not_say_it_twice():
     assert after_heading("咖啡机有好几种，比如说胶囊咖啡机，使用简单快速。", "咖啡机有好几种") == "比如说胶囊咖啡机，使用简单快速。"
     assert after_heading("剃须皂用的是 RazoRock，刀片是吉列。", "剃须") == "剃须皂用的是 RazoRock，刀片是吉列。"
     assert opening_clause("咖啡机有好几种，比如说胶囊咖啡机。", "咖啡机有好几种") == len("咖啡机有好几种，")
+    # the rest of a sentence without its "and"; a rest that points back keeps the heading's clause
+    body = "Hampton is a nice speaker, and it was indeed entertaining talk."
+    assert after_heading(body, "Hampton is a nice speaker") == body
+    assert after_heading("Terroir matters, and soil and sun make the taste of every wine.",
+                         "Terroir matters") == "Soil and sun make the taste of every wine."
     assert opening_clause("剃须皂用的是 RazoRock。", "剃须") == -1
     assert "一开始就" in "".join(t for t in tokenize("牛奶一开始就有预期") if t.startswith("一"))
     # any lone numeral or 每 goes with what it counts: "過去三 / 年間", "發表的每 / 一篇" (huli)
@@ -1860,3 +1865,40 @@ def test_hashtags_are_whole_words_and_no_adjective_alone():
     assert "creativethinking" in tags and "eth" in tags  # "eth" inside "creativethinking" is no duplicate
     assert "good" not in tags and "creative" not in tags
     assert _tag_words("SOL's") == ("sol",) and _tag_words("WangYin") == ("wang", "yin")
+
+
+def test_unseen_diaries_list_items_titles_and_sign_offs():
+    """Ten more unseen posts (zh-Hans game and career notes, zh-Hant student diaries, English
+    conference notes): a bullet ending on a comma continued in the next ("…猎魔人，。最后角色
+    等级37。"); "--EOF" closed a note; parts were titled "其實只是因為有點懶得打", "蚊子就算了",
+    "我用電風扇的背面把它吸住" and "當我刷完牙回到房間"; a tag "talk | 演講" became "#talk演講";
+    "Not only on our machines." opened a note as its hook."""
+    from contentkit.editorial.structure import title_for
+
+    s = parse("# 巫师3\n\n## 游戏数据\n\n- 奖杯数据：1金5银31铜，石之心完成度15%。\n"
+              "- 游戏结局嘛，很符合猎魔人的个性：培育了新一代的猎魔人（希里猎魔人），\n- 最后角色等级37。\n\n"
+              "本来以为一周目结束就完结了，万万没想到，还有二周目，以后再说吧。\n\n--EOF\n")
+    texts = [u.text for sec in s.a.units for u in sec]
+    assert any(t.endswith("（希里猎魔人），最后角色等级37。") for t in texts), texts
+    assert not any("，。" in t or "EOF" in t for t in texts), texts
+    for bad in ("其實只是因為有點懶得打", "蚊子就算了", "我用電風扇的背面把它吸住", "當我刷完牙回到房間"):
+        t = title_for(f"上禮拜就結束實習了。{bad}，還一堆奇奇怪怪的蟲。冷氣一直漏水有夠可怕，電腦就放在下面。",
+                      ["其他的段落"], True)
+        assert t != bad, t
+    assert opener_kind("以致於在精靈的前期，還可以幫忙解決一些錯誤。", True) == "anaphor"
+    assert opener_kind("應該說影響我非常大。", True) == "anaphor"
+    assert opener_kind("Not only on our machines.", False) == "anaphor"
+    assert opener_kind("Not only is it cheap, but it is also fast.", False) is None
+    s = parse("---\ntitle: 戲劇與人生\ntags: [\"talk | 演講\"]\n---\n\n今天的主題是戲劇與人生，主講者是李立群。他講了很多演講的故事。\n")
+    assert "演講" in s.a.hashtags and not any("talk" in h.lower() for h in s.a.hashtags), s.a.hashtags
+    s = parse("# Usersnap - the holy grail of bug reporting\n\nThe bug reporting is very important for us. "
+              "As developers, we produce code that should work everywhere. Not only on our machines. "
+              "Usersnap is an amazing tool that removes the gap between you and the client.\n")
+    assert s.a.hook != "Not only on our machines."
+
+
+def test_a_sentence_that_opens_on_an_identifier_explains_code():
+    s = parse("# Big data\n\n## The filter\n\n```js\nvar list = $('ul'), field = $('input');\n```\n\n"
+              "`list` and `field` are DOM elements. The page loads roughly 7MB of JSON data on every visit.\n")
+    units = [u for sec in s.a.units for u in sec]
+    assert any(u.text.startswith("list and field") and not u.standalone for u in units), units

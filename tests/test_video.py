@@ -1349,3 +1349,48 @@ def test_cantonese_particles_never_make_a_shot():
     s = parse("# 香港仔\n\n## 座頭鯨\n\n講緊嘅就喺，有唔少人爲咗座頭鯨（香港）搞到好辛苦嘅時候，原嚟有人依然故我。\n")
     subjects = _subjects("講緊嘅就喺，有唔少人爲咗座頭鯨搞到好辛苦嘅時候，原嚟有人依然故我，自己顧自己嘅。", s)
     assert not any(ch in w for w in subjects for ch in "嘅喺咗爲"), subjects
+
+
+def test_a_beat_with_nothing_to_film_is_said_to_camera_or_films_what_its_words_own():
+    """A conference diary's beats read "Cutaways of what the line names" four times in seven:
+    "We laughed so much that I almost cried in the end." is the storyteller on camera; "…waiting
+    for my flights." films the flights."""
+    from contentkit.formats.video import _en_owned, _shot
+
+    assert _shot("beat", [], None, "en", "We laughed so much that I almost cried in the end.").startswith("Talking head")
+    assert _shot("beat", [], None, "zh-Hans", "我笑到快哭了。").startswith("口播")
+    assert _shot("beat", [], None, "en", "The same page rendered in 120ms.") == "Cutaways of what the line names"
+    assert _en_owned("I again spend the rest of the day waiting for my flights.", set()) == ["flights"]
+    assert _en_owned("When my talk ends the stress gone and I had to enjoy the rest of the conference.",
+                     set()) == ["conference"]
+
+
+def test_the_voice_says_no_face_and_no_tag_brackets_and_cuts_no_clause_that_waits():
+    """Unseen zh-Hant diaries: "排比較快了XD" (a voice spells out "X D"), "太多了吧＝ ＝"; an
+    English post's "the Usersnap's <script> tag"; a beat cut at "…为团队创造价值的同时。" (while…
+    what?)."""
+    from contentkit.analysis import Rates
+    from contentkit.formats.video import leading_clauses, spoken
+    from contentkit.text import drop_emoticons
+
+    assert spoken("現在從成大醫院近來排比較快了XD，李立群大師的魅力真不是蓋的。", True) == \
+        "現在從成大醫院近來排比較快了，李立群大師的魅力真不是蓋的。"
+    assert drop_emoticons("這...人也太多了吧＝ ＝。") == "這...人也太多了吧。"
+    assert drop_emoticons("好累(T_T)，睡了") == "好累，睡了"
+    assert drop_emoticons("用QQ群聊天，XDR 协议") == "用QQ群聊天，XDR 协议"
+    assert spoken("We should get the Usersnap's <script> tag and add it to our page.", False) == \
+        "We should get the Usersnap's script tag and add it to our page."
+    said = leading_clauses("每个人都是独立的个体，有鲜明的特点，在团队成员为团队创造价值的同时，团队是否能反馈给成员他们自己追寻的"
+                           "东西呢：技术成长的空间、职业经历和职业提升空间、薪酬待遇。", Rates(), True, 6)
+    assert not said.endswith("同时。"), said
+
+
+def test_a_beat_that_does_not_say_its_part_title_shows_its_own_line():
+    """A headingless diary's part is titled by a clause of its second beat; the first beat,
+    about something else, had shown that title too."""
+    from contentkit.formats.video import Scene, own_screens
+
+    a = Scene(0, "beat", "由於大一大二太混了，都沒去聽通識講座，從昨天開始去聽。", "本來沒打算聽今天的講座", "", 0, 1.0)
+    b = Scene(0, "beat", "本來沒打算聽今天的講座，在同學的慫恿下，也決定一起去了。", "本來沒打算聽今天的講座", "", 0, 0.9)
+    own_screens([a, b], True)
+    assert b.on_screen == "本來沒打算聽今天的講座" and a.on_screen != b.on_screen and a.on_screen in a.voiceover

@@ -305,7 +305,8 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
         n = cjk_count(c) if cjk else len(c.split())
         lo, hi = (4, 16) if cjk else (2, 7)
         if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None \
-                and not _ZH_CLAUSE_TAIL.match(c) and not (cjk and _ZH_SAYS_NEXT.search(c)):
+                and not _ZH_CLAUSE_TAIL.match(c) and not (cjk and _ZH_SAYS_NEXT.search(c)) \
+                and not (cjk and _ZH_PRONOUN.search(c)):
             hits = sum(1 for k in kws[:3] if k in said[i])
             if hits:
                 # "咖啡机有好几种" over "弄半杯牛奶打成热奶泡", a step in the middle of a sentence
@@ -331,17 +332,25 @@ _EN_SAYS = re.compile(r"(?:says|said|writes|wrote|asks|asked|adds|added|notes|no
                      r"recalls|recalled|tweeted|replied)\b", re.I)
 
 # a clause that continues the one before it is no title: "导致有些英文概念我只能用英文解释"
-_ZH_CLAUSE_TAIL = re.compile(r"^(?:导致|導致|使得|从而|從而|进而|進而|以便|以致|因为|因為|所以|而且|并且|並且|或者|以及|甚至|"
+_ZH_CLAUSE_TAIL = re.compile(r"^(?:其实|其實|只是|其实只是|其實只是)?(?:导致|導致|使得|从而|從而|进而|進而|以便|以致|因为|因為|所以|而且|并且|並且|或者|以及|甚至|"
                              # "就去弄了个金属勺子": what it did next, after the clause before
                              r"就|才|便|又|再|还|還|也|然后|然後|接着|接著|后面|後面|"
                              # a condition waiting for what follows it: "如果你专精的领域非常偏门"
-                             r"如果|假如|要是|若是|若(?!干)|只要|虽然|雖然|尽管|儘管|即使|即便|除非|一旦)")
+                             r"如果|假如|要是|若是|若(?!干)|只要|虽然|雖然|尽管|儘管|即使|即便|除非|一旦|"
+                             # a time waiting for what happened then: "當我刷完牙回到房間"
+                             r"[当當](?=[我你他她它咱大人在])|每当|每當)")
 
+
+# a clause that names its thing by a pronoun ("我用電風扇的背面把它吸住": it, the moth of the
+# sentence before) titles nothing; "其他" (other) is no pronoun
+_ZH_PRONOUN = re.compile(r"(?<![其吉])[他她它牠祂]")
 
 # a clause that hands over to what is said or thought next: "很多人可能會覺得說", "我认为"
 _ZH_SAYS_NEXT = re.compile(r"(?:說|说|覺得|觉得|認為|认为|以為|以为|表示|心想|發現|发现|知道"
                            # or that says "so is this" of what came before: "技術上也是"
-                           r"|也是|也一样|也一樣|亦然|也不例外)$")
+                           r"|也是|也一样|也一樣|亦然|也不例外"
+                           # a concession waiting for its "but": "蚊子就算了（，還一堆奇奇怪怪的蟲）"
+                           r"|就算了|也就罢了|也就罷了|倒也罢了|倒也罷了)$")
 
 
 def _adjacent(kws: list[str], text: str, cjk: bool) -> str:

@@ -54,7 +54,9 @@ _EN_MULTI_LEAN = re.compile(r"^(?:for example|for instance|in other words|as a r
                             r"(?:one|two|three|many|several|some|other|each|every|all|another|any) such|"
                             # "The chart below shows…", "Below is a screenshot…": a picture the post shows
                             r"(?:the |this |these )?(?:image|picture|photo|chart|figure|diagram|table|screenshot|graph|"
-                            r"illustration)s? (?:below|above)|(?:below|above) (?:is|are|you can see)|as (?:shown|seen) (?:below|above))\b", re.I)
+                            r"illustration)s? (?:below|above)|(?:below|above) (?:is|are|you can see)|as (?:shown|seen) (?:below|above)|"
+                            # "Not only on our machines.": the rest of the sentence before, with no "but" of its own
+                            r"not (?:only|just)\b(?![^.!?]*\bbut\b))", re.I)
 _EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)?|as noted(?: above)?|in fact|of course|in addition|above all|after all|in short|at the same time|"
                             r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
 
@@ -546,7 +548,7 @@ class _Builder:
         # "Toronto - http://toronto.bixi.com/…" is Toronto where an address cannot be clicked
         items = [_URL_ITEM_TAIL.sub("", i) if _URL_ITEM_TAIL.search(i) and _URL_ITEM_TAIL.sub("", i).strip()
                  else bare_urls_dropped(i) for i in items]
-        items = [i for i in items if i.strip()]
+        items = _continued(items)
         if not items:
             return
         prev = self.units[-1] if self.units else None
@@ -589,6 +591,23 @@ class _Builder:
                 self.add_sentence(s, "sentence")
             for k in range(start, len(self.units)):
                 self.units[k] = replace(self.units[k], item=True)
+
+
+def _continued(items: list[str]) -> list[str]:
+    """Items with an item that ends on a comma joined to the next one: "…培育了新一代的猎魔人，"
+    over "最后角色等级37。" is one sentence an editor broke over two bullets (it had read
+    "…猎魔人，。最后角色等级37。")."""
+    out: list[str] = []
+    for it in (i.strip() for i in items):
+        if not it:
+            continue
+        if out and out[-1][-1:] in ("，", ",", "、"):
+            out[-1] = out[-1] + ("" if out[-1][-1] != "," else " ") + it
+        else:
+            out.append(it)
+    if out and out[-1][-1:] in ("，", ",", "、"):
+        out[-1] = out[-1][:-1]
+    return out
 
 
 def item_labels(block: ListBlock, cjk: bool) -> list[str]:
@@ -656,6 +675,9 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
                 sents[0] = PARA_NUMBER.sub("", sents[0])
             run: list[str] = []  # lines led by a marker ("✔️ 復古風", "✔️ 插座"): the author's list
             lines = block.text.plain.split("\n")
+            # "`list` and `field` are DOM elements.": a sentence that opens on an identifier
+            # explains the code beside it, which no note, card or voice shows
+            idents = tuple(sp.text.strip() for sp in block.text.spans if sp.code and sp.text.strip())
             for s in sents + [""]:
                 if s and lead_symbols(s) and any(ln.strip().startswith(s) for ln in lines):
                     run.append(s)
@@ -666,7 +688,9 @@ def section_units(sec: Section, cjk: bool, story_start: bool = False, title: str
                     for x in run:
                         b.add_sentence(x)
                 run = []
-                if s:
+                if s and idents and s.startswith(idents) and not cjk and s[:1].islower():
+                    b.units.append(Unit(s, "sentence", False, "explains code"))
+                elif s:
                     b.add_sentence(s)
         elif isinstance(block, ListBlock):
             items, labels = [item_line(it, cjk) for it in block.items], item_labels(block, cjk)

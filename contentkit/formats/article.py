@@ -34,6 +34,7 @@ from contentkit.render_md import (
 )
 from contentkit.story import Callout, Code, ListBlock, Paragraph, Quote, Story
 from contentkit.text import (
+    capitalised,
     close_cut,
     display_width,
     drop_asides,
@@ -635,6 +636,8 @@ def _limit(text: str, limit: int | None, measure, what: str, warnings: list[str]
         tail = parts[1].strip() if len(parts) > 1 and measure(head) < limit / 4 else ""
         for cand in (bare, head, tail):
             if cand and cand != text and limit / 4 <= measure(cand) <= limit:
+                if cand is tail and cand[:1].islower():
+                    cand = capitalised(cand)  # "Usersnap - the holy grail of…" -> "The holy grail of…"
                 warnings.append(f"{what} over {limit} characters: shortened to '{cand}'")
                 return cand
     short = close_cut(shorten(text, int(limit), measure))  # never a bracket left open

@@ -32,11 +32,11 @@ from contentkit.canvas import (
     usable_image,
 )
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import announces, heading_alone, item_line, name_referent, step_lines, title_subject
+from contentkit.editorial.units import announces, drop_connective, heading_alone, item_line, name_referent, step_lines, title_subject
 from contentkit.errors import UsageError
 from contentkit.output import Artifact, Output
 from contentkit.messages import msg
-from contentkit.text import cjk_count, join_sentences, opening_clause, split_sentences
+from contentkit.text import capitalised, cjk_count, is_cjk_text, join_sentences, opening_clause, split_sentences
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
 from contentkit.story import Image, ListBlock, Paragraph, Quote, Story
@@ -275,8 +275,15 @@ def after_heading(body: str, heading: str) -> str:
     if end < 0:
         return body
     rest = body[end:]
+    cjk = is_cjk_text(body)
+    # "Hampton is a nice speaker" over "And it was indeed entertaining talk.": the rest of a
+    # sentence goes without its "and"; an English rest that points back ("it", "they") keeps
+    # the clause it points at ("比如说胶囊咖啡机…" under "咖啡机有好几种" needs no more)
+    rest = drop_connective(rest, cjk)
+    if not cjk and opener_kind(rest, cjk) is not None:
+        return body
     if rest[:1].islower():
-        rest = rest[:1].upper() + rest[1:]  # "Terroir matters: soil and sun…" -> "Soil and sun…"
+        rest = capitalised(rest)  # "Terroir matters: soil and sun…" -> "Soil and sun…"
     return rest if len(rest) >= end else body
 
 

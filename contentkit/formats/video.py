@@ -101,8 +101,13 @@ HOOK_SHORT_S = 6.0  # what that shorter opener takes to say, at most
 LUFS_TARGET = -14
 
 
-def _shot(kind: str, subjects: list[str], image: Path | None, locale: str) -> str:
-    """A shot note from the beat's own subject (its nouns), never from a fixed domain."""
+_FIRST_PERSON = re.compile(r"(?i)\b(?:i|i'm|i've|i'd|me|my|we|we're|our|us)\b|[我咱]")
+
+
+def _shot(kind: str, subjects: list[str], image: Path | None, locale: str, text: str = "") -> str:
+    """A shot note from the beat's own subject (its nouns), never from a fixed domain; a line
+    the storyteller says of themselves with nothing to film ("We laughed so much that I almost
+    cried") is said to camera, not "cutaways of what the line names"."""
     from contentkit.messages import catalogue
 
     t = catalogue(locale)
@@ -112,7 +117,7 @@ def _shot(kind: str, subjects: list[str], image: Path | None, locale: str) -> st
         return t["video.shot.image"].format(name=image.name)
     subs = list(dict.fromkeys(x for x in subjects if x))[:2]
     if not subs:
-        return t["video.shot.none"]
+        return t["video.shot.talk" if _FIRST_PERSON.search(text) else "video.shot.none"].format(who=t["video.who"])
     if len(subs) == 1:
         return t["video.shot.subject"].format(a=subs[0])
     return t["video.shot.subject2"].format(a=subs[0], b=subs[1])
@@ -245,7 +250,31 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         if thing(p) and p.lower() not in common and not any(p.lower() in n.lower() or n.lower() in p.lower()
                                                             for n in names + phrases):
             phrases.append(p)
-    return names + phrases
+    return names + phrases or _en_owned(text, common)
+
+
+# what a sentence's own determiner points at ("my flights", "the conference"): a common noun
+# where no name or key phrase is found; words too general to film are passed over
+_EN_DET_NOUN = re.compile(r"\b(?i:the|an?|my|our|his|her|their|your|this|these|those)\s+([a-z][a-z-]{3,})\b(?!\s+(?:of|to)\b)")
+_EN_VAGUE = set("rest end day days time times way lot lots thing things part kind sort same other others "
+                "first last next whole moment point fact case idea reason problem people person story".split())
+
+
+def _en_owned(text: str, common: set[str]) -> list[str]:
+    from contentkit.editorial.lexicon import EN_STOP
+
+    out = []
+    for m in _EN_DET_NOUN.finditer(text):
+        w = m.group(1)
+        if w in EN_STOP or w in _EN_VAGUE or w in common or w.endswith(("ly", "ed", "ing")) \
+                or re.search(r"(?:ive|ous|ful|able|ible|est)$", w):
+            continue
+        nxt = text[m.end():m.end() + 12].lstrip()
+        if re.match(r"(?:is|was|are|were|has|had|will|can)\b", nxt) is None and re.match(r"[a-z]", nxt) and \
+                not re.match(r"(?:and|or|but|in|on|at|for|with|from|by|as|so|when|while|that|which)\b", nxt):
+            continue  # "the stress gone", "my talk ends": a word before a verb of its own may be an adjective's noun; keep only clear ends
+        out.append(w)
+    return list(dict.fromkeys(out))
 
 
 def plan_script(story: Story, target_s: int, fps: int, warnings: list[str],
@@ -370,6 +399,18 @@ def own_screens(scenes: list[Scene], cjk: bool) -> None:
     title's, or an earlier beat's of the same part) shows its own key phrase instead. Three
     beats of one part had carried the same long heading; the hook's title came back on the
     first beat."""
+    # a headingless part is titled by a clause of one of its sentences ("本來沒打算聽今天的講座"):
+    # that sentence's beat shows it, and a beat of the same part that does not say it shows
+    # its own line (two beats in a row had carried it, the first about something else)
+    for sc in scenes:
+        key = _screen_key(sc.on_screen)
+        if sc.kind != "beat" or not key or key in _screen_key(sc.voiceover):
+            continue
+        if any(o is not sc and o.kind == "beat" and _screen_key(o.on_screen) == key and key in _screen_key(o.voiceover)
+               for o in scenes):
+            own = key_phrase(sc.voiceover, cjk)
+            if own:
+                sc.on_screen = own
     seen: list[str] = []
     for sc in scenes:
         key = _screen_key(sc.on_screen)
@@ -426,10 +467,10 @@ def hook_and_cta(story: Story, rate, warnings: list[str], angled: bool = False) 
     """The opening hook (its first sentence when it runs long; past 10 s, a shorter opener of
     the story's, unless an angle chose the hook; else cut at a clause) and the closing call to
     action."""
-    from contentkit.text import join_sentences, own_voice, shorten, split_sentences
+    from contentkit.text import drop_emoticons, join_sentences, own_voice, shorten, split_sentences
 
     a, cjk, locale = story.a, story.a.is_cjk, story.a.messages_locale
-    hook_vo = own_voice(a.hook)  # said in the creator's own voice: no "我：" label
+    hook_vo = drop_emoticons(own_voice(a.hook))  # the creator's own voice: no "我：" label, no "XD"
     hs = split_sentences(hook_vo)
     if len(hs) > 1 and rate.speak_seconds(hook_vo) > 8:
         hook_vo = hs[0] if rate.speak_seconds(hs[0]) >= 2.5 else join_sentences(hs[:2])
@@ -483,12 +524,17 @@ _NAMED_IN_ASIDE = re.compile(r"\b(this|that|these|those)\s+\((?!(?:i\.e|e\.g|see
                              r"this|it|they|we|you|he|she|I|in|on|at|for|by|from|with|to)\b)([A-Za-z][^()]{2,59}?)\)")
 
 
+_TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)\s*/?>")
+
+
 def spoken(text: str, cjk: bool) -> str:
     """A sentence as a voice says it: without its bracketed asides ("大廠（統一、光泉）靠規模議價…",
     "(i.e. focus on training loss)"), which a listener cannot hear as brackets; the sentence
     itself when what is left would say too little."""
-    from contentkit.text import cjk_count, drop_asides
+    from contentkit.text import cjk_count, drop_asides, drop_emoticons
 
+    text = drop_emoticons(text)  # a face typed in text is spelled out by a voice ("XD" as "ex dee")
+    text = _TAG_NAME.sub(r"\1", text)  # "the Usersnap's <script> tag": a voice says "script", not its brackets
     if not cjk:
         # "Americans didn't like this (high taxed Tea via EIC) and protested": the aside names
         # what "this" is, so the voice says that instead of an unexplained "this"
@@ -528,7 +574,7 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
     def beat(text: str, si: int, score: float, title: str) -> Scene:
         img = images.get(si)
         return Scene(0, "beat", said_by(text, a.is_cjk, hant), on_screen_text(title, a.is_cjk),
-                     _shot("beat", _subjects(text, story, known), img, a.messages_locale), si, score, image=img)
+                     _shot("beat", _subjects(text, story, known), img, a.messages_locale, text), si, score, image=img)
 
     for kp in a.key_points:
         if kp.section < 0 or (any_heading and not story.sections[kp.section].heading) or kp.text in used:
@@ -613,6 +659,9 @@ def _first_alone(text: str, rate, cjk: bool) -> str:
 # a clause that needs the one after it ("如果近 1 年都没用过，…", "Although it rained, …")
 _ZH_NEEDS_NEXT = re.compile(r"^(?:如果|假如|要是|只要|只有|虽然|雖然|尽管|儘管|即使|即便|因为|因為|由于|由於|除非|"
                             r"当|當|不仅|不僅|不但|无论|無論|不管|一旦|为了|為了|对于|對於|关于|關於)")
+# a clause that sets a time or a condition for the next ("在团队成员为团队创造价值的同时，…")
+_ZH_NEEDS_NEXT_TAIL = re.compile(r"(?:同时|同時|之时|之時|时候|時候|[^小]时|[^小]時|之后|之後|以后|以後|之前|以前|情况下|情況下|"
+                                 r"前提下|条件下|條件下|过程中|過程中)\s*$")
 _ZH_COMPLETES = re.compile(r"^(?:而是|而且|并且|並且|但是|但|却|卻|才|就|则|則|所以|因此|那么|那麼|否则|否則|也|还|還|甚至)")
 _EN_NEEDS_NEXT = re.compile(r"^(?:if|although|though|because|since|when|whenever|while|unless|as|whether|"
                             r"not only|even if|even though|in order to)\b", re.I)
@@ -635,7 +684,8 @@ def leading_clauses(sentence: str, rate, cjk: bool, limit: float = BEAT_LONG_S) 
         said = ("" if cjk else " ").join(head).rstrip("，,；; ")
         if rate.speak_seconds(said) > limit:
             break
-        if needs.match(head[-1].lstrip()) or completes.match(nxt.lstrip()) or said.endswith(("：", ":")):
+        if needs.match(head[-1].lstrip()) or completes.match(nxt.lstrip()) or said.endswith(("：", ":")) \
+                or (cjk and _ZH_NEEDS_NEXT_TAIL.search(said)):
             continue
         if (("不是" in said and "而是" not in said) if cjk else re.search(r"\bnot\b", said) and nxt.lower().startswith("but")):
             continue
