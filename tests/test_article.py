@@ -226,4 +226,5 @@ def test_a_title_cut_to_its_subtitle_opens_with_a_capital():
     from contentkit.formats.article import _limit
 
     w: list[str] = []
-    assert _limit("Usersnap - the holy grail of bug reporting", 32, len, "title", w) == "The holy grail of bug reporting"
+    half = lambda t: len(t) / 2  # noqa: E731  (a platform counting a Latin letter as half)
+    assert _limit("Usersnap - the holy grail of bug reporting", 20, half, "title", w) == "The holy grail of bug reporting"
