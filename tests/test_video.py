@@ -1394,3 +1394,14 @@ def test_a_beat_that_does_not_say_its_part_title_shows_its_own_line():
     b = Scene(0, "beat", "本來沒打算聽今天的講座，在同學的慫恿下，也決定一起去了。", "本來沒打算聽今天的講座", "", 0, 0.9)
     own_screens([a, b], True)
     assert b.on_screen == "本來沒打算聽今天的講座" and a.on_screen != b.on_screen and a.on_screen in a.voiceover
+
+
+def test_english_shots_skip_a_subject_with_its_verb():
+    """The English sample's shots read "cutaway: world pays" (what the world pays), "sip tastes"
+    (every sip tastes of…) and "list drawn" (a list drawn up from prices)."""
+    from contentkit.formats.video import _en_subjects
+
+    got = _en_subjects("A list drawn up from prices still shapes what the world pays for wine.", set())
+    assert not {"list drawn", "world pays"} & set(got) and "list" in got, got
+    got = _en_subjects("Know a little history, and every sip tastes of something more.", set())
+    assert "sip tastes" not in got, got

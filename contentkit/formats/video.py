@@ -238,6 +238,11 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         if ws[-1] in _EN_LONE_ADJ or re.search(r"(?:ive|ous|ful|able|ible)$", ws[-1]) \
                 or {"a", "an", "the"} & set(ws[1:-1]):  # "Write a concrete": a verb and its object's start
             return False  # "era of open", "sleek but unobtrusive": no thing at the end
+        if ws[-1] in _EN_PARTICIPLES:
+            return False  # "A list drawn up from prices": "list drawn" is no thing
+        if re.search(r"[^su]s$", ws[-1]) and re.search(
+                rf"\b(?:(?:what|where|how|when|why|which|who)\s+the|every|each)\s+{re.escape(phrase)}\b", text, re.I):
+            return False  # "what the world pays", "every sip tastes of…": a subject and its verb
         return not (re.search(r"[^su]s$", ws[-2]) and re.search(r"[^su]s$", ws[-1]))
 
     phrases: list[str] = []
@@ -250,12 +255,19 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         if thing(p) and p.lower() not in common and not any(p.lower() in n.lower() or n.lower() in p.lower()
                                                             for n in names + phrases):
             phrases.append(p)
-    return names + phrases or _en_owned(text, common)
+    # nothing named: what the sentence's own words own, the story's topic words allowed
+    return names + phrases or _en_owned(text, set())
 
+
+# irregular past participles, which the "-ed" test misses
+_EN_PARTICIPLES = set("drawn grown known shown written taken given made built sold held kept left found brought "
+                      "thought bought seen done gone born worn torn chosen spoken broken frozen stolen driven "
+                      "ridden eaten fallen begun sent spent told paid laid won lost meant".split())
 
 # what a sentence's own determiner points at ("my flights", "the conference"): a common noun
 # where no name or key phrase is found; words too general to film are passed over
-_EN_DET_NOUN = re.compile(r"\b(?i:the|an?|my|our|his|her|their|your|this|these|those)\s+([a-z][a-z-]{3,})\b(?!\s+(?:of|to)\b)")
+_EN_DET_NOUN = re.compile(r"\b(?i:the|an?|my|our|his|her|their|your|this|these|those)\s+"
+                          r"(?:(?:same|other|whole|old|new|little|big|small|very|only)\s+)?([a-z][a-z-]{3,})\b(?!\s+(?:of|to)\b)")
 _EN_VAGUE = set("rest end day days time times way lot lots thing things part kind sort same other others "
                 "first last next whole moment point fact case idea reason problem people person story".split())
 
@@ -270,6 +282,11 @@ def _en_owned(text: str, common: set[str]) -> list[str]:
                 or re.search(r"(?:ive|ous|ful|able|ible|est)$", w):
             continue
         nxt = text[m.end():m.end() + 12].lstrip()
+        follows = re.match(r"[a-z]+", nxt)
+        if follows and follows.group() not in ("gone", "done") and (
+                follows.group() in _EN_PARTICIPLES or follows.group().endswith("ed")):
+            out.append(w)  # "A list drawn up from prices": the list, then what was done to it
+            continue
         if re.match(r"(?:is|was|are|were|has|had|will|can)\b", nxt) is None and re.match(r"[a-z]", nxt) and \
                 not re.match(r"(?:and|or|but|in|on|at|for|with|from|by|as|so|when|while|that|which)\b", nxt):
             continue  # "the stress gone", "my talk ends": a word before a verb of its own may be an adjective's noun; keep only clear ends
