@@ -289,8 +289,33 @@ def mdx_prelude(body: str) -> tuple[str, dict[str, str], int]:
     return "\n".join(lines), meta, left
 
 
+_TOML_FM_RE = re.compile(r"\A\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.S)
+
+
+def _toml_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
+    """Hugo's TOML front matter between ``+++`` lines (``title = "…"``): it had been read as
+    the story's first paragraph, and a year-in-review's hook was its date and tags."""
+    import tomllib
+
+    m = _TOML_FM_RE.match(text)
+    if not m:
+        raise ContentkitError("front matter starts with '+++' but never ends with '+++'", path=path, line=1)
+    try:
+        data = tomllib.loads(m.group(1))
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"\(at line (\d+)", str(exc))
+        problem = re.sub(r"\s*\(at line.*$", "", str(exc)) or "invalid TOML"
+        raise ContentkitError(f"malformed front matter: {problem}", path=path,
+                              line=int(where.group(1)) + 1 if where else 1) from None
+    n_lines = m.group(0).count("\n") + (0 if m.group(0).endswith("\n") else 1)
+    return data, text[m.end():], n_lines
+
+
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
-    """Return (front matter mapping, body text, number of lines the front matter took)."""
+    """Return (front matter mapping, body text, number of lines the front matter took): YAML
+    between ``---`` lines, or TOML between ``+++`` lines (Hugo)."""
+    if text.split("\n", 1)[0].strip() == "+++":
+        return _toml_front_matter(text, path)
     if not text.startswith("---"):
         return {}, text, 0
     first_line = text.split("\n", 1)[0].strip()
@@ -321,7 +346,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
 
 def _key_line(text: str, key: str) -> int | None:
     for i, line in enumerate(text.split("\n")[:400], start=1):
-        if re.match(rf"^{re.escape(key)}\s*:", line):
+        if re.match(rf"^{re.escape(key)}\s*[:=]", line):
             return i
     return None
 

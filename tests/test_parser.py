@@ -264,3 +264,23 @@ def test_paragraphs_an_editor_indented_are_paragraphs_and_code_stays_code():
     assert paras[-1].startswith("The first idea of the post")
     assert parse_text("# T\n\n```\n\tkept as it is, inside a fence.\n```\n", source="t.md").sections[0].blocks[0].code \
         == "\tkept as it is, inside a fence."
+
+
+def test_hugo_toml_front_matter_is_read_and_its_errors_name_the_line(tmp_path):
+    """An unseen Hugo post opens with '+++' TOML front matter: it had been read as the first
+    paragraph, and the video's hook said its date, title and tags."""
+    from contentkit.errors import ContentkitError
+    from contentkit.parser import parse_file
+
+    p = tmp_path / "review.md"
+    p.write_text('+++\ndate = "2016-01-01T12:15:24+05:30"\ntitle = "2015 - A year in review"\n'
+                 'description = "Looking back on 2015"\ntags = ["rant"]\n+++\n\n'
+                 "2015 was a great year for me on Github.\n\n### Open Source\n\nI did a lot of work.\n", "utf-8")
+    s = parse_file(str(p))
+    assert s.title == "2015 - A year in review" and "rant" in s.meta.tags
+    body = "\n".join(sec.plain for sec in s.sections)
+    assert "+++" not in body and "date =" not in body
+    p.write_text('+++\ntitle = "x"\ntags = [oops]\n+++\n\nBody.\n', "utf-8")
+    with pytest.raises(ContentkitError) as e:
+        parse_file(str(p))
+    assert "front matter" in str(e.value) and e.value.line == 3
