@@ -523,13 +523,14 @@ PARTICLES = set("的了着著过過吗嗎呢吧们們地得么麼啊呀嘛")
 LOCALIZERS = set("中里裡内內")  # "碗/中", "锅/里": where, said of the noun before them
 # one-character verbs that take the word after them: "想說搭 / 客運" split "搭客運"
 TAKERS = set("搭坐乘吃喝买買看找拿用骑騎穿戴写寫读讀听聽住")
-NEGATORS = set("不没沒未别別")  # a one-character negator stays with the word after it
+NEGATORS = set("不没沒未别別非无無")  # a one-character negator stays with the word after it ("非/公開" split a word)
 COLOURS = set("红紅黄黃蓝藍绿綠白黑紫青灰粉橙棕褐金银銀")
 # a lone numeral or determiner stays with what it counts ("三/年間", "每/一篇")
 NUMERALS = set("一二三四五六七八九十两兩几幾每各某")
 # Words that end the word before them as a particle does: "沒有/的話", "架/起來了" split a word
 BACK_WORDS = {"的话", "的話", "起来", "起來", "下去", "出来", "出來", "过来", "過來", "下来", "下來",
               "上来", "上來", "进来", "進來", "回来", "回來"}
+_OPENING = "([（【「『《“‘〔"
 GLUE_MAX = 4  # characters: longer glued runs ("卡蒙的墓里放") leave too few places to break
 
 
@@ -557,6 +558,10 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
             carry = ""
         prev = out[-1] if out else ""
         core = tok.rstrip("".join(NO_START))
+        opened = core.lstrip(_OPENING)  # "(非" before "公開)": the bracket opens the word it holds
+        if opened != core and len(opened) == 1 and _hanzi(opened) and core == tok and opened in NEGATORS | NUMERALS:
+            carry = tok
+            continue
         single = len(core) == 1 and _hanzi(core)
         if single and core == tok and (core in NEGATORS or core in NUMERALS or core in COLOURS or core in TAKERS):
             # "不" goes with "停機", never "如何在不 / 停機"; "一" with "开始" ("牛奶一 / 开始"),

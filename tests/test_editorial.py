@@ -1902,3 +1902,19 @@ def test_a_sentence_that_opens_on_an_identifier_explains_code():
               "`list` and `field` are DOM elements. The page loads roughly 7MB of JSON data on every visit.\n")
     units = [u for sec in s.a.units for u in sec]
     assert any(u.text.startswith("list and field") and not u.standalone for u in units), units
+
+
+def test_a_yearly_review_keeps_its_numbers_words_and_own_tags():
+    """An unseen zh-Hant KPI review: a beat cut "2,137 views" to "…與會分享 2。"; a card broke
+    "(非/公開)"; the template's tags "JWT" and "JSON" and the word "Day" were hashtags."""
+    from contentkit.analysis import Rates
+    from contentkit.formats.video import leading_clauses
+
+    said = leading_clauses("無瑕程式碼的彩虹七式 26,263 views、與架構設計當朋友 2,137 views，"
+                           "PHP 良好實踐 1,452 views，讓 PIXFramework 起飛，得到三萬個技術人眼球。", Rates(), True, 12)
+    assert "2,137 views" in said and "1,452 views" in said, said
+    assert "(非公開)" in tokenize("讓 PIXFramework 起飛 (非公開) 得到")
+    s = parse("---\ntitle: 利用 KPI Review 的自我檢核\ntags: [JWT, JSON, AWS]\n---\n\n"
+              "工作的第二年試圖在技術領域不斷深耕。今年參加了 PHP 也有 Day 番外篇，也考了 AWS 的認證，"
+              "Day 也過得很充實。AWS 的課程很有幫助。\n")
+    assert not {"JWT", "JSON", "Day"} & set(s.a.hashtags) and "AWS" in s.a.hashtags, s.a.hashtags

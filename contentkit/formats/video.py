@@ -692,7 +692,8 @@ def leading_clauses(sentence: str, rate, cjk: bool, limit: float = BEAT_LONG_S) 
     voice-over of 15-20 s per beat left a 45-second video one beat. No cut leaves a clause
     waiting for the next ("如果…", "not X, but Y" before its "but", "不是…" before "而是"); ""
     where no such run of two clauses or more exists."""
-    sep = r"(?<=[，,；;])\s*" if cjk else r"(?<=[,;])\s+"
+    # never inside a number: "2,137 views" had been cut to "…與會分享 2。"
+    sep = r"(?:(?<=[，；;])|(?<=,)(?!\d))\s*" if cjk else r"(?<=[,;])\s+"
     clauses = [c for c in re.split(sep, sentence.strip()) if c]
     needs, completes = (_ZH_NEEDS_NEXT, _ZH_COMPLETES) if cjk else (_EN_NEEDS_NEXT, _EN_COMPLETES)
     best = ""
