@@ -43,7 +43,7 @@ _ZH_STOP = set("的 了 是 在 和 与 也 就 都 而 及 这 那 一个 我�
                "还有 什么 如果 因为 所以 但是 不是 就是 这样 那样 一些 这些 那些 自己 之后 之前 时候 "
                "开始 成为 知道 不妨 今天 一直 慢慢 这种 真正 至今 当年 最早 最后 同样 几乎 绝大多数 "
                # Cantonese function words (a diary's hashtags read "#會係 #宜家": "will be", "now")
-               "有点 有些 宜家 而家 会系 系咪 即系 唔系 咁样 跟住 点解 乜嘢 佢哋 我哋 你哋 呢个 呢啲 嗰个 嗰啲 一齐".split())
+               "有点 有些 块钱 多块 宜家 而家 会系 系咪 即系 唔系 咁样 跟住 点解 乜嘢 佢哋 我哋 你哋 呢个 呢啲 嗰个 嗰啲 一齐".split())
 _EN_GENERIC = set("world today years year thousand thousands people made make time day days way thing things "
                   "invented writing hand glass next three two one first last still also every much many "
                   "new old great little "

@@ -530,7 +530,7 @@ NUMERALS = set("一二三四五六七八九十两兩几幾每各某")
 # Words that end the word before them as a particle does: "沒有/的話", "架/起來了" split a word
 BACK_WORDS = {"的话", "的話", "起来", "起來", "下去", "出来", "出來", "过来", "過來", "下来", "下來",
               "上来", "上來", "进来", "進來", "回来", "回來"}
-_OPENING = "([（【「『《“‘〔"
+_OPEN_BRACKETS = "([（【「『《“‘〔"
 GLUE_MAX = 4  # characters: longer glued runs ("卡蒙的墓里放") leave too few places to break
 
 
@@ -558,7 +558,7 @@ def _glue_single_hanzi(tokens: list[str]) -> list[str]:
             carry = ""
         prev = out[-1] if out else ""
         core = tok.rstrip("".join(NO_START))
-        opened = core.lstrip(_OPENING)  # "(非" before "公開)": the bracket opens the word it holds
+        opened = core.lstrip(_OPEN_BRACKETS)  # "(非" before "公開)": the bracket opens the word it holds
         if opened != core and len(opened) == 1 and _hanzi(opened) and core == tok and opened in NEGATORS | NUMERALS:
             carry = tok
             continue

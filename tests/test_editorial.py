@@ -1918,3 +1918,9 @@ def test_a_yearly_review_keeps_its_numbers_words_and_own_tags():
               "工作的第二年試圖在技術領域不斷深耕。今年參加了 PHP 也有 Day 番外篇，也考了 AWS 的認證，"
               "Day 也過得很充實。AWS 的課程很有幫助。\n")
     assert not {"JWT", "JSON", "Day"} & set(s.a.hashtags) and "AWS" in s.a.hashtags, s.a.hashtags
+
+
+def test_a_see_more_section_of_links_is_set_aside():
+    s = parse("# 2018 年度回顧\n\n選在今年最後一個上班日來做年度回顧。今年做了兩大專案。\n\n"
+              "## 投影片分享\n\n分享了經驗值專案的設計，也講了遊戲化的實作。\n\n### See more\n\n- [2017 年度回顧](/kpi_review)\n")
+    assert not any(sec.heading == "See more" for sec in s.sections)

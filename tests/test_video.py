@@ -1405,3 +1405,12 @@ def test_english_shots_skip_a_subject_with_its_verb():
     assert not {"list drawn", "world pays"} & set(got) and "list" in got, got
     got = _en_subjects("Know a little history, and every sip tastes of something more.", set())
     assert "sip tastes" not in got, got
+
+
+def test_chinese_shots_film_no_verb_or_preposition():
+    """An unseen zh-Hans house-buying diary: "特写：流水无法；再切：联系" (no way, to contact)."""
+    from contentkit.formats.video import _subjects
+
+    s = parse("# 买房\n\n## 审核\n\n不通过的原因是流水无法证明够首付款。今天早上还去联系我的父母。\n")
+    flat = [w for t in ("不通过的原因是流水无法证明够首付款。", "今天早上还去联系我的父母。") for w in _subjects(t, s)]
+    assert not any("无法" in w or w == "联系" for w in flat), flat

@@ -158,7 +158,8 @@ def _zh_noun_pairs(text: str, found: list[str], abstract: set[str] | frozenset[s
         w, f = tags[i]
         if i + 1 < len(tags) and f in _PAIR_FLAGS and tags[i + 1][1] == "n" and len(w) >= 2 \
                 and len(tags[i + 1][0]) >= 2 and len(w + tags[i + 1][0]) <= 8 \
-                and tags[i + 1][0] not in abstract:  # "花卷" + "平铺" (a verb tagged a noun) is no thing
+                and tags[i + 1][0] not in abstract and w not in abstract:
+            # "花卷" + "平铺" (a verb tagged a noun) is no thing, nor "无法" + "证明"
             out.append(w + tags[i + 1][0])
             i += 2
             continue
