@@ -1405,6 +1405,13 @@ def test_english_shots_skip_a_subject_with_its_verb():
     assert not {"list drawn", "world pays"} & set(got) and "list" in got, got
     got = _en_subjects("Know a little history, and every sip tastes of something more.", set())
     assert "sip tastes" not in got, got
+    # a protocol explainer: "message delete" (…this message delete Mj), "months non-stop", "Style Dissemination" (of "Infection-Style Dissemination")
+    for text, bad in (("All members receiving this message delete Mj from its local membership list.", "message delete"),
+                      ("I hacked on the project for approximately 4 months non-stop!", "months non-stop"),
+                      ("Infection-Style Dissemination - In a more robust version of SWIM.", "Style Dissemination"),
+                      ("Tea leaves grow on bushes in Assam.", "Tea leaves grow")):
+        got = _en_subjects(text, set())
+        assert not any(bad in g for g in got if g != "Infection-Style Dissemination"), (text, got)
 
 
 def test_chinese_shots_film_no_verb_or_preposition():

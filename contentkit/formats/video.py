@@ -202,6 +202,8 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         if re.fullmatch(r"(?i)(?:i|you|we|they|he|she|it|there|that|let)['’](?:ll|d|ve|re|m|s)", t):
             continue  # "I'll", capitalised as a sentence opens: "cutaway: I'll"
         ws = t.split()
+        if re.search(rf"\w-{re.escape(t)}\b", text):
+            continue  # "Style Dissemination" of "Infection-Style Dissemination": half a compound
         if not re.search(rf"[a-z0-9,]\s+{re.escape(t)}\b", text) and (
                 len(ws) == 1 or not all(w[:1].isupper() for w in ws)):
             # "Wait, am I…", "“Hah, gotcha!”", "Spoiler alert:": capitalised only where a
@@ -239,8 +241,16 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         if ws[-1] in _EN_LONE_ADJ or re.search(r"(?:ive|ous|ful|able|ible)$", ws[-1]) \
                 or {"a", "an", "the"} & set(ws[1:-1]):  # "Write a concrete": a verb and its object's start
             return False  # "era of open", "sleek but unobtrusive": no thing at the end
-        if ws[-1] in _EN_PARTICIPLES:
-            return False  # "A list drawn up from prices": "list drawn" is no thing
+        if ws[-1] in _EN_PARTICIPLES or ws[-1].startswith("non-"):
+            return False  # "A list drawn up from prices": "list drawn" is no thing; nor "months non-stop"
+        if re.search(rf"[\w]-{re.escape(phrase)}\b", text, re.I):
+            return False  # "Style Dissemination" of "Infection-Style Dissemination": half a compound
+        last = phrase.split()[-1]
+        if last.islower() and re.search(rf"\b{re.escape(phrase)}\s+[A-Z][a-z]*\b", text):
+            return False  # "members receiving this message delete Mj": a verb and its object's name
+        if len(ws) >= 2 and re.search(r"[^su]s$", ws[-2]) and not ws[-1].endswith("s") and re.search(
+                rf"\b{re.escape(phrase)}\s+(?:on|in|at|from|into|up|down|out|over|under|with|for|to|by)\b", text, re.I):
+            return False  # "Tea leaves grow on bushes": a plural and its verb
         if re.search(r"[^su]s$", ws[-1]) and re.search(
                 rf"\b(?:(?:what|where|how|when|why|which|who)\s+the|every|each)\s+{re.escape(phrase)}\b", text, re.I):
             return False  # "what the world pays", "every sip tastes of…": a subject and its verb
