@@ -1409,7 +1409,9 @@ def test_english_shots_skip_a_subject_with_its_verb():
     for text, bad in (("All members receiving this message delete Mj from its local membership list.", "message delete"),
                       ("I hacked on the project for approximately 4 months non-stop!", "months non-stop"),
                       ("Infection-Style Dissemination - In a more robust version of SWIM.", "Style Dissemination"),
-                      ("Tea leaves grow on bushes in Assam.", "Tea leaves grow")):
+                      ("Tea leaves grow on bushes in Assam.", "Tea leaves grow"),
+                      ("Write a concrete article with examples that show linear regressions outperform AI methods.",
+                       "outperform")):
         got = _en_subjects(text, set())
         assert not any(bad in g for g in got if g != "Infection-Style Dissemination"), (text, got)
 

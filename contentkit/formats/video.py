@@ -246,7 +246,12 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         if re.search(rf"[\w]-{re.escape(phrase)}\b", text, re.I):
             return False  # "Style Dissemination" of "Infection-Style Dissemination": half a compound
         last = phrase.split()[-1]
-        if last.islower() and re.search(rf"\b{re.escape(phrase)}\s+[A-Z][a-z]*\b", text):
+        before = re.search(rf"\b([A-Za-z]+)\s+{re.escape(phrase)}\b", text)
+        if before and ws[0].islower() and not ws[0].endswith("s") and re.search(r"[^su]s$", before.group(1)) \
+                and len(before.group(1)) >= 4 and before.group(1).lower() not in EN_STOP \
+                and before.group(1).lower() not in ("sometimes", "perhaps", "besides", "towards", "afterwards", "nevertheless"):
+            return False  # "linear regressions outperform AI methods": a plural subject, then its verb
+        if last.islower() and re.search(rf"\b{re.escape(phrase)}\s+[A-Z]\w*", text):
             return False  # "members receiving this message delete Mj": a verb and its object's name
         if len(ws) >= 2 and re.search(r"[^su]s$", ws[-2]) and not ws[-1].endswith("s") and re.search(
                 rf"\b{re.escape(phrase)}\s+(?:on|in|at|from|into|up|down|out|over|under|with|for|to|by)\b", text, re.I):
