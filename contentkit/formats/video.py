@@ -192,6 +192,7 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
     import yake
 
     from contentkit.analysis import _EN_LONE_ADJ
+    from contentkit.editorial.data import words
     from contentkit.editorial.lexicon import EN_STOP, object_after
 
     names: list[str] = []
@@ -220,6 +221,7 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         names.append(t)
     names.sort(key=lambda n: (-len(n.split()), text.find(n)))
     modal = {"can", "could", "will", "would", "shall", "should", "may", "might", "must"}
+    participles = set(words("shots", "en_participles"))
 
     def thing(phrase: str) -> bool:
         ws = [w.lower() for w in phrase.split()]
@@ -241,7 +243,7 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
         if ws[-1] in _EN_LONE_ADJ or re.search(r"(?:ive|ous|ful|able|ible)$", ws[-1]) \
                 or {"a", "an", "the"} & set(ws[1:-1]):  # "Write a concrete": a verb and its object's start
             return False  # "era of open", "sleek but unobtrusive": no thing at the end
-        if ws[-1] in _EN_PARTICIPLES or ws[-1].startswith("non-"):
+        if ws[-1] in participles or ws[-1].startswith("non-"):
             return False  # "A list drawn up from prices": "list drawn" is no thing; nor "months non-stop"
         if re.search(rf"[\w]-{re.escape(phrase)}\b", text, re.I):
             return False  # "Style Dissemination" of "Infection-Style Dissemination": half a compound
@@ -275,37 +277,35 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
     return names + phrases or _en_owned(text, set())
 
 
-# irregular past participles, which the "-ed" test misses
-_EN_PARTICIPLES = set("drawn grown known shown written taken given made built sold held kept left found brought "
-                      "thought bought seen done gone born worn torn chosen spoken broken frozen stolen driven "
-                      "ridden eaten fallen begun sent spent told paid laid won lost meant".split())
-
 # what a sentence's own determiner points at ("my flights", "the conference"): a common noun
 # where no name or key phrase is found; words too general to film are passed over
 _EN_DET_NOUN = re.compile(r"\b(?i:the|an?|my|our|his|her|their|your|this|these|those)\s+"
                           r"(?:(?:same|other|whole|old|new|little|big|small|very|only)\s+)?([a-z][a-z-]{3,})\b(?!\s+(?:of|to)\b)")
-_EN_VAGUE = set("rest end day days time times way lot lots thing things part kind sort same other others "
-                "first last next whole moment point fact case idea reason problem people person story".split())
 
 
 def _en_owned(text: str, common: set[str]) -> list[str]:
+    """The common nouns an English line's own determiners point at ("…waiting for my flights"
+    -> "flights"), in order; words too general to film (``shots.en_vague``) are passed over,
+    and so is a noun with a verb of its own after it, which may be an adjective's."""
+    from contentkit.editorial.data import words
     from contentkit.editorial.lexicon import EN_STOP
 
+    vague, participles = set(words("shots", "en_vague")), set(words("shots", "en_participles"))
     out = []
     for m in _EN_DET_NOUN.finditer(text):
         w = m.group(1)
-        if w in EN_STOP or w in _EN_VAGUE or w in common or w.endswith(("ly", "ed", "ing")) \
+        if w in EN_STOP or w in vague or w in common or w.endswith(("ly", "ed", "ing")) \
                 or re.search(r"(?:ive|ous|ful|able|ible|est)$", w):
             continue
         nxt = text[m.end():m.end() + 12].lstrip()
         follows = re.match(r"[a-z]+", nxt)
         if follows and follows.group() not in ("gone", "done") and (
-                follows.group() in _EN_PARTICIPLES or follows.group().endswith("ed")):
+                follows.group() in participles or follows.group().endswith("ed")):
             out.append(w)  # "A list drawn up from prices": the list, then what was done to it
             continue
         if re.match(r"(?:is|was|are|were|has|had|will|can)\b", nxt) is None and re.match(r"[a-z]", nxt) and \
                 not re.match(r"(?:and|or|but|in|on|at|for|with|from|by|as|so|when|while|that|which)\b", nxt):
-            continue  # "the stress gone", "my talk ends": a word before a verb of its own may be an adjective's noun; keep only clear ends
+            continue  # "the stress gone", "my talk ends": only a noun that ends its phrase
         out.append(w)
     return list(dict.fromkeys(out))
 
