@@ -437,8 +437,26 @@ def _more_points(story: Story, units, keywords, cjk: bool, bold: set[str],
 
 def can_open(u) -> bool:
     """A unit a story (or a video) may open on: standalone, no table row, and no list's item
-    nor a list that no sentence announces."""
-    return u.standalone and u.kind != "table" and not u.item and u.note not in ("items", "steps")
+    nor a list that no sentence announces, nor a log's data ("Distance: 19 miles", "K7528 沈阳站
+    (23:56) -> 大连站(5:32)")."""
+    return u.standalone and u.kind != "table" and not u.item and u.note not in ("items", "steps") \
+        and not _facts_only(u.text)
+
+
+_FACT_LINE = re.compile(r"[^\s:：。.!?！？]{1,12}(?:[ \t][^\s:：。.!?！？]{1,12}){0,2}\s*[:：]\s*[^。.!?！？:：]{1,30}[。.]?")
+
+
+def _facts_only(text: str) -> bool:
+    """Every sentence a "label: value" line ("Distance: 19 miles", "价格：170")."""
+    from contentkit.text import split_sentences
+
+    sents = split_sentences(text)
+    return bool(sents) and all(_FACT_LINE.fullmatch(x.strip())
+                               or (_ITINERARY.search(x) and not x.rstrip().endswith(tuple("。.!！?？"))) for x in sents)
+
+
+# a timetable's line: "K7528 沈阳站(23:56) -> 大连站(5:32)"
+_ITINERARY = re.compile(r"(?<![-<=])(?:->|→|⇒|—>)(?!>)\s*\S")
 
 
 def _hook(story: Story, units, cjk: bool, bold: set[str]) -> str:

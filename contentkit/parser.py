@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -516,7 +517,7 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 def _inline(token, images: list[tuple[str, str, str]]) -> RichText:
     """Convert an inline token's children to spans; images are collected separately."""
     spans: list[Span] = []
-    strong = em = 0
+    strong = em = struck = 0
     href: list[str] = []
     children = list(token.children or [])
     line_start = 0  # where the current source line begins in spans
@@ -524,9 +525,10 @@ def _inline(token, images: list[tuple[str, str, str]]) -> RichText:
         t = child.type
         if t == "text":
             spans.append(Span(_INVISIBLE.sub("", child.content), bool(strong), bool(em), False,
-                              (href[-1] or None) if href else None))
+                              (href[-1] or None) if href else None, bool(struck)))
         elif t == "code_inline":
-            spans.append(Span(child.content, bool(strong), bool(em), True, (href[-1] or None) if href else None))
+            spans.append(Span(child.content, bool(strong), bool(em), True, (href[-1] or None) if href else None,
+                              bool(struck)))
         elif t == "strong_open":
             strong += 1
         elif t == "strong_close":
@@ -560,19 +562,25 @@ def _inline(token, images: list[tuple[str, str, str]]) -> RichText:
                            str(child.attrs.get("title", "") or "")))
         elif t == "html_inline":
             continue  # inline tags are dropped from the text views
-        elif t in ("s_open", "s_close"):
-            continue
+        elif t == "s_open":
+            struck += 1
+        elif t == "s_close":
+            struck -= 1
     # merge adjacent runs with the same formatting
     merged: list[Span] = []
     for sp in spans:
         if not sp.text:
             continue
-        if merged and (merged[-1].strong, merged[-1].em, merged[-1].code, merged[-1].href) == (
-                sp.strong, sp.em, sp.code, sp.href):
-            merged[-1] = Span(merged[-1].text + sp.text, sp.strong, sp.em, sp.code, sp.href)
+        if merged and (merged[-1].strong, merged[-1].em, merged[-1].code, merged[-1].href, merged[-1].struck) == (
+                sp.strong, sp.em, sp.code, sp.href, sp.struck):
+            merged[-1] = replace(sp, text=merged[-1].text + sp.text)
         else:
             merged.append(sp)
     return RichText(tuple(merged))
+
+
+# a signature under a note: one to four capitalised words ("Shifty.", "Uncle Bob")
+_SIGNATURE = re.compile(r"((?:[A-Z][\w'’.-]*)(?:[ \t]+[A-Z][\w'’.-]*){0,3})")
 
 
 def _needs_space(spans: list[Span]) -> bool:
@@ -676,14 +684,24 @@ class _Walker:
             head = _drop_rich(first.text, alert.end())
             rest = ([Paragraph(text=head, line=first.line)] if head.plain.strip() else []) + rest[1:]
             return images + [Callout(role=_ALERT_ROLES[alert.group(1).lower()], blocks=tuple(rest), line=line)]
+        sign = None
+        if len(rest) >= 2 and isinstance(rest[-1], ListBlock) and not rest[-1].ordered \
+                and len(rest[-1].items) == 1 and not rest[-1].items[0].children \
+                and all(isinstance(b, Paragraph) for b in rest[:-1]):
+            # a note signed "- Shifty." under its text: Markdown reads the hyphen as a list
+            sign = _SIGNATURE.fullmatch(rest[-1].items[0].text.plain.strip())
+        if sign is not None:
+            rest = rest[:-1]
         if any(not isinstance(b, Paragraph) for b in rest):
             # a quote that holds a list, code or a table ("> **重要說明**：…好處是：" over "> - …"):
             # a box of the story's own content, shown whole, never cut to its first paragraph
             return images + [Callout(role="quote", blocks=tuple(rest), line=line)]
-        paras = [block for block in inner if isinstance(block, Paragraph)]
+        paras = [block for block in rest if isinstance(block, Paragraph)]
         texts = [p.text for p in paras]
         attribution = ""
-        if texts:
+        if sign is not None:
+            attribution = sign.group(1).rstrip(".")
+        elif texts:
             last = texts[-1].plain.strip()
             m = re.match(r"^(?:——|—-?|-{2,3}|―|－－)\s*(.+)$", last)  # "--- Jef Mallett" is an em dash
             if m and len(texts) > 1:
@@ -693,9 +711,11 @@ class _Walker:
                 # attribution on the same paragraph after a line break: "...\n— Name"
                 spans = list(texts[-1].spans)
                 plain = texts[-1].plain
-                m2 = re.search(r"(?:\n|(?<=[.!?。！？”\"」]))\s*(?:——|—|--|―)\s*([^\n—]{1,80})$", plain)
+                # a note signed on its own line with a hyphen ("…down the trail.\n- Shifty.")
+                m2 = re.search(r"(?:\n|(?<=[.!?。！？”\"」]))\s*(?:——|—|--|―)\s*([^\n—]{1,80})$", plain) or \
+                    re.search(r"\n[ \t]*-[ \t]+((?:[A-Z][\w'’.-]*)(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*$", plain)
                 if m2:
-                    attribution = m2.group(1).strip()
+                    attribution = m2.group(1).strip().rstrip(".")
                     cut = len(plain) - len(m2.group(0))
                     texts[-1] = _truncate_rich(RichText(tuple(spans)), cut)
         return images + [Quote(paragraphs=tuple(texts), attribution=attribution, line=line)]
@@ -728,7 +748,7 @@ class _Walker:
                 box = _TASK_BOX.match(spans[0].text) if spans and not spans[0].code else None
                 if box:  # "- [x] 备份微信聊天记录": a task list's box is no text of the item
                     checked = box.group(1) != " "
-                    spans[0] = Span(spans[0].text[box.end():], spans[0].strong, spans[0].em, spans[0].code, spans[0].href)
+                    spans[0] = replace(spans[0], text=spans[0].text[box.end():])
                 items.append(ListItem(text=RichText(tuple(spans)), children=children, checked=checked))
             else:
                 self.i += 1
@@ -776,7 +796,7 @@ def _drop_rich(text: RichText, n: int) -> RichText:
         piece = sp.text[left:] if left else sp.text
         left = max(0, left - len(sp.text))
         if piece:
-            spans.append(Span(piece.lstrip("\n") if not spans else piece, sp.strong, sp.em, sp.code, sp.href))
+            spans.append(replace(sp, text=piece.lstrip("\n") if not spans else piece))
     return RichText(tuple(spans))
 
 
@@ -788,7 +808,7 @@ def _truncate_rich(text: RichText, n: int) -> RichText:
             break
         piece = sp.text[:left]
         left -= len(piece)
-        spans.append(Span(piece.rstrip("\n") if left <= 0 else piece, sp.strong, sp.em, sp.code, sp.href))
+        spans.append(replace(sp, text=piece.rstrip("\n") if left <= 0 else piece))
     return RichText(tuple(spans))
 
 

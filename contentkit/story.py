@@ -23,6 +23,10 @@ class Span:
     em: bool = False
     code: bool = False
     href: str | None = None
+    struck: bool = False  # ~~struck out~~: the article shows it struck, the plain text leaves it out
+
+
+_STOPS = "。！？!?；;，,、.：:"
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,27 @@ class RichText:
 
     @property
     def plain(self) -> str:
-        return "".join(s.text for s in self.spans)
+        """The text as read aloud or posted where nothing can be struck out: a ~~struck~~ run
+        is what the writer took back ("很簡潔~~簡陋~~" says 很簡潔), so it is left out, and the
+        punctuation it leaves doubled ("…出去了。~~她說我太帥啦~~。") is written once."""
+        if not any(s.struck for s in self.spans):
+            return "".join(s.text for s in self.spans)
+        out = ""
+        gap = False  # a struck run was just left out
+        for s in self.spans:
+            if s.struck:
+                gap = True
+                continue
+            t = s.text
+            if gap and out.rstrip()[-1:] in tuple(_STOPS) and t.lstrip()[:1] in tuple(_STOPS):
+                t = t.lstrip().lstrip(_STOPS)
+            elif gap and not out.rstrip() and t.lstrip()[:1] in tuple(_STOPS):
+                t = t.lstrip().lstrip(_STOPS)
+            elif gap and (not out or out[-1:].isspace()):
+                t = t.lstrip()
+            out += t
+            gap = False
+        return out
 
     @property
     def strong_parts(self) -> tuple[str, ...]:
@@ -51,6 +75,8 @@ class RichText:
                 t = f"*{t}*"
             if s.strong:
                 t = f"**{t}**"
+            if s.struck:
+                t = f"~~{t}~~"
             if s.href:
                 t = f"[{t}](<{s.href.replace('>', '%3E').replace(' ', '%20')}>)"
             out.append(t)
@@ -66,6 +92,8 @@ class RichText:
                 t = f"<em>{t}</em>"
             if s.strong:
                 t = f"<strong>{t}</strong>"
+            if s.struck:
+                t = f"<del>{t}</del>"
             if s.href:
                 t = f'<a href="{html.escape(s.href, quote=True)}">{t}</a>'
             out.append(t)

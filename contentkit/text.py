@@ -120,7 +120,9 @@ def split_sentences(text: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        if is_cjk_text(line):
+        if is_cjk_text(line) or (cjk_count(line) >= 6 and re.search("[，。、；：！？]", line)):
+            # a Chinese sentence full of names and paths ("…clone 到 ~/.nvm，並且將…") is still
+            # Chinese: English rules had ended it at "~/."
             out.extend(_split_cjk(line))
         else:
             segs: list[str] = []

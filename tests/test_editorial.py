@@ -1924,3 +1924,120 @@ def test_a_see_more_section_of_links_is_set_aside():
     s = parse("# 2018 年度回顧\n\n選在今年最後一個上班日來做年度回顧。今年做了兩大專案。\n\n"
               "## 投影片分享\n\n分享了經驗值專案的設計，也講了遊戲化的實作。\n\n### See more\n\n- [2017 年度回顧](/kpi_review)\n")
     assert not any(sec.heading == "See more" for sec in s.sections)
+
+
+def test_struck_text_is_taken_back_in_plain_text_and_kept_struck_in_the_article(cli, tmp_path, story_file):
+    """Ten more unseen posts (zh-Hans travel and game diaries, zh-Hant developer notes, an
+    English trail journal): "預設的新分頁很簡潔~~簡陋~~" had been posted as "很簡潔簡陋", a
+    writer's joke read as a contradiction."""
+    s = parse("# 測試\n\n預設的新分頁很簡潔~~簡陋~~，有 Google 搜尋。然後右轉開出去了。~~她說我太帥啦~~。\n\n"
+              "This is ~~bad~~ good news.\n")
+    plains = [b.text.plain for sec in s.sections for b in sec.blocks]
+    assert plains == ["預設的新分頁很簡潔，有 Google 搜尋。然後右轉開出去了。", "This is good news."], plains
+    rt = s.sections[0].blocks[0].text
+    assert "~~簡陋~~" in rt.markdown() and "<del>簡陋</del>" in rt.html()
+    path = story_file("---\ntitle: 新分頁\n---\n\n## 新分頁\n\n預設的新分頁很簡潔~~簡陋~~，有 Google 搜尋、常用頁面。\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-o", out, "-f", "article", "-q")
+    assert r.exit_code == 0, r.output
+    assert "簡陋" not in (out / "article/xiaohongshu.txt").read_text("utf-8")
+    assert "<del>簡陋</del>" in (out / "article/longform.html").read_text("utf-8")
+
+
+def test_a_link_label_a_picture_caption_and_a_typed_laugh_are_not_points():
+    from contentkit.editorial.units import link_label
+
+    assert link_label("下載連結：Unsplash Instant") and link_label("GitHub: contentkit")
+    assert not link_label("地址：台南市中西區民族路二段") and not link_label("功能：隨機照片")
+    s = parse("# 推薦\n\n## Unsplash Instant\n\n下載連結：[Unsplash Instant](https://example.com/u)\n\n"
+              "Unsplash 是蠻有名的高解析度免費圖庫平台，每張照片採用的授權很自由。\n\n"
+              "![library.jpg](https://example.com/l.jpg)\n\n> 图书馆（当前所在位置）\n\n"
+              "毕竟我刚进去，他就告诉我下午三点半再来（（（\n")
+    shown = [u.text for sec in s.a.units for u in sec if u.standalone]
+    assert not any("下載連結" in t or "图书馆（当前" in t or "（（（" in t for t in shown), shown
+    images = [b for sec in s.sections for b in sec.blocks if b.kind == "image"]
+    assert images and images[0].title == "图书馆（当前所在位置）"
+    assert "下午三点半再来" in " ".join(t for sec in s.a.units for t in (u.text for u in sec))
+
+
+def test_a_headingless_short_story_posts_several_points(cli, tmp_path, story_file):
+    """"Ice Cream Tragedy" (seven short paragraphs, no heading) had made a Xiaohongshu note of
+    its hook alone."""
+    body = ("I have a sweet tooth. A bottomless appetite for cookies, brownies, and ice cream.\n\n"
+            "When I was little we were waiting at the airport for my Uncle. I spotted an ice cream stand across the way.\n\n"
+            "My Mom gave me some money and said, \"Go get something.\"\n\n"
+            "I remember being at the counter. Eyes wide looking at the menu. I spotted the Triple Scoop Sunday "
+            "and I had enough money. This thing was as big as my head.\n\n"
+            "As I'm walking back I felt everyone looking at me. I was presenting this monstrosity for everyone to see.\n\n"
+            "I didn't eat a single bite. It just sat there and melted. A goddamn ice cream tragedy.\n")
+    path = story_file("---\ntitle: Ice Cream Tragedy\n---\n\n" + body)
+    out = tmp_path / "o"
+    r = cli("build", path, "-o", out, "-f", "article", "-q")
+    assert r.exit_code == 0, r.output
+    note = (out / "article/xiaohongshu.txt").read_text("utf-8")
+    assert len(re.findall(r"^[①②③④⑤] ", note, re.M)) >= 3, note
+
+
+def test_a_trail_log_titles_its_parts_by_line_and_signs_its_note():
+    from contentkit.analysis import can_open
+    from contentkit.editorial.structure import _en_phrase
+
+    assert "\n" not in _en_phrase("Conditions: High 50s\nDistance: 19 miles\nTrail legs. I read about trail legs "
+                                  "when researching the trail. People talk about trail legs all the time.", ["Other text."])
+    s = parse("# Day 6\n\n**Conditions**: *High 50s, Cloudy*  \n**Distance**: *19 miles*\n\n"
+              "Trail legs. I read about them when researching the Appalachian Trail. I got mine today.\n\n"
+              "I noticed a note on the trail marker.\n\n> Bootstrapper,  \n> We pushed on to Carter Gap shelter. "
+              "Hope to cross paths down the trail.  \n> - Shifty.\n")
+    quotes = [b for sec in s.sections for b in sec.blocks if b.kind == "quote"]
+    assert quotes and quotes[0].attribution == "Shifty", quotes
+    units = [u for sec in s.a.units for u in sec]
+    assert not any(u.standalone and u.text.strip("“\"") == "Bootstrapper," for u in units), units
+    assert "Distance" not in s.a.hook, s.a.hook
+    assert not any(can_open(u) for u in units if "19 miles" in u.text)
+
+
+def test_more_openers_that_lean_back():
+    for zh in ("结果好不容易强装镇定取了行李出机场，就遇到一个重大问题。", "想搞清楚这个问题，首先要知道白平衡的概念。",
+               "真的带给我一种很特别的情感。", "可在下面這些指令使用以上預設別名。"):
+        assert opener_kind(zh, True) == "anaphor", zh
+    assert opener_kind("像上面所说，现代的相机都已经具备自动白平衡的功能。", True) == "connective"
+    assert opener_kind("结果显示，七成的人喜欢。", True) is None
+    assert opener_kind("Any of these can affect a stock price.", False) == "anaphor"
+    assert opener_kind("If the stock price comes down a little, they buy a little more.", False) == "anaphor"
+    assert opener_kind("When the Romans came, they planted vines.", False) is None
+    assert opener_kind("讓我印象深刻的是那碗湯。", True) is None
+
+
+def test_a_series_box_and_a_pointer_to_earlier_posts_are_set_aside():
+    s = parse("# 重新認識 CSS\n\n本篇將介紹 box-sizing 屬性。\n\n> 「重新認識 CSS」系列文章發文於：\n> - iT 邦幫忙\n> - Titangene Blog\n\n"
+              "## 前言\n\nbox-sizing 屬性能用在任何元素。\n\n> selector 詳情可參考我前幾天寫的：[重新認識 CSS - CSS Selector](/x)\n\n"
+              "> 其他推薦 Chrome Extension 相關文章可參閱 [推薦系列](/tags/x)。\n")
+    text = " ".join(u.text for sec in s.a.units for u in sec)
+    assert "發文於" not in text and "iT 邦幫忙" not in text and "詳情可參考" not in text and "相關文章" not in text, text
+
+
+def test_a_chinese_sentence_full_of_paths_and_a_bare_or_between_commands():
+    from contentkit.text import split_sentences
+
+    assert split_sentences("此安裝腳本會將 nvm repo clone 到 ~/.nvm，並且將 source line 新增至你的 profile 設定 "
+                           "( ~/.bash_profile、~/.zshrc、~/.profile 或 ~/.bashrc )：") == [
+        "此安裝腳本會將 nvm repo clone 到 ~/.nvm，並且將 source line 新增至你的 profile 設定 "
+        "( ~/.bash_profile、~/.zshrc、~/.profile 或 ~/.bashrc )："]
+    s = parse("# nvm\n\n可用 cURL 或 wget 指令安裝 nvm：\n\n```\ncurl -o- https://x | bash\n```\n\n或\n\n"
+              "```\nwget -qO- https://x | bash\n```\n\n安裝後重開一個新的終端機再執行一次。\n")
+    assert not any(u.standalone and u.text.strip("。") == "或" for sec in s.a.units for u in sec)
+    assert not s.a.hook.startswith("或")
+
+
+def test_a_voice_cut_keeps_its_question_and_its_main_clause():
+    from contentkit.analysis import Rates
+    from contentkit.formats.video import leading_clauses
+
+    rate = Rates(zh_chars_per_s=4.5)
+    q = ("像上面所说，现代的相机应该都已经具备自动白平衡的功能，为什么在拍摄沙尘天气的时候依然拍不出原色，"
+         "而需要手动调整白平衡呢，这个问题困扰了我很久很久很久很久很久很久很久很久很久很久很久很久很久？")
+    assert leading_clauses(q, rate, True, limit=10.0).endswith("拍不出原色？")
+    assert leading_clauses(q, rate, True, limit=6.0).endswith("的功能。")
+    s = ("一号早上五点半就到了大连站，下车在门口的一家店存了行李，按照一开始的计划，坐有轨电车 201 路前往新长兴市场吃海鲜，"
+         "大概是上一次去锦州时在菜市场吃到了很棒的海鲜，就解锁了一条花少量钱就能吃到很多新鲜海鲜的路子。")
+    assert leading_clauses(s, rate, True, limit=8.0) == "一号早上五点半就到了大连站，下车在门口的一家店存了行李。"

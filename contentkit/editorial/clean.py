@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from contentkit.editorial.data import patterns
@@ -35,6 +36,9 @@ _INLINE_DEBRIS = re.compile(
     r"|\{%.*?%\}|\{\{[^{}]*\}\}"      # Liquid/Jekyll tags and variables
     r"|\{:[^}\n]*\}"                 # kramdown attribute lists {: .class} {:target="_blank"}
     r"|&nbsp;"
+    # brackets opened and never closed as a laugh or a sigh ("下午三点半再来（（（"): a typed
+    # face, never "（（（。" on a card
+    r"|[（(]{2,}(?=[\s。！？!?，,]|$)"
 )
 _FOOTNOTE_LINK = re.compile(r"\^[^\s\]]{1,40}")
 _FOOTNOTE_DEF = re.compile(r"^\s*\[\^[^\]]+\]\s*:")
@@ -79,13 +83,13 @@ def clean_text(rt: RichText) -> RichText:
         t = re.sub(r"[ \t]{2,}", " ", t)
         t = _unwrapped(t)
         if t:
-            spans.append(Span(t, sp.strong, sp.em, sp.code, sp.href))
+            spans.append(replace(sp, text=t))
     spans = _drop_see_also(_drop_credits(spans))
     if spans:
         first = spans[0]
-        spans[0] = Span(first.text.lstrip(), first.strong, first.em, first.code, first.href)
+        spans[0] = replace(first, text=first.text.lstrip())
         last = spans[-1]
-        spans[-1] = Span(last.text.rstrip(), last.strong, last.em, last.code, last.href)
+        spans[-1] = replace(last, text=last.text.rstrip())
     return RichText(tuple(s for s in spans if s.text))
 
 
@@ -114,7 +118,7 @@ def _without_inline_notes(spans: list[Span]) -> list[Span]:
         kept = "".join(ch for k, ch in enumerate(sp.text, pos) if not any(a <= k < b for a, b in cuts))
         pos += len(sp.text)
         if kept:
-            out.append(Span(kept, sp.strong, sp.em, sp.code, sp.href))
+            out.append(replace(sp, text=kept))
     return out
 
 
@@ -145,7 +149,7 @@ def _drop_see_also(spans: list[Span]) -> list[Span]:
     for k, sp in enumerate(spans):
         kept = "".join(ch for i, ch in enumerate(sp.text, starts[k]) if not any(x <= i < y for x, y in cuts))
         if kept:
-            out.append(Span(kept, sp.strong, sp.em, sp.code, sp.href))
+            out.append(replace(sp, text=kept))
     return out
 
 
@@ -164,8 +168,7 @@ def _drop_credits(spans: list[Span]) -> list[Span]:
         if sp.href and _CREDIT_LINK.fullmatch(sp.text.strip()) and before.text.rstrip().endswith(("（", "(")) \
                 and (m := _CREDIT_TAIL.match(after.text)):
             b, a = before.text.rstrip()[:-1].rstrip(), after.text[m.end():]
-            out[i - 1:i + 2] = [Span(b, before.strong, before.em, before.code, before.href),
-                                Span(a, after.strong, after.em, after.code, after.href)]
+            out[i - 1:i + 2] = [replace(before, text=b), replace(after, text=a)]
     return [x for x in out if x.text]
 
 
@@ -341,6 +344,10 @@ def clean_sections(sections: tuple[Section, ...], base_dir: Path,
             if si == 0 and bi < 2 and _epigraph(b):
                 aside.append(SetAside(getattr(b, "line", 0), "epigraph", block_text(b).plain[:80]))
                 continue
+            if isinstance(b, Callout) and b.blocks and _boilerplate(block_text(b.blocks[0]).plain.strip()):
+                # "> 「重新認識 CSS」系列文章發文於：" over "> - iT 邦幫忙": the list goes with it
+                aside.append(SetAside(b.line, "boilerplate in a box", block_text(b).plain[:80]))
+                continue
             if isinstance(b, Callout):
                 inner: list[Block] = []
                 for c in b.blocks:
@@ -357,6 +364,14 @@ def clean_sections(sections: tuple[Section, ...], base_dir: Path,
                 aside.append(SetAside(b.line, "section of contents, references or links", before.text.plain[:80]))
                 continue
             got = _clean_block(b, base_dir, aside)
+            if len(got) == 1 and blocks and isinstance(blocks[-1], Image) and not blocks[-1].title \
+                    and _caption(got[0]):
+                # "![library.jpg](…)" then "> 图书馆（当前所在位置）": the picture's caption, in
+                # the article under it, never a quote on a card or a line for the voice
+                cap = block_text(got[0]).plain.strip()
+                blocks[-1] = replace(blocks[-1], title=cap)
+                aside.append(SetAside(getattr(b, "line", 0), "caption of the picture above", cap[:80]))
+                continue
             if got and isinstance(got[0], Quote) and not got[0].attribution and blocks \
                     and isinstance(blocks[-1], Paragraph):
                 who = _announced_speaker(blocks[-1].text.plain)
@@ -377,6 +392,24 @@ _SAID = re.compile(r"(?<![\w'’])((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+)
                    r"(?:\s+on\s+\w+)?\s*[:：,]?\s*$")
 _NOT_NAMES = {"and", "then", "but", "as", "so", "when", "this", "that", "he", "she", "they", "we", "i", "it",
               "you", "someone", "somebody", "everyone", "nobody", "one"}
+
+
+def _caption(b: Block) -> bool:
+    """A short unattributed quote or an all-italic line: how a blog writes a picture's caption
+    when it comes straight after the picture."""
+    if isinstance(b, Quote):
+        if b.attribution or len(b.paragraphs) != 1:
+            return False
+        rt = b.paragraphs[0]
+    elif isinstance(b, Paragraph) and b.text.spans and all(sp.em or not sp.text.strip() for sp in b.text.spans):
+        rt = b.text
+    else:
+        return False
+    text = rt.plain.strip()
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    if "\n" in text or not text:
+        return False
+    return cjk <= 30 if cjk else len(text.split()) <= 12 and len(re.findall(r"[.!?](\s|$)", text)) <= 1
 
 
 def _announced_speaker(text: str) -> str:

@@ -401,6 +401,9 @@ def _en_phrase(text: str, others: list[str]) -> str:
     from contentkit.editorial.lexicon import EN_STOP, object_after, under_negation
 
     other = " ".join(others).lower()
+    # a line ends a phrase: "Distance: 19 miles" over "Trail legs." had titled the part
+    # "miles\nTrail legs"
+    text = re.sub(r"(?<![.!?:;,])[ \t]*\n+", ". ", text)
     pairs = yake.KeywordExtractor(lan="en", n=3, top=16, dedupLim=0.7).extract_keywords(text)
     for phrase, _score in sorted(pairs, key=lambda p: (round(float(p[1]), 12), p[0])):
         ws = phrase.split()

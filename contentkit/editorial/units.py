@@ -43,6 +43,11 @@ _ZH_FRAMED_POINTER = re.compile(r"^(?:如果|假如|要是|若是|若|當|当|�
 _EN_PRONOUN_AFTER_CLAUSE = re.compile(
     r"^(?:if|when|while|although|though|because|since|as|once|after|before|until|unless)\b[^.;:!?]{0,100},\s*"
     r"(?:this|these|that)\b", re.I)  # not "they": "When the Romans came, they planted vines"
+_EN_THEY_AFTER_CLAUSE = re.compile(
+    r"^(?:if|when|while|although|though|because|since|as|once|after|before|until|unless)\b([^.;:!?]{0,100}),\s*they\b", re.I)
+# a plural in the clause that "they" can name: "When the Romans came", "once the guests left"
+_EN_PLURAL = re.compile(r"\b(?:the|these|those|many|some|our|their|your|my|all|most|both|two|three|four|several|few|other)"
+                        r"\s+(?:[\w'-]+\s+){0,2}[a-z'-]*[^s\W]s\b(?!\s+(?:down|up|out|in|back|to|from|with|on|off|a|an|the)\b)|\b[A-Z][a-z]+[^s\W]s\b|\b(?:people|children|men|women|folks|kids)\b")
 _EN_PRONOUN_AFTER_TIME = re.compile(
     r"^(?:for|in|after|during|over|within|by|since|until|at)\s+(?:\S+\s+){0,4}?(?:they|he|she)\b", re.I)
 # English openers of more than one word: leaning back (an example of what? as a result of
@@ -68,6 +73,8 @@ _EN_INNER_POINTER = re.compile(r"\b(?:in|of|on|at|from|with|into|inside|within|b
                                r"(?:all\s+)?(?:that|those)\s+(?!(?:days?|is|was|are|were|way|yet|too|either|now|again|anymore|though|later|before|much|many|"
                                r"far|and|or|but|to|in|on|of|for|as|with|at|by|it|this|the|a|an)\b)[a-z]"
                                r"|\b[a-z]+s?\s+in\s+question\b"
+                               # "Any of these can affect a stock price.": which?
+                               r"|^(?:any|all|each|some|none|both|many|most|either|neither|one|few|several)\s+of\s+(?:these|those|them)\b"
                                # "The --force option allows this to work", "I saved this to a Gist"
                                r"|(?<=\w)\s+this\s+(?:to|is|was|will|would|can|could|works?|worked|means|meant)\b", re.I)
 # "The initiative is being driven by…" after "…Baseline, a new initiative to help…": a noun
@@ -117,8 +124,11 @@ _STOPS = set("。！？.!?…；;：:”’」』\"'*~")
 _WORDLESS = re.compile(r"[\w\u4e00-\u9fff]")
 
 
-_ZH_AS_SAID = re.compile(r"^(?:如|正如|就像)(?:前面|前文|上文|上面|之前|我)[^，,。！？]{0,8}(?:提到|提過|提过|所述|所说|所說|说的|說的|说过|說過)的?[，,]\s*")
+_ZH_AS_SAID = re.compile(r"^(?:如|正如|就像|像)(?:前面|前文|上文|上面|之前|我)[^，,。！？]{0,8}(?:提到|提過|提过|所述|所说|所說|说的|說的|说过|說過)的?[，,]\s*")
 _ZH_AS_IN = re.compile(r"^如(?:近期|最近|下图|下圖|上图|上圖|图|圖)")
+_ZH_SUBJECTLESS_CAUSE = re.compile(
+    r"(?:(?:真的|确实|確實|的确|的確|着实|著實|也|还|還|更)(?:带给|帶給|带来|帶來|让|讓|使|令)|带给|帶給|带来|帶來)"
+    r"了?(?:我|你|他|她|人|大家|我们|我們|玩家|读者|讀者|观众|觀眾)")
 _ZH_GLUED_ADDITIVE = ("除此之外", "除此以外", "此外", "另外", "而且", "并且", "並且")
 
 
@@ -186,12 +196,16 @@ def opener_kind(text: str, cjk: bool) -> str | None:
                   "再来", "再來", "接下来", "接下來"):
             if t.startswith(w) and not t.startswith(("最后一", "最後一")):  # "最後一公里": the last one
                 return "anaphor"  # a connective glued to its clause cannot simply be dropped
+        if _ZH_SUBJECTLESS_CAUSE.match(t):
+            return "anaphor"  # "真的带给我一种很特别的情感。": what did?
         if _ZH_SURPRISE.match(t) or _ZH_THEN_IS.match(t):
             return "anaphor"  # "出乎意料的好吃": what was? "晚上則是吃了…": as against what?
         if _ZH_BARE_VERDICT.match(t):
             return "anaphor"  # "很有趣的。", "太好吃了！": what is?
-        if re.match(r"(?:结果|結果)(?:这|這|那|他|她|它|我们|我們|大家)", t):
-            return "anaphor"  # "结果这里也在意想之外了": as it turned out, after what? (not "结果显示…")
+        if re.match(r"(?:结果|結果)(?:这|這|那|他|她|它|我|你|大家|好不容易|就|却|卻|竟然|居然|还是|還是|又|才|被|反而|倒是)", t):
+            # "结果这里也在意想之外了", "结果好不容易…出机场，就遇到…": as it turned out, after
+            # what? (not "结果显示…", "结果不理想")
+            return "anaphor"
         m = _TIME_PRONOUN.match(t)
         if m:
             from contentkit.editorial.lexicon import tagged
@@ -207,6 +221,9 @@ def opener_kind(text: str, cjk: bool) -> str | None:
             if len(tags) >= 3 and tags[0][1] == "v" and tags[1][0] == "了" and tags[2][1] not in ("t", "m", "x"):
                 return "anaphor"  # "搭配了英特尔的顶级处理器…": who did? (not "到了唐代，…")
         return None
+    m = _EN_THEY_AFTER_CLAUSE.match(t)
+    if m and not _EN_PLURAL.search(m.group(1)):
+        return "anaphor"  # "If the stock price comes down a little, they buy…": who? ("When the Romans came, they…")
     if _EN_PRONOUN_AFTER_CLAUSE.match(t) or _EN_PRONOUN_AFTER_TIME.match(t) or _EN_MULTI_LEAN.match(t) \
             or _EN_END_POINTER.search(t) or _EN_INNER_POINTER.search(t) \
             or re.match(r"(?!even\b)[A-Za-z]+,?\s+though\b", t, re.I):
@@ -266,7 +283,9 @@ def announces(text: str, cjk: bool) -> bool:
 
 def _join_items(items: list[str], cjk: bool) -> str:
     items = [i.strip().rstrip("。.;；，,") for i in items if i.strip()]
-    short = all(_n(i, cjk) <= SHORT_ITEM[cjk] and not re.search(r"[。！？.!?]\s*\S", i) for i in items)
+    # an item with its own label ("隨機照片：每次開新分頁…") is no short item: "、" would run
+    # "…照片、下載照片：若看到…" together as one list of things
+    short = all(_n(i, cjk) <= SHORT_ITEM[cjk] and not re.search(r"[。！？.!?]\s*\S|[：:]", i) for i in items)
     if cjk:
         return ("、" if short and all("、" not in i for i in items) else "；").join(items) + "。"
     return ("; " if not short or any("," in i for i in items) else ", ").join(items) + "."
@@ -467,6 +486,20 @@ def bare_urls_dropped(s: str) -> str:
     return out if _WORDLESS.search(re.sub(_URL, "", out)) else ""
 
 
+_SALUTATION = re.compile(r"(?:(?:dear|hi|hey|hello|to)\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s*,|"
+                         r"(?:亲爱的|親愛的|致|给|給)[^\s，,。：:]{1,10}[：:，,]|(?:dear|hi|hey|hello)\s+[\w'’ -]{1,30},", re.I)
+
+
+_BARE_CONNECTIVES = {"或", "或者", "或是", "还是", "還是", "和", "以及", "然后", "然後", "接着", "接著", "或者是",
+                     "or", "and", "then", "also", "alternatively", "or else", "and then"}
+
+
+def link_label(s: str) -> bool:
+    """A label over a link ("下載連結：Unsplash Instant", "GitHub: contentkit"): a place to
+    click in the article; with the link gone, nothing to show, say or post."""
+    return any(p.match(s.strip()) for p in patterns("openers", "link_labels"))
+
+
 class _Builder:
     def __init__(self, cjk: bool, story_start: bool = False, title: str = "", prior: str = "") -> None:
         self.cjk = cjk
@@ -494,6 +527,17 @@ class _Builder:
             return
         if any(p.match(s.strip("“\"「」”")) for p in patterns("openers", "signposts")):
             self.units.append(Unit(s, kind, False, "signpost"))
+            return
+        if s.strip(" 。.,，:：;；!！?？…").lower() in _BARE_CONNECTIVES:
+            # "或" alone between two commands: the choice between the blocks around it
+            self.units.append(Unit(s, kind, False, "connective alone"))
+            return
+        if link_label(s):
+            self.units.append(Unit(s, kind, False, "link label"))
+            return
+        if _SALUTATION.fullmatch(s.strip("“\"「」”")):
+            # "Bootstrapper," over a note, "親愛的讀者：": whom a letter greets, no point of it
+            self.units.append(Unit(s, kind, False, "salutation"))
             return
         ok = opener_kind(s, cjk)
         if ok is None and not cjk and introduced(s, " ".join([self.prior] + [u.text for u in self.units[-2:]])):

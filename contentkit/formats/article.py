@@ -20,7 +20,7 @@ from pydantic import Field
 
 from contentkit import __version__
 from contentkit.editorial import opener_kind
-from contentkit.editorial.units import PARA_NUMBER, counted_labels, flat_blocks, paragraph_sentences, step_lines
+from contentkit.editorial.units import PARA_NUMBER, counted_labels, flat_blocks, link_label, paragraph_sentences, step_lines
 from contentkit.output import Artifact, Output
 from contentkit.platforms import get_platform
 from contentkit.plugins import Format, FormatOptions
@@ -406,6 +406,8 @@ def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, 
     """(score, text) per titled section: its short heading, then its key sentence with the
     sentences after it while the paragraph stays within ``budget`` characters."""
     a = story.a
+    if not any(sec.heading for sec in story.sections):
+        return _headingless_paragraphs(story, intro, budget)
     points = {kp.section: kp for kp in a.key_points if kp.section >= 0}
     paragraphs: list[tuple[float, str]] = []
     for si, sec in enumerate(story.sections):
@@ -429,6 +431,30 @@ def note_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, 
             continue
         paragraphs.append((kp.score if kp else 0.0, f"{head}\n{body}"))
     return paragraphs
+
+
+def _headingless_paragraphs(story: Story, intro: str, budget: int) -> list[tuple[float, str]]:
+    """(score, text) per key point of a story with no headings at all (a short personal essay):
+    each point with the sentences after it, in story order. The note had said the hook and
+    nothing else ("I have a sweet tooth." then the tags)."""
+    a = story.a
+    order = {(si, s): k for si, sents in enumerate(a.sentences) for k, s in enumerate(sents)}
+    seen: set[str] = set()
+    out: list[tuple[tuple[int, int], float, str]] = []
+    pool = sorted([*a.key_points, *a.more_points], key=lambda p: -p.score)[:5]
+    for kp in pool:
+        if kp.section < 0 or (kp.section, kp.text) not in order or _told(kp.text, intro) or kp.text in seen:
+            continue
+        sents = a.sentences[kp.section]
+        idx = sents.index(kp.text)
+        chosen = [kp.text]
+        for nxt in a.run(list(sents[idx: idx + 3]), 3)[1:]:
+            if nxt in seen or _told(nxt, intro) or visible_len(join_sentences(chosen + [nxt])) > budget:
+                break
+            chosen.append(nxt)
+        seen.update(chosen)
+        out.append(((kp.section, idx), kp.score, step_lines(join_sentences(chosen))))
+    return [(score, text) for _, score, text in sorted(out)]
 
 
 def thread_chunks(story: Story, o: ArticleOptions, cta: str) -> list[tuple[str, list[str]]]:
@@ -723,6 +749,8 @@ def _units(section, cjk: bool) -> list[str]:
         if isinstance(b, Paragraph):
             for k, sent in enumerate(sentences[bi]):
                 text = counted.get((bi, k), sent)
+                if link_label(text):  # "下載連結：Unsplash Instant" without its link
+                    continue
                 if k == 0 and units and PARA_NUMBER.match(text):
                     # "1、…" "2、…": the author's numbered paragraphs, each on a line of its own
                     # ("…就能办理。2、一种…" ran them together)

@@ -690,8 +690,11 @@ def _first_alone(text: str, rate, cjk: bool) -> str:
 
 
 # a clause that needs the one after it ("如果近 1 年都没用过，…", "Although it rained, …")
-_ZH_NEEDS_NEXT = re.compile(r"^(?:如果|假如|要是|只要|只有|虽然|雖然|尽管|儘管|即使|即便|因为|因為|由于|由於|除非|"
-                            r"当|當|不仅|不僅|不但|无论|無論|不管|一旦|为了|為了|对于|對於|关于|關於)")
+_ZH_NEEDS_NEXT = re.compile(r"^(?:(?:这一次|這一次|这次|這次|那次|那一次|当时|當時|后来|後來|今天|昨天|那天|现在|現在)"
+                            r"(?:[，,]\s*)?)?(?:如果|假如|要是|只要|只有|虽然|雖然|尽管|儘管|即使|即便|因为|因為|由于|由於|除非|"
+                            r"当|當|不仅|不僅|不但|无论|無論|不管|一旦|为了|為了|对于|對於|关于|關於|"
+                            # "…存了行李，按照一开始的计划。": according to the plan, what?
+                            r"按照|根据|根據|依照|依据|依據|随着|隨著)")
 # a clause that sets a time or a condition for the next ("在团队成员为团队创造价值的同时，…")
 _ZH_NEEDS_NEXT_TAIL = re.compile(r"(?:同时|同時|之时|之時|时候|時候|[^小]时|[^小]時|之后|之後|以后|以後|之前|以前|情况下|情況下|"
                                  r"前提下|条件下|條件下|过程中|過程中)\s*$")
@@ -727,7 +730,16 @@ def leading_clauses(sentence: str, rate, cjk: bool, limit: float = BEAT_LONG_S) 
             best = said
     if not best:
         return ""
+    if sentence.rstrip().endswith(("？", "?")) and (_ZH_ASKS.search(best) if cjk else _EN_ASKS.match(best)):
+        # "…具备自动白平衡的功能，为什么…依然拍不出原色，而需要…呢？" cut after its "为什么"
+        # clause is still the question it asks, never "…拍不出原色。"
+        return best + ("？" if cjk else "?")
     return best + ("。" if cjk else ".")
+
+
+_ZH_ASKS = re.compile(r"为什么|為什麼|为何|為何|怎么|怎麼|如何|是否|难道|難道|[吗嗎]|哪|谁|誰|什么|什麼|多少")
+_EN_ASKS = re.compile(r"(?:why|how|what|which|who|where|when|is|are|was|were|do|does|did|can|could|should|would|will)\b",
+                      re.I)
 
 
 def _clause(text: str) -> str:
