@@ -141,7 +141,8 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
         from contentkit.editorial.lexicon import under_negation
 
         extractor = yake.KeywordExtractor(lan="en", n=2, top=top * 2, dedupLim=0.7)
-        pairs = extractor.extract_keywords(text)
+        # a line ends a phrase: "Distance: 15 miles" over "Woke up with…" had made #MilesWoke
+        pairs = extractor.extract_keywords(re.sub(r"(?<![.!?:;,])[ \t]*\n+", ". ", text))
         # YAKE: lower is better; convert to a descending weight.
         out = []
         seen: set[str] = set()
@@ -383,6 +384,9 @@ def _key_points(story: Story, units, keywords, cjk: bool, bold: set[str]) -> lis
         # a sentence that says something, else a quote, else whatever there is: "2.东泰祥" (a
         # shop's name under a numbered line) was a key point over the quote describing it
         said = [u for u in ok if u.kind not in ("quote", "table") and _says_something(u.text, cjk)]
+        # a log's data ("Conditions: Low 70s, Partly Sunny. Distance: 15 miles") is the part's
+        # point only where it says nothing else
+        said = [u for u in said if not _facts_only(u.text)] or said
         # a table's row is one of its rows ("12 天（HTST）——配送半徑：…" of four): the part's
         # point only where it has no sentence of its own
         rows = [u for u in ok if u.kind == "table" and _says_something(u.text, cjk)]
@@ -494,7 +498,7 @@ _ZH_TAG_STOP = set("年代 时候 時候 时间 時間 东西 東西 问题 問�
 
 
 _ZH_TAG_FLAGS = ("n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "nw", "eng")
-_ZH_TAG_STOP |= set("金额 金額 区别 區別 电子 電子 原料 姐姐 群里 群裡 东西 東西 人们 人們 大家 自己 "
+_ZH_TAG_STOP |= set("官方 官网 官網 金额 金額 区别 區別 电子 電子 原料 姐姐 群里 群裡 东西 東西 人们 人們 大家 自己 "
                     "之后 之後 以后 以後 今天 明天 昨天 当时 當時 现在 現在 里面 裡面 时代 時代 方式 内容 內容".split())
 # a recipe's or a guide's working words (HowToCook's dishes gave #流程 #份数 #容器 #待命): how it
 # is done, never what it is about

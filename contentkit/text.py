@@ -137,8 +137,29 @@ def split_sentences(text: str) -> list[str]:
                     segs[-1] = segs[-1].rstrip() + seg.strip()
                 else:
                     segs.append(seg)
-            out.extend(x.strip() for x in segs if x.strip())
+            out.extend(_rejoin_numbers([x.strip() for x in segs if x.strip()]))
     return out
+
+
+def _rejoin_numbers(segs: list[str]) -> list[str]:
+    """pysbd reads "…from 5 to 6. Still not a 7. In fact…" as a numbered list ("…to" | "6. Still
+    not" | "a 7. In fact…"): a piece that ends on no stop runs into the next, and the run is
+    split again after its numbers' full stops."""
+    if len(segs) < 2 or all(x[-1:] in ".!?…:;\"'’”)]" for x in segs[:-1]):
+        return segs
+    out: list[str] = []
+    buf = ""
+    for x in segs:
+        buf = f"{buf} {x}" if buf else x
+        if buf[-1:] in ".!?…:;\"'’”)]":
+            out.extend(_NUMBER_STOP.split(buf))
+            buf = ""
+    if buf:
+        out.extend(_NUMBER_STOP.split(buf))
+    return [x for x in out if x]
+
+
+_NUMBER_STOP = re.compile(r"(?<=\d[.!?])\s+(?=[A-Z\"“])")
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]")

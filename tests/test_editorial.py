@@ -2041,3 +2041,51 @@ def test_a_voice_cut_keeps_its_question_and_its_main_clause():
     s = ("一号早上五点半就到了大连站，下车在门口的一家店存了行李，按照一开始的计划，坐有轨电车 201 路前往新长兴市场吃海鲜，"
          "大概是上一次去锦州时在菜市场吃到了很棒的海鲜，就解锁了一条花少量钱就能吃到很多新鲜海鲜的路子。")
     assert leading_clauses(s, rate, True, limit=8.0) == "一号早上五点半就到了大连站，下车在门口的一家店存了行李。"
+
+
+def test_unseen_guides_naha_is_a_place_and_read_next_is_no_point(cli, tmp_path, story_file):
+    """Ten more unseen posts (zh-Hant family travel guides, zh-Hans Java notes, English essays
+    and a trail journal): every sentence on 那霸 (Naha) leaned like one on 那 (that); a card
+    showed "它讓第一天和最後一天不慌" for the heading "那霸真正的優點：它讓…"; the note's title
+    was cut to "沖繩 3 天 2…"; "第一次租車可接著閱讀…？。" was a beat."""
+    from contentkit.editorial.units import link_label
+    from contentkit.formats.video import on_screen_text
+
+    assert opener_kind("那霸很適合放在第一晚或最後一晚。", True) is None
+    assert opener_kind("那是我第一次去。", True) == "anaphor"
+    assert opener_kind("看到這裡，其實不用再問「那霸好不好」。", True) == "anaphor"
+    assert on_screen_text("那霸真正的優點：它讓第一天和最後一天不慌", True, n_zh=8) == "那霸真正的優點"
+    assert link_label("第一次租車可接著閱讀沖繩親子租車要注意什麼？")
+    s = parse("# 沖繩\n\n## 出發前檢查清單\n\n出發前先確認租車公司的還車地點與加油規定，保留報到的緩衝。"
+              "也可以比較[第一次沖繩親子自由行 5 天 4 夜怎麼排？](/blog/x)。\n\n"
+              "## 資料來源與更新時間\n\n本文內容整理自官方旅遊資料。\n\n## 下一步閱讀\n\n下一步可以看[恩納村適合家庭住嗎？](/blog/y)。\n\n"
+              "## 参考文章\n\n- [Eclipse RCP Tutorial](https://example.com/e)\n")
+    assert [sec.heading for sec in s.sections] == ["出發前檢查清單"], [sec.heading for sec in s.sections]
+    assert "？。" not in " ".join(u.text for sec in s.a.units for u in sec)
+    path = story_file('---\ntitle: "沖繩 3 天 2 夜親子行程怎麼排？短天數不趕路版本"\n---\n\n'
+                      "## 第一天\n\n抵達後先讓全家安頓下來，不要把班機落地時間當成開車出發時間。\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-o", out, "-f", "article", "-q")
+    assert r.exit_code == 0, r.output
+    assert (out / "article/xiaohongshu.txt").read_text("utf-8").startswith("沖繩 3 天 2 夜親子行程怎麼排？\n")
+
+
+def test_unseen_essays_numbers_idioms_answers_and_line_ends():
+    from contentkit.analysis import extract_keywords
+    from contentkit.editorial.structure import title_for
+    from contentkit.text import split_sentences
+
+    assert split_sentences("Adding a 10 brings the average from 5 to 6. Still not a 7. In fact, you would need more.") == [
+        "Adding a 10 brings the average from 5 to 6.", "Still not a 7.", "In fact, you would need more."]
+    assert split_sentences("The U.S. Army was there. Mr. Smith said hi.") == ["The U.S. Army was there.", "Mr. Smith said hi."]
+    assert opener_kind("So far so good.", False) is None
+    assert opener_kind("Because of what I call the developer gap.", False) == "anaphor"
+    assert opener_kind("Because it rained, we stayed home.", False) is None
+    assert opener_kind("Developers, especially new developers, often forget this when debugging.", False) == "anaphor"
+    assert opener_kind("I love this city.", False) is None
+    text = ("Conditions: Low 70s, Partly Sunny\nDistance: 15 miles\nWoke up with my right shoulder stiff. "
+            "Woke up again at the shelter. The miles went by fast on the trail and the shelter was full.")
+    assert not any("\n" in k or k.lower() in ("miles woke", "sunny distance") for k, _ in extract_keywords(text, "en"))
+    t = title_for("我一直想做一个笔记软件。对于语言，我无选择。不带类型信息的，我都不想用。动态语言写大型软件太难维护了。",
+                  ["其他的段落讲别的事情"], True)
+    assert not t.endswith("的"), t

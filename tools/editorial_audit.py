@@ -168,7 +168,8 @@ def dangling(text: str) -> bool:
                     return True
                 if o in ("这", "那", "這", "此", "其", "该", "他", "她", "它", "也", "还", "還", "但", "而"):
                     # single characters open many words (这里 is still deictic; 其实 is not)
-                    return not re.match(r"(其实|其實|其他|其它|其中国|他乡|他鄉|而今|也许|还是|但愿|此刻)", t)
+                    # (那霸, 那不勒斯: places)
+                    return not re.match(r"(其实|其實|其他|其它|其中国|他乡|他鄉|而今|也许|还是|但愿|此刻|那霸|那不勒斯)", t)
                 return True
         return False
     m = re.match(r"[A-Za-z']+", t)

@@ -85,6 +85,12 @@ def clean_text(rt: RichText) -> RichText:
         if t:
             spans.append(replace(sp, text=t))
     spans = _drop_see_also(_drop_credits(spans))
+    for i in range(1, len(spans)):
+        # a linked title that asks ("[…怎麼排？](/blog/…)。"): one stop, never "？。"
+        if spans[i - 1].text.rstrip()[-1:] in ("？", "?", "！", "!") and spans[i].text.startswith(("。", ".")) \
+                and not spans[i].text.startswith(".."):
+            spans[i] = replace(spans[i], text=spans[i].text[1:])
+    spans = [sp for sp in spans if sp.text]
     if spans:
         first = spans[0]
         spans[0] = replace(first, text=first.text.lstrip())

@@ -306,7 +306,8 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
         lo, hi = (4, 16) if cjk else (2, 7)
         if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None \
                 and not _ZH_CLAUSE_TAIL.match(c) and not (cjk and _ZH_SAYS_NEXT.search(c)) \
-                and not (cjk and _ZH_PRONOUN.search(c)):
+                and not (cjk and _ZH_PRONOUN.search(c)) and not (cjk and c.endswith(("的", "地", "得"))):
+            # "不带类型信息的": a modifier waiting for its noun, no title
             hits = sum(1 for k in kws[:3] if k in said[i])
             if hits:
                 # "咖啡机有好几种" over "弄半杯牛奶打成热奶泡", a step in the middle of a sentence

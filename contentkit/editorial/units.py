@@ -73,6 +73,8 @@ _EN_INNER_POINTER = re.compile(r"\b(?:in|of|on|at|from|with|into|inside|within|b
                                r"(?:all\s+)?(?:that|those)\s+(?!(?:days?|is|was|are|were|way|yet|too|either|now|again|anymore|though|later|before|much|many|"
                                r"far|and|or|but|to|in|on|of|for|as|with|at|by|it|this|the|a|an)\b)[a-z]"
                                r"|\b[a-z]+s?\s+in\s+question\b"
+                               # "…often forget this when debugging.": "this" standing for what was said
+                               r"|(?<!like)(?<!as)\s+this(?=\s*[.!?,;]|\s+(?:when|because|if|until|before|after|while|since|but|so|again|anymore)\b)"
                                # "Any of these can affect a stock price.": which?
                                r"|^(?:any|all|each|some|none|both|many|most|either|neither|one|few|several)\s+of\s+(?:these|those|them)\b"
                                # "The --force option allows this to work", "I saved this to a Gist"
@@ -221,6 +223,8 @@ def opener_kind(text: str, cjk: bool) -> str | None:
             if len(tags) >= 3 and tags[0][1] == "v" and tags[1][0] == "了" and tags[2][1] not in ("t", "m", "x"):
                 return "anaphor"  # "搭配了英特尔的顶级处理器…": who did? (not "到了唐代，…")
         return None
+    if re.match(r"because\b", t, re.I) and not re.search(r"[,;:]", t):
+        return "anaphor"  # "Because of what I call the developer gap.": the answer to a question before it
     m = _EN_THEY_AFTER_CLAUSE.match(t)
     if m and not _EN_PLURAL.search(m.group(1)):
         return "anaphor"  # "If the stock price comes down a little, they buy…": who? ("When the Romans came, they…")
@@ -239,6 +243,8 @@ def opener_kind(text: str, cjk: bool) -> str | None:
     if w in words("openers", "en_comma_adverbs"):
         return "connective" if punct == "," else None
     if w in words("openers", "en_connectives"):
+        if punct != "," and re.match(r"(?:so\s+(?:far|much|many|long|called)|yet\s+(?:another|again)|now\s+that)\b", t, re.I):
+            return None  # "So far so good.", "Yet another tool": an idiom, nothing to drop
         return "connective" if punct == "," or w in ("also", "and", "but", "so", "plus", "yet") else "anaphor"
     if w in words("openers", "en_anaphors"):
         return "anaphor"

@@ -656,7 +656,8 @@ def _limit(text: str, limit: int | None, measure, what: str, warnings: list[str]
         # keeps its main title whole, with no ellipsis: "Making of Tea: Capitalism, Culture,
         # and More" -> "Making of Tea"; "自动挡半坡起步方法（手刹、左脚刹车、…）" -> "自动挡半坡起步方法"
         bare = drop_asides(text)
-        parts = re.split(r"\s*[：:]\s*|\s+[—–-]\s+|——", bare, maxsplit=1)
+        # a question and its subtitle: "沖繩 3 天 2 夜親子行程怎麼排？短天數不趕路版本" keeps its question
+        parts = re.split(r"(?<=[？?！!])\s*(?=\S)|\s*[：:]\s*|\s+[—–-]\s+|——", bare, maxsplit=1)
         head = parts[0].strip()
         # a label before the colon ("反模式：假設使用者只走 happy path"): the title is after it
         tail = parts[1].strip() if len(parts) > 1 and measure(head) < limit / 4 else ""

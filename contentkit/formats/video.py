@@ -487,10 +487,13 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
             return bare
         text = bare
     # "资产和被动收入·其三 资产的量化评估": a series' name and number, a space, then the title
-    split = r"[：:]\s*|\s+[—–-]\s+|\s*——\s*" + (r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if cjk else "")
+    split = r"(?<=[？?！!])\s*(?=\S)|[：:]\s*|\s+[—–-]\s+|\s*——\s*" + (r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if cjk else "")
     parts = [p.strip() for p in re.split(split, text) if p.strip()]
     titled = [p for p in parts if not _SERIES.search(p)] or parts
-    fitting = [p for p in titled if size(p) <= n]
+    from contentkit.editorial import opener_kind
+
+    # never the half that leans on the other: "那霸真正的優點：它讓第一天和最後一天不慌" showed "它讓…"
+    fitting = [p for p in titled if size(p) <= n and opener_kind(p, cjk) != "anaphor"]
     if len(parts) > 1 and fitting:
         return max(fitting, key=size)
     return close_cut(shorten(text, n, measure=size))
