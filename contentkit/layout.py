@@ -498,7 +498,9 @@ def _tokenize(text: str) -> tuple[str, ...]:
     return tuple(_number_with_unit(out))
 
 
-_UNITS = set("度个個分秒克斤升元块塊次岁歲年月日天号號位人张張片颗顆条條只隻杯碗勺份周週层層米倍成折页頁篇本件种種家台部辆輛")
+# ("3 天 2 / 夜親子行程" on a cover: the nights too)
+_UNITS = set("度个個分秒克斤升元块塊次岁歲年月日天号號位人张張片颗顆条條只隻杯碗勺份周週层層米倍成折页頁篇本件种種家台部辆輛"
+             "夜晚小公间間座名场場站趟回轮輪餐泊季集期届屆")
 _NUMBER_TOKEN = re.compile(r"^[~～约約]?\d[\d.,]*%?$")
 
 

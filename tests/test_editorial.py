@@ -2089,3 +2089,10 @@ def test_unseen_essays_numbers_idioms_answers_and_line_ends():
     t = title_for("我一直想做一个笔记软件。对于语言，我无选择。不带类型信息的，我都不想用。动态语言写大型软件太难维护了。",
                   ["其他的段落讲别的事情"], True)
     assert not t.endswith("的"), t
+
+
+def test_a_number_keeps_its_nights_and_a_clause_its_pointer():
+    from contentkit.layout import tokenize
+
+    assert "2 夜親子" in tokenize("沖繩 3 天 2 夜親子行程怎麼排？") or "2 夜" in tokenize("沖繩 3 天 2 夜親子行程怎麼排？")
+    assert opener_kind("Depending on the gains, this may recoup the initial investment.", False) == "anaphor"

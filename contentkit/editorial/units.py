@@ -41,7 +41,8 @@ _ZH_FRAMED_POINTER = re.compile(r"^(?:如果|假如|要是|若是|若|當|当|�
 # this will be a big upgrade"), or after a short time frame with no comma ("For many decades
 # they continued to hate tea").
 _EN_PRONOUN_AFTER_CLAUSE = re.compile(
-    r"^(?:if|when|while|although|though|because|since|as|once|after|before|until|unless)\b[^.;:!?]{0,100},\s*"
+    r"^(?:if|when|while|although|though|because|since|as|once|after|before|until|unless|depending on|given|"
+    r"based on|according to|in (?:that|this) case|with)\b[^.;:!?]{0,100},\s*"
     r"(?:this|these|that)\b", re.I)  # not "they": "When the Romans came, they planted vines"
 _EN_THEY_AFTER_CLAUSE = re.compile(
     r"^(?:if|when|while|although|though|because|since|as|once|after|before|until|unless)\b([^.;:!?]{0,100}),\s*they\b", re.I)
