@@ -2096,3 +2096,12 @@ def test_a_number_keeps_its_nights_and_a_clause_its_pointer():
 
     assert "2 夜親子" in tokenize("沖繩 3 天 2 夜親子行程怎麼排？") or "2 夜" in tokenize("沖繩 3 天 2 夜親子行程怎麼排？")
     assert opener_kind("Depending on the gains, this may recoup the initial investment.", False) == "anaphor"
+
+
+def test_parts_that_share_a_heading_under_two_routes_are_told_apart():
+    s = parse("# 沖繩 3 天 2 夜\n\n## 路線 A：北部版\n\n### 第一天：抵達、取車\n\n抵達那霸機場，領行李後前往租車公司。\n\n"
+              "### 第二天：水族館\n\n早餐後往本部町移動，上午參觀水族館。\n\n## 路線 B：中南部版\n\n### 第一天：留在那霸\n\n"
+              "入住、吃飯、補充用品，孩子狀態好再散步。\n\n### 第二天：南部\n\n若天氣不穩，把室內備案放在同一區。\n")
+    labels = [sec.label for sec in s.sections if sec.level == 3]
+    assert labels == ["路線 A｜第一天：抵達、取車", "路線 A｜第二天：水族館", "路線 B｜第一天：留在那霸", "路線 B｜第二天：南部"], labels
+    assert [sec.heading for sec in s.sections if sec.level == 3][0] == "第一天：抵達、取車"  # the article's own

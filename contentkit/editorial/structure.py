@@ -95,11 +95,13 @@ def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") ->
     generic = {w.lower() for w in table()["structure"]["generic_headings"]}
     out: list[Section] = []
     parents: list[tuple[int, str]] = []  # (level, label) of the headings above
+    under: list[str] = []  # each section's parent label ("" at the top)
     for sec in sections:
         head = sec.heading.strip()
         head = head[lead_symbols(head):]  # "◤ 德佈咖啡", "🚄 上海-苏州园区": the marker is the author's decoration
         if not head:
             out.append(sec)
+            under.append("")
             continue
         bare = _LABEL_NUMBER.sub("", head)
         label = bare if size(bare, cjk) >= 2 or (not cjk and len(bare) >= 3) else head
@@ -126,7 +128,32 @@ def label_sections(sections: Sequence[Section], cjk: bool, context: str = "") ->
             label = both if (cjk_count(both) <= 18 if cjk else len(both.split()) <= 8) else parent
         parents.append((sec.level, label))
         out.append(replace(sec, shown=label) if label != sec.heading else sec)
-    return tuple(out)
+        under.append(parents[-2][1] if len(parents) > 1 else "")
+    return tuple(_told_apart(out, under, cjk))
+
+
+def _told_apart(sections: list[Section], under: list[str], cjk: bool) -> list[Section]:
+    """Parts that share a heading under different parents ("第一天：抵達、取車…" under "路線 A"
+    and "第一天：抵達後留在那霸" under "路線 B") named with their parent's short name where shown
+    alone: two carousel cards both read "第一天" with nothing to tell the routes apart."""
+    def key(label: str) -> str:
+        return re.split(r"\s*[：:]\s*", label.strip(), maxsplit=1)[0].strip().lower()
+
+    keys = [key(sec.label) if sec.label else "" for sec in sections]
+    out = []
+    for i, sec in enumerate(sections):
+        k, parent = keys[i], under[i]
+        twins = [j for j, kk in enumerate(keys) if kk == k and j != i]
+        if not k or not parent or not twins or all(under[j] == parent for j in twins):
+            out.append(sec)
+            continue
+        short = re.split(r"\s*[：:]\s*", parent.strip(), maxsplit=1)[0].strip() or parent
+        if short.lower() in sec.label.lower():
+            out.append(sec)
+            continue
+        label = f"{short}｜{sec.label}" if is_cjk_text(short + sec.label) else f"{short}: {sec.label}"
+        out.append(replace(sec, shown=label))
+    return out
 
 
 def promote_lead_lines(sections: list[Section], cjk: bool) -> list[Section]:
