@@ -80,10 +80,13 @@ def detect_language(text: str, declared: str = "") -> str:
     """zh-Hans, zh-Hant or en. A valid declared language wins; otherwise scripts are counted:
     Chinese when Han characters outweigh Latin words, Traditional when characters that exist
     only in Traditional outnumber those that exist only in Simplified."""
-    d = _LANG_ALIASES.get(declared.strip().lower()) if declared else None
-    if d:
+    key = declared.strip().lower() if declared else ""
+    d = _LANG_ALIASES.get(key)
+    # "lang: zh" names Chinese but not its script: a Taiwanese blog's "zh" is Traditional, and
+    # a Simplified call to action under it was the wrong script
+    if d and key not in ("zh", "cn", "chinese"):
         return d
-    if not is_cjk_text(text):
+    if not d and not is_cjk_text(text):
         return "en"
     import hanzidentifier
 

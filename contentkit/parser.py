@@ -561,7 +561,13 @@ def _inline(token, images: list[tuple[str, str, str]]) -> RichText:
             images.append((str(child.attrs.get("src", "")), child.content or "",
                            str(child.attrs.get("title", "") or "")))
         elif t == "html_inline":
-            continue  # inline tags are dropped from the text views
+            # inline tags are dropped from the text views; two elements side by side
+            # ("<span>書名</span><span>作者…</span>") stay two words, never "書名作者"
+            if re.match(r"\s*</", child.content) and ci + 1 < len(children) \
+                    and children[ci + 1].type == "html_inline" and re.match(r"\s*<[A-Za-z]", children[ci + 1].content) \
+                    and spans and not spans[-1].text[-1:].isspace():
+                spans.append(Span(" "))
+            continue
         elif t == "s_open":
             struck += 1
         elif t == "s_close":

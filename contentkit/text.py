@@ -309,7 +309,12 @@ def opening_clause(body: str, head: str) -> int:
 def drop_asides(text: str) -> str:
     """``text`` without its bracketed asides ("自动挡半坡起步方法（手刹、左脚刹车…）" -> the
     title before the bracket); ``text`` itself when nothing is left."""
-    return _ASIDE.sub("", text).strip() or text
+    def gap(m: re.Match) -> str:
+        # "14.5（4.5／3／3）2025／03": two numbers met where the aside was ("14.52025")
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        return " " if before.isalnum() and after.isalnum() and before.isascii() and after.isascii() else ""
+
+    return _ASIDE.sub(gap, text).strip() or text
 
 
 def close_cut(short: str, ellipsis: str = "…") -> str:

@@ -2105,3 +2105,26 @@ def test_parts_that_share_a_heading_under_two_routes_are_told_apart():
     labels = [sec.label for sec in s.sections if sec.level == 3]
     assert labels == ["路線 A｜第一天：抵達、取車", "路線 A｜第二天：水族館", "路線 B｜第一天：留在那霸", "路線 B｜第二天：南部"], labels
     assert [sec.heading for sec in s.sections if sec.level == 3][0] == "第一天：抵達、取車"  # the article's own
+
+
+def test_unseen_coffee_notes_script_footnotes_in_headings_and_numbers():
+    """Eleven more unseen posts (a zh-Hant coffee log and reading list under "lang: zh", zh-Hans
+    cooking notes and essays, English interviews and link roundups): "lang: zh" on a Taiwanese
+    blog gave Simplified templates; headings read "4：6 法[^46method]" and "濾掛^drip-bag"; the
+    voice said "14.52025／03" for "14.5（4.5／3／3）2025／03"; "均衡多了！。"; two spans side
+    by side read "書名作者"."""
+    from contentkit.analysis import detect_language
+    from contentkit.editorial.units import _join_items
+    from contentkit.text import drop_asides
+
+    assert detect_language("噢首先，我一點都不專業，只是咖啡喝得比較多。說著這個好喝那個不好喝，覺得不如記錄一下。", "zh") == "zh-Hant"
+    assert detect_language("首先，我一点都不专业，只是咖啡喝得比较多。", "zh") == "zh-Hans"
+    assert detect_language("Hello there, this is English.", "zh-TW") == "zh-Hant"
+    s = parse("# 咖啡評鑑\n\n## 4：6 法[^46method]\n\n分成五段注水，比例是 2：4：3：3：3。\n\n## 濾掛[^drip-bag]\n\n"
+              "尾韻帶點堅果調性的甜。\n\n[^46method]: <https://youtu.be/x>\n[^drip-bag]: 濾掛式咖啡。\n")
+    heads = [sec.heading for sec in s.sections if sec.heading]
+    assert "4：6 法" in heads and "濾掛" in heads, heads
+    assert drop_asides("酒香日曬：14.5（4.5／3／3／4／3）2025／03：特別的香氣。") == "酒香日曬：14.5 2025／03：特別的香氣。"
+    assert _join_items(["開始覺得不好喝是自己沒沖好了", "改用「4：6 法」之後均衡多了！"], True).endswith("均衡多了！")
+    s = parse('# 書單\n\n- <span class="t">集體錯覺</span><span class="m">Todd Rose／劉維人</span>\n- <span>真確</span><span>Hans Rosling</span>\n')
+    assert "集體錯覺 Todd Rose" in " ".join(u.text for sec in s.a.units for u in sec)

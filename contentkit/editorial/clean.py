@@ -385,7 +385,8 @@ def clean_sections(sections: tuple[Section, ...], base_dir: Path,
                     got[0] = Quote(paragraphs=got[0].paragraphs, attribution=who, line=got[0].line)
             blocks.extend(got)
         if blocks or sec.heading:
-            out.append(Section(sec.heading, sec.level, tuple(blocks), sec.line, sec.inferred))
+            out.append(Section(_clean_heading(sec.heading) if enabled else sec.heading, sec.level,
+                               tuple(blocks), sec.line, sec.inferred))
     # a trailing heading-only section (e.g. "参考资料" whose list was set aside) says nothing
     while out and not out[-1].blocks and len(out) > 1:
         aside.append(SetAside(out[-1].line, "empty section", out[-1].heading))
@@ -398,6 +399,17 @@ _SAID = re.compile(r"(?<![\w'’])((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+)
                    r"(?:\s+on\s+\w+)?\s*[:：,]?\s*$")
 _NOT_NAMES = {"and", "then", "but", "as", "so", "when", "this", "that", "he", "she", "they", "we", "i", "it",
               "you", "someone", "somebody", "everyone", "nobody", "one"}
+
+
+# a footnote's mark in a heading: "4：6 法[^46method]", and "濾掛^drip-bag" where a definition
+# made "[^drip-bag]" a link whose text is "^drip-bag"
+_HEADING_NOTE = re.compile(r"\[\^[^\]\s]{1,40}\]|(?<=[\w\u4e00-\u9fff）)」』])\^(?=[\w-]*[A-Za-z])[\w-]{1,40}")
+
+
+def _clean_heading(heading: str) -> str:
+    out = _INLINE_DEBRIS.sub("", _HEADING_NOTE.sub("", heading))
+    out = re.sub(r"[ \t]{2,}", " ", out).strip()
+    return out or heading
 
 
 def _caption(b: Block) -> bool:

@@ -293,9 +293,10 @@ def _join_items(items: list[str], cjk: bool) -> str:
     # an item with its own label ("隨機照片：每次開新分頁…") is no short item: "、" would run
     # "…照片、下載照片：若看到…" together as one list of things
     short = all(_n(i, cjk) <= SHORT_ITEM[cjk] and not re.search(r"[。！？.!?]\s*\S|[：:]", i) for i in items)
+    end = "" if items and items[-1][-1:] in "！？!?…" else "。"  # "…均衡多了！" takes no "。" after it
     if cjk:
-        return ("、" if short and all("、" not in i for i in items) else "；").join(items) + "。"
-    return ("; " if not short or any("," in i for i in items) else ", ").join(items) + "."
+        return ("、" if short and all("、" not in i for i in items) else "；").join(items) + end
+    return ("; " if not short or any("," in i for i in items) else ", ").join(items) + (end and ".")
 
 
 def item_line(item: ListItem, cjk: bool) -> str:
