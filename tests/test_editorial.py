@@ -2128,3 +2128,17 @@ def test_unseen_coffee_notes_script_footnotes_in_headings_and_numbers():
     assert _join_items(["開始覺得不好喝是自己沒沖好了", "改用「4：6 法」之後均衡多了！"], True).endswith("均衡多了！")
     s = parse('# 書單\n\n- <span class="t">集體錯覺</span><span class="m">Todd Rose／劉維人</span>\n- <span>真確</span><span>Hans Rosling</span>\n')
     assert "集體錯覺 Todd Rose" in " ".join(u.text for sec in s.a.units for u in sec)
+
+
+def test_a_table_row_is_no_beat_and_not_that_but_leans(cli, tmp_path, story_file):
+    assert opener_kind("可能不是熟悉，而是它有一种代入感的魔力。", True) == "anaphor"
+    assert opener_kind("不是所有人都喜欢咖啡，但我喜欢。", True) is None
+    path = story_file("---\ntitle: 新奥尔良烤鸡\n---\n\n## 调料\n\n| 调料 | 质量 (g) | 比例 |\n|---|---|---|\n"
+                      "| 红椒粉 | 60 | 0.21 |\n| 蒜粉 | 40 | 0.14 |\n| 胡椒粉 | 30 | 0.10 |\n\n"
+                      "## 腌料\n\n每 500g 鸡肉配 30g 调料和 70g 油，糖可以用蜂蜜替代。\n\n"
+                      "## 取出前处理\n\n在完成前 5 分钟把蜂蜜和水的混合液抹到鸡肉上，然后放回烤箱。\n")
+    out = tmp_path / "o"
+    r = cli("build", path, "-o", out, "-f", "video", "-O", "video.render=false", "-q")
+    assert r.exit_code == 0, r.output
+    script = json.loads((out / "video/script.json").read_text("utf-8"))
+    assert not any("红椒粉" in sc["voiceover"] or "0.21" in sc["voiceover"] for sc in script["scenes"]), script["scenes"]

@@ -129,6 +129,7 @@ _WORDLESS = re.compile(r"[\w\u4e00-\u9fff]")
 
 _ZH_AS_SAID = re.compile(r"^(?:如|正如|就像|像)(?:前面|前文|上文|上面|之前|我)[^，,。！？]{0,8}(?:提到|提過|提过|所述|所说|所說|说的|說的|说过|說過)的?[，,]\s*")
 _ZH_AS_IN = re.compile(r"^如(?:近期|最近|下图|下圖|上图|上圖|图|圖)")
+_ZH_NOT_THAT_BUT = re.compile(r"(?:可能|也许|也許|或许|或許|其实|其實)?(?:并|並)?不是[^，,。！？]{1,4}[，,]\s*(?:而是|是)")
 _ZH_SUBJECTLESS_CAUSE = re.compile(
     r"(?:(?:真的|确实|確實|的确|的確|着实|著實|也|还|還|更)(?:带给|帶給|带来|帶來|让|讓|使|令)|带给|帶給|带来|帶來)"
     r"了?(?:我|你|他|她|人|大家|我们|我們|玩家|读者|讀者|观众|觀眾)")
@@ -199,6 +200,8 @@ def opener_kind(text: str, cjk: bool) -> str | None:
                   "再来", "再來", "接下来", "接下來"):
             if t.startswith(w) and not t.startswith(("最后一", "最後一")):  # "最後一公里": the last one
                 return "anaphor"  # a connective glued to its clause cannot simply be dropped
+        if _ZH_NOT_THAT_BUT.match(t):
+            return "anaphor"  # "可能不是熟悉，而是它有一种…魔力": not the feeling just named, but…
         if _ZH_SUBJECTLESS_CAUSE.match(t):
             return "anaphor"  # "真的带给我一种很特别的情感。": what did?
         if _ZH_SURPRISE.match(t) or _ZH_THEN_IS.match(t):

@@ -612,9 +612,12 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
         return Scene(0, "beat", said_by(text, a.is_cjk, hant), on_screen_text(title, a.is_cjk),
                      _shot("beat", _subjects(text, story, known), img, a.messages_locale, text), si, score, image=img)
 
+    rows = {u.text for us in (a.units or ()) for u in us if u.kind == "table"}
     for kp in a.key_points:
         if kp.section < 0 or (any_heading and not story.sections[kp.section].heading) or kp.text in used:
             continue
+        if kp.text in rows:
+            continue  # "红椒粉——质量 (g)：60；比例：0.21": one row of eight is no beat to say
         sents = list(a.sentences[kp.section])
         vo = [_first_alone(spoken(kp.text, a.is_cjk), rate, a.is_cjk)]
         used.add(kp.text)
@@ -633,7 +636,7 @@ def candidate_beats(story: Story, rate) -> list[Scene]:
     if len(beats) < 4:
         extra = [beat(spoken(u.text, a.is_cjk), si, -1.0 - 0.01 * k, sec.label or _clause(u.text))
                  for si, sec in enumerate(story.sections) for k, u in enumerate(a.units[si] if a.units else ())
-                 if u.standalone and u.text not in used and not any(u.text in b.voiceover for b in beats)
+                 if u.standalone and u.kind != "table" and u.text not in used and not any(u.text in b.voiceover for b in beats)
                  and u.text not in a.hook and rate.speak_seconds(u.text) <= 10
                  # "有冇用？" (any use?), a second and a half: no beat of its own
                  and (cjk_count(u.text) >= 6 if a.is_cjk else len(u.text.split()) >= 4)]
