@@ -607,8 +607,8 @@ def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
         # a Latin tag of a Chinese story is kept only where the story writes it: a post about a
         # yearly review carried the tags "JWT" and "JSON" of the template it was copied from
         said = re.sub(r"[\s\-_]+", "", (meta.title + body).lower())
-        raw = [t for t in _tag_halves(meta.tags, cjk) if not cjk or has_han(t)
-               or re.sub(r"[\s\-_]+", "", t.lower()) in said]
+        raw = [t for t in _tag_halves(meta.tags, cjk) if (not cjk or has_han(t)
+               or re.sub(r"[\s\-_]+", "", t.lower()) in said) and not _PLACEHOLDER_TAG.fullmatch(t.strip())]
         raw += _zh_tag_words(meta.title + "\n" + body, keywords) if cjk else _en_tag_phrases(body, keywords)
     tags: list[str] = []
     seen: set[str] = set()
@@ -643,6 +643,11 @@ def _hashtags(story: Story, keywords, body: str, cjk: bool) -> list[str]:
             tags.append(h)
             seen_words[h.lower()] = _tag_words(t)
     return tags
+
+
+# a template's placeholder where the writer set no tag ("暂无", "未分类", "Uncategorized")
+_PLACEHOLDER_TAG = re.compile(r"暂无|暫無|无|無|未分类|未分類|默认|默認|默认分类|默認分類|其他|其它|待定|todo|none|n/?a|"
+                              r"uncategori[sz]ed|default|misc|general|tag\d*|tags", re.I)
 
 
 def _tag_words(tag: str) -> tuple[str, ...]:

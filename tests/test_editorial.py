@@ -2142,3 +2142,31 @@ def test_a_table_row_is_no_beat_and_not_that_but_leans(cli, tmp_path, story_file
     assert r.exit_code == 0, r.output
     script = json.loads((out / "video/script.json").read_text("utf-8"))
     assert not any("红椒粉" in sc["voiceover"] or "0.21" in sc["voiceover"] for sc in script["scenes"]), script["scenes"]
+
+
+def test_wechat_exports_lose_their_cards_sign_offs_and_placeholders():
+    """Six WeChat articles clipped to Markdown (a Laos trip, an iPhone backup test, brand and
+    tea-chain analyses): the note's hook was "mp.weixin.qq.com旅行雷达" and "96篇原创内容。公众号",
+    a part "喜欢，就点个「在看」吧~~" with "跳转到 Cubox 查看", a tag #暂无, a title cut at
+    "【全程实测！", a 1-pixel SVG placeholder as text, and "[FBIF食品饮料创新](javascript:void(0);)"."""
+    s = parse('+++\ntitle = "开店不如开厂"\ntags = ["暂无"]\n+++\n\n'
+              "[mp.weixin.qq.com](https://mp.weixin.qq.com/s/x)旅行雷达\n\n"
+              "[FBIF食品饮料创新](javascript:void(0);) *2025年02月17日 08:33* *上海*\n\n"
+              "The following article is from 有数DataVision Author 严张攀\n\n96篇原创内容\n\n公众号\n\n，\n\n"
+              "2023年，蜜雪冰城消耗柠檬近11.5万吨，稳居全国第一。早在2007年，蜜雪冰城就在郑州市郊建设了自己的原料加工厂。\n\n"
+              "![图片](data:image/svg+xml,%3C%3Fxml version='1.0' encoding='UTF-8'%3F%3E%3Csvg width='1px'%3E%3C/svg%3E)\n\n"
+              "让专业的人聚在一起，30w+食品人已加入!\n\n## 喜欢，就点个「在看」吧~~\n\n[跳转到 Cubox 查看](https://cubox.pro/c/1)\n")
+    text = " ".join(u.text for sec in s.a.units for u in sec)
+    for bad in ("mp.weixin", "javascript", "篇原创内容", "公众号", "data:image", "已加入", "在看", "Cubox", "following article"):
+        assert bad not in text, (bad, text)
+    assert "暂无" not in s.a.hashtags, s.a.hashtags
+    assert s.a.hook.startswith("2023年"), s.a.hook
+    assert not any(sec.heading.startswith("喜欢") for sec in s.sections)
+
+
+def test_a_title_is_never_cut_inside_its_bracket():
+    from contentkit.formats.video import on_screen_text
+
+    t = on_screen_text("【全程实测！第一批去老挝的已经玩回来啦】一票难求，琅勃拉邦到万象车票，黄牛当道加价！", True)
+    assert t.startswith("【全程实测！第一批") and t.endswith("…"), t  # shortened, never cut at the "！" inside
+    assert opener_kind("按照蜜雪冰城74亿杯和71亿杯的销量", True) is None  # a title filter, not an anaphor

@@ -36,10 +36,15 @@ _INLINE_DEBRIS = re.compile(
     r"|\{%.*?%\}|\{\{[^{}]*\}\}"      # Liquid/Jekyll tags and variables
     r"|\{:[^}\n]*\}"                 # kramdown attribute lists {: .class} {:target="_blank"}
     r"|&nbsp;"
+    # an image CommonMark could not read (a data: URL with spaces, a WeChat export's 1-pixel
+    # placeholder): "![图片](data:image/svg+xml,%3C%3Fxml version='1.0' …%3C/svg%3E)"
+    r"|!\[[^\]\n]{0,100}\]\(data:[^\n]*?%3C/svg%3E\)|!\[[^\]\n]{0,100}\]\(data:[^\s)]*\)"
     # brackets opened and never closed as a laugh or a sigh ("下午三点半再来（（（"): a typed
     # face, never "（（（。" on a card
     r"|[（(]{2,}(?=[\s。！？!?，,]|$)"
 )
+# a link CommonMark could not read for its brackets: "[FBIF食品饮料创新](javascript:void(0);)"
+_JS_LINK = re.compile(r"\[([^\]\n]{1,60})\]\(javascript:[^\n]*?\)(?:;\))?")
 _FOOTNOTE_LINK = re.compile(r"\^[^\s\]]{1,40}")
 _FOOTNOTE_DEF = re.compile(r"^\s*\[\^[^\]]+\]\s*:")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
@@ -79,7 +84,7 @@ def clean_text(rt: RichText) -> RichText:
             # "[^fen]" with a definition "[^fen]: 胡椒研磨成粉后…" that CommonMark reads as a link
             # reference (a destination with no space): a footnote mark, not words
             continue
-        t = _INLINE_DEBRIS.sub("", sp.text)
+        t = _INLINE_DEBRIS.sub("", _JS_LINK.sub(r"\1", sp.text))
         t = re.sub(r"[ \t]{2,}", " ", t)
         t = _unwrapped(t)
         if t:
@@ -178,7 +183,7 @@ def _drop_credits(spans: list[Span]) -> list[Span]:
     return [x for x in out if x.text]
 
 
-_GENERIC_LINK = re.compile(r"^(https?://|www\.|\[?\d+\]?$)|^(here|link|this link|click here|read more|more|"
+_GENERIC_LINK = re.compile(r"^(https?://|www\.|\[?\d+\]?$|[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|io|pro|me|co|tw|hk)(?:/\S*)?$)|^(here|link|this link|click here|read more|more|"
                            r"source|via|点击这里|点此|这里|链接|連結|原文|阅读原文|閱讀原文|查看更多|更多)$", re.I)
 
 
@@ -249,6 +254,9 @@ def _clean_block(b: Block, base_dir: Path, aside: list[SetAside]) -> list[Block]
             return []
         if _link_only(b.text):
             aside.append(SetAside(b.line, "link-only paragraph", text[:80]))
+            return []
+        if re.fullmatch(r"[，,、；;：:。.]{1,3}", text):
+            aside.append(SetAside(b.line, "stray punctuation", text))  # "，" alone on a WeChat export's line
             return []
         reason = _boilerplate(text)
         if reason:

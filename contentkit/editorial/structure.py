@@ -291,6 +291,11 @@ def distinctive(text: str, others: list[str], cjk: bool, n: int = 4) -> list[str
     return [w for *_, w in sorted(scored)[:n]]
 
 
+# a clause that waits for its main clause ("按照蜜雪冰城74亿杯和71亿杯的销量"): no title
+_ZH_NEEDS_MAIN = re.compile(r"(?:按照|根据|根據|依照|依据|依據|随着|隨著|为了|為了|对于|對於|由于|由於|因为|因為|如果|"
+                            r"虽然|雖然|即使|只要|假如|要是|尽管|儘管)")
+
+
 def title_for(text: str, others: list[str], cjk: bool) -> str:
     from contentkit.editorial.units import opener_kind
 
@@ -333,7 +338,8 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
         lo, hi = (4, 16) if cjk else (2, 7)
         if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None \
                 and not _ZH_CLAUSE_TAIL.match(c) and not (cjk and _ZH_SAYS_NEXT.search(c)) \
-                and not (cjk and _ZH_PRONOUN.search(c)) and not (cjk and c.endswith(("的", "地", "得"))):
+                and not (cjk and _ZH_PRONOUN.search(c)) and not (cjk and c.endswith(("的", "地", "得"))) \
+                and not (cjk and _ZH_NEEDS_MAIN.match(c)):
             # "不带类型信息的": a modifier waiting for its noun, no title
             hits = sum(1 for k in kws[:3] if k in said[i])
             if hits:

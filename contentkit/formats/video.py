@@ -461,6 +461,10 @@ _SERIES = re.compile(r"(?:其[一二三四五六七八九十]+|第\s*[\d一二�
                      r"[（(]\s*[\d一二三四五六七八九十上中下]+\s*[)）]|\b(?:part|vol\.?|episode|ep\.?)\s*\d+)\s*$", re.I)
 
 
+def _balanced(text: str) -> bool:
+    return all(text.count(a) == text.count(b) for a, b in ("【】", "（）", "()", "「」", "『』", "《》"))
+
+
 def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     """Short on-screen text: the whole heading, else its stronger half around a colon.
 
@@ -489,6 +493,9 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     # "资产和被动收入·其三 资产的量化评估": a series' name and number, a space, then the title
     split = r"(?<=[？?！!])\s*(?=\S)|[：:]\s*|\s+[—–-]\s+|\s*——\s*" + (r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if cjk else "")
     parts = [p.strip() for p in re.split(split, text) if p.strip()]
+    if len(parts) > 1 and not all(_balanced(p) for p in parts):
+        # "【全程实测！第一批…】": a cut inside a bracket is no half of the title
+        parts = [p.strip() for p in re.split(split.replace("(?<=[？?！!])\\s*(?=\\S)|", ""), text) if p.strip()]
     titled = [p for p in parts if not _SERIES.search(p)] or parts
     from contentkit.editorial import opener_kind
 
