@@ -2170,3 +2170,21 @@ def test_a_title_is_never_cut_inside_its_bracket():
     t = on_screen_text("【全程实测！第一批去老挝的已经玩回来啦】一票难求，琅勃拉邦到万象车票，黄牛当道加价！", True)
     assert t.startswith("【全程实测！第一批") and t.endswith("…"), t  # shortened, never cut at the "！" inside
     assert opener_kind("按照蜜雪冰城74亿杯和71亿杯的销量", True) is None  # a title filter, not an anaphor
+
+
+def test_unseen_english_posts_placeholders_spoken_turns_and_also():
+    """Five more unseen English posts (a product comparison, R tutorials, a science-policy
+    diary): "::SWETRIX_LOGO:::" in a table's facts, a beat titled "I was talking (well", "OK but
+    now we need…" and "We also use conflicted…" shown alone."""
+    from contentkit.editorial.units import drop_connective
+    from contentkit.formats.video import _clause
+
+    s = parse("# Swetrix vs Umami\n\n## Features\n\n| | ::SWETRIX_LOGO:: | Umami |\n|---|---|---|\n"
+              "| Error Tracking | ✅ | ❌ |\n| User Flow Analysis | ✅ | ❌ |\n")
+    tables = [b for sec in s.sections for b in sec.blocks if b.kind == "table"]
+    assert tables and "SWETRIX" not in " ".join(tables[0].header), tables
+    assert _clause("I was talking (well, messaging) to a friend about the James Webb Telescope.") == \
+        "I was talking to a friend about the James Webb Telescope"
+    assert drop_connective("OK but now we need to extend out the plot.", False) == "Now we need to extend out the plot."
+    assert opener_kind("We also use conflicted to state we prefer pluck.", False) == "anaphor"
+    assert opener_kind("We use conflicted to state we prefer pluck.", False) is None

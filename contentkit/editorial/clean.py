@@ -26,6 +26,7 @@ from contentkit.story import (
     Section,
     SetAside,
     Span,
+    Table,
     block_text,
 )
 
@@ -36,6 +37,7 @@ _INLINE_DEBRIS = re.compile(
     r"|\{%.*?%\}|\{\{[^{}]*\}\}"      # Liquid/Jekyll tags and variables
     r"|\{:[^}\n]*\}"                 # kramdown attribute lists {: .class} {:target="_blank"}
     r"|&nbsp;"
+    r"|::[A-Z][A-Z0-9_]{2,40}::"     # a site's placeholder token ("::SWETRIX_LOGO::")
     # an image CommonMark could not read (a data: URL with spaces, a WeChat export's 1-pixel
     # placeholder): "![图片](data:image/svg+xml,%3C%3Fxml version='1.0' …%3C/svg%3E)"
     r"|!\[[^\]\n]{0,100}\]\(data:[^\n]*?%3C/svg%3E\)|!\[[^\]\n]{0,100}\]\(data:[^\s)]*\)"
@@ -281,6 +283,13 @@ def _clean_block(b: Block, base_dir: Path, aside: list[SetAside]) -> list[Block]
             return []
         paras = tuple(p for p in (clean_text(p) for p in b.paragraphs) if p)
         return [Quote(paragraphs=paras, attribution=b.attribution, line=b.line)] if paras else []
+    if isinstance(b, Table):
+        # "| | ::SWETRIX_LOGO:: | Umami |": a cell's debris goes as a paragraph's does
+        def cell(c: str) -> str:
+            return re.sub(r"[ \t]{2,}", " ", _INLINE_DEBRIS.sub("", c)).strip()
+
+        return [Table(header=tuple(cell(c) for c in b.header), rows=tuple(tuple(cell(c) for c in r) for r in b.rows),
+                      line=b.line)]
     return [b]
 
 

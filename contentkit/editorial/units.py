@@ -63,8 +63,10 @@ _EN_MULTI_LEAN = re.compile(r"^(?:for example|for instance|in other words|as a r
                             r"illustration)s? (?:below|above)|(?:below|above) (?:is|are|you can see)|as (?:shown|seen) (?:below|above)|"
                             # "Not only on our machines.": the rest of the sentence before, with no "but" of its own
                             r"not (?:only|just)\b(?![^.!?]*\bbut\b))", re.I)
-_EN_MULTI_DROP = re.compile(r"^(?:as (?:i )?mentioned(?: before| above| earlier)?|as noted(?: above)?|in fact|of course|in addition|above all|after all|in short|at the same time|"
-                            r"most importantly|more importantly|best of all|first of all|on top of that),\s+", re.I)
+_EN_MULTI_DROP = re.compile(r"^(?:(?:as (?:i )?mentioned(?: before| above| earlier)?|as noted(?: above)?|in fact|of course|in addition|above all|after all|in short|at the same time|"
+                            r"most importantly|more importantly|best of all|first of all|on top of that),\s+"
+                            # a spoken "OK but now…", "Okay, so…": the talk's turn, not the point
+                            r"|(?:ok|okay|alright|all right|right|well)[,!.]?\s+(?:but|so|now|then)\b[,]?\s*)", re.I)
 
 
 # a thing named by pointing back, inside the sentence: "The baseline data is in that status
@@ -227,6 +229,8 @@ def opener_kind(text: str, cjk: bool) -> str | None:
             if len(tags) >= 3 and tags[0][1] == "v" and tags[1][0] == "了" and tags[2][1] not in ("t", "m", "x"):
                 return "anaphor"  # "搭配了英特尔的顶级处理器…": who did? (not "到了唐代，…")
         return None
+    if re.match(r"(?:we|i|you|they|it|he|she|this|that)\s+also\b", t, re.I):
+        return "anaphor"  # "We also use conflicted to…": as well as what?
     if re.match(r"because\b", t, re.I) and not re.search(r"[,;:]", t):
         return "anaphor"  # "Because of what I call the developer gap.": the answer to a question before it
     m = _EN_THEY_AFTER_CLAUSE.match(t)

@@ -759,7 +759,11 @@ def _clause(text: str) -> str:
     """A short on-screen line from a sentence: its first clause."""
     import re
 
-    first = re.split(r"[，,;；:：—]|\s[-–]\s", text.strip(), maxsplit=1)[0]
+    from contentkit.text import drop_asides
+
+    # never cut inside a bracket: "I was talking (well, messaging) to a friend" had shown
+    # "I was talking (well"
+    first = re.split(r"[，,;；:：—]|\s[-–]\s", drop_asides(text.strip()), maxsplit=1)[0]
     return first.strip().rstrip("。.!！?？")
 
 
