@@ -2188,3 +2188,12 @@ def test_unseen_english_posts_placeholders_spoken_turns_and_also():
     assert drop_connective("OK but now we need to extend out the plot.", False) == "Now we need to extend out the plot."
     assert opener_kind("We also use conflicted to state we prefer pluck.", False) == "anaphor"
     assert opener_kind("We use conflicted to state we prefer pluck.", False) is None
+
+
+def test_an_interjection_alone_is_no_hook():
+    s = parse("# The many Flavours of Missing Values\n\nI made a vector of NA values and checked its class. "
+              "Uhhh-huh. NA values are this double entity that have different classes? They are baked right into R.\n")
+    assert not s.a.hook.startswith("Uhhh"), s.a.hook
+    assert not any(u.standalone for sec in s.a.units for u in sec if u.text.startswith("Uhhh"))
+    s = parse("# 好笑\n\n哈哈哈！\n\n这家店的招牌是一碗三十年的牛肉面，汤头很浓。\n")
+    assert not s.a.hook.startswith("哈哈"), s.a.hook

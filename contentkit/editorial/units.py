@@ -127,6 +127,8 @@ _VERB_LE = re.compile(r"[\u4e00-\u9fff]{1,3}了")  # a verb and its 了 with the
 _ASIDE_ONLY = re.compile(r"\s*[（(][^（）()]*[）)]\s*[。.!！?？]?\s*")
 _STOPS = set("。！？.!?…；;：:”’」』\"'*~")
 _WORDLESS = re.compile(r"[\w\u4e00-\u9fff]")
+_INTERJECTION = re.compile(r"(?:u+h+-?h?u+h+|u+m+|h+m+|a+h+|o+h+|w+o+w+|y+a+y+|(?:h+a+){2,}h*|l+o+l+|e+r+m*|ugh+|meh)"
+                           r"[\s,.!?…~]*|(?:哈{2,}|呵{2,}|嘿{2,}|嘻{2,}|嗯+|呃+|啊+|哦+|噢+|唉+|哇+)[\s，,。！!？?…~]*", re.I)
 
 
 _ZH_AS_SAID = re.compile(r"^(?:如|正如|就像|像)(?:前面|前文|上文|上面|之前|我)[^，,。！？]{0,8}(?:提到|提過|提过|所述|所说|所說|说的|說的|说过|說過)的?[，,]\s*")
@@ -534,7 +536,8 @@ class _Builder:
             # never a point, a hook or a line for a Chinese voice to say
             self.units.append(Unit(s, kind, False, "other language"))
             return
-        if not _WORDLESS.search(s):  # "😮", "……": a reaction, not something to show or say
+        if not _WORDLESS.search(s) or _INTERJECTION.fullmatch(s.strip()):
+            # "😮", "……", "Uhhh-huh.", "哈哈哈！": a reaction, not something to show or say
             self.units.append(Unit(s, kind, False, "no words"))
             return
         if _ASIDE_ONLY.fullmatch(s):  # "（根据实际情况调整）": a remark on what is around it
