@@ -37,7 +37,7 @@ _INLINE_DEBRIS = re.compile(
     r"|\{%.*?%\}|\{\{[^{}]*\}\}"      # Liquid/Jekyll tags and variables
     r"|\{:[^}\n]*\}"                 # kramdown attribute lists {: .class} {:target="_blank"}
     r"|&nbsp;"
-    r"|::[A-Z][A-Z0-9_]{2,40}::"     # a site's placeholder token ("::SWETRIX_LOGO::")
+    r"|::[A-Z][A-Z0-9_]{2,40}::"     # a site's placeholder token ("::SPACER::")
     # an image CommonMark could not read (a data: URL with spaces, a WeChat export's 1-pixel
     # placeholder): "![图片](data:image/svg+xml,%3C%3Fxml version='1.0' …%3C/svg%3E)"
     r"|!\[[^\]\n]{0,100}\]\(data:[^\n]*?%3C/svg%3E\)|!\[[^\]\n]{0,100}\]\(data:[^\s)]*\)"
@@ -47,6 +47,15 @@ _INLINE_DEBRIS = re.compile(
 )
 # a link CommonMark could not read for its brackets: "[FBIF食品饮料创新](javascript:void(0);)"
 _JS_LINK = re.compile(r"\[([^\]\n]{1,60})\]\(javascript:[^\n]*?\)(?:;\))?")
+_NAMED_PLACEHOLDER = re.compile(r"::([A-Z][A-Z0-9]{1,30})_(?:LOGO|NAME|BRAND|ICON|WORDMARK)::")
+
+
+def _named_placeholders(text: str) -> str:
+    """A site's brand token as the brand's name: a comparison table headed "| | ::SWETRIX_LOGO:: |
+    Umami |" read "✅; Umami: ❌" with the first column nameless."""
+    return _NAMED_PLACEHOLDER.sub(lambda m: m.group(1).capitalize(), text) if "::" in text else text
+
+
 _FOOTNOTE_LINK = re.compile(r"\^[^\s\]]{1,40}")
 _FOOTNOTE_DEF = re.compile(r"^\s*\[\^[^\]]+\]\s*:")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
@@ -86,7 +95,7 @@ def clean_text(rt: RichText) -> RichText:
             # "[^fen]" with a definition "[^fen]: 胡椒研磨成粉后…" that CommonMark reads as a link
             # reference (a destination with no space): a footnote mark, not words
             continue
-        t = _INLINE_DEBRIS.sub("", _JS_LINK.sub(r"\1", sp.text))
+        t = _INLINE_DEBRIS.sub("", _named_placeholders(_JS_LINK.sub(r"\1", sp.text)))
         t = re.sub(r"[ \t]{2,}", " ", t)
         t = _unwrapped(t)
         if t:
@@ -286,7 +295,7 @@ def _clean_block(b: Block, base_dir: Path, aside: list[SetAside]) -> list[Block]
     if isinstance(b, Table):
         # "| | ::SWETRIX_LOGO:: | Umami |": a cell's debris goes as a paragraph's does
         def cell(c: str) -> str:
-            return re.sub(r"[ \t]{2,}", " ", _INLINE_DEBRIS.sub("", c)).strip()
+            return re.sub(r"[ \t]{2,}", " ", _INLINE_DEBRIS.sub("", _named_placeholders(c))).strip()
 
         return [Table(header=tuple(cell(c) for c in b.header), rows=tuple(tuple(cell(c) for c in r) for r in b.rows),
                       line=b.line)]
