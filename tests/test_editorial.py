@@ -2197,3 +2197,18 @@ def test_an_interjection_alone_is_no_hook():
     assert not any(u.standalone for sec in s.a.units for u in sec if u.text.startswith("Uhhh"))
     s = parse("# 好笑\n\n哈哈哈！\n\n这家店的招牌是一碗三十年的牛肉面，汤头很浓。\n")
     assert not s.a.hook.startswith("哈哈"), s.a.hook
+
+
+def test_prose_in_an_html_block_is_read_and_a_widget_is_not():
+    """A 2011 Tumblr interview held its questions and half its answers in `<div>`s: all of it
+    had been set aside as raw HTML, so "Statistician." opened the note with no question."""
+    s = parse("# Interview with Nathan Yau\n\n<div class=\"im\">\n  <strong>Do you consider yourself a statistician?</strong>\n</div>\n\n"
+              "<span>Statistician. I feel like statisticians can call them data scientists.</span>\n\n"
+              "<div class=\"im\">\n  <strong>Who have been good mentors to you?</strong>\n  <p>\n    I really got into the area "
+              "during a summer internship at <a href=\"https://nytimes.com\">The New York Times</a>.\n  </p>\n</div>\n\n"
+              "<div><script>alert(1)</script><p>never shown</p></div>\n\n<div><iframe src=\"https://x\"></iframe></div>\n")
+    text = " ".join(b.text.plain for sec in s.sections for b in sec.blocks if b.kind == "paragraph")
+    assert "Do you consider yourself a statistician?" in text and "summer internship at The New York Times" in text, text
+    assert "never shown" not in text and "alert" not in text
+    links = [sp.href for sec in s.sections for b in sec.blocks if b.kind == "paragraph" for sp in b.text.spans if sp.href]
+    assert "https://nytimes.com" in links

@@ -223,6 +223,66 @@ def _boilerplate(text: str) -> str | None:
     return None
 
 
+_HTML_UNSAFE = re.compile(r"<(script|style|iframe|form|table|svg|video|audio|nav|button|input|select|textarea|object|embed|"
+                          r"canvas|noscript|template|lite-youtube|header|footer|aside)\b", re.I)
+_HTML_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "dd", "dt"}
+
+
+def html_paragraphs(block: Html) -> list[Paragraph]:
+    """The text of an HTML block of prose (``<div>``, ``<p>``, ``<strong>``, ``<a>``…) as
+    paragraphs with their bold, emphasis and links; none for a block that is markup, a widget
+    or an embed (a script, a form, a video, a table)."""
+    from html.parser import HTMLParser
+
+    from contentkit.safety import safe_url
+
+    src = re.sub(r"<!--.*?-->", "", block.html, flags=re.S)
+    if _HTML_UNSAFE.search(src) or not re.search(r"<[A-Za-z]", src):
+        return []
+    paras: list[list[Span]] = [[]]
+    state = {"strong": 0, "em": 0, "href": []}
+
+    class _P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in _HTML_BLOCKS:
+                paras.append([])
+            if tag in ("strong", "b") or re.fullmatch(r"h[1-6]", tag):
+                state["strong"] += 1
+            elif tag in ("em", "i"):
+                state["em"] += 1
+            elif tag == "a":
+                state["href"].append(safe_url(dict(attrs).get("href") or "") or "")
+            elif tag == "br":
+                paras[-1].append(Span("\n"))
+
+        def handle_endtag(self, tag):
+            if tag in _HTML_BLOCKS:
+                paras.append([])
+            if (tag in ("strong", "b") or re.fullmatch(r"h[1-6]", tag)) and state["strong"]:
+                state["strong"] -= 1
+            elif tag in ("em", "i") and state["em"]:
+                state["em"] -= 1
+            elif tag == "a" and state["href"]:
+                state["href"].pop()
+
+        def handle_data(self, data):
+            text = re.sub(r"\s+", " ", data)
+            if text.strip() or (paras[-1] and text):
+                paras[-1].append(Span(text, bool(state["strong"]), bool(state["em"]), False,
+                                      (state["href"][-1] or None) if state["href"] else None))
+
+    parser = _P(convert_charrefs=True)
+    parser.feed(src)
+    parser.close()
+    out = []
+    for spans in paras:
+        rt = RichText(tuple(sp for sp in spans if sp.text))
+        text = rt.plain.strip()
+        if text and re.search(r"[\w\u4e00-\u9fff]", text):
+            out.append(Paragraph(text=clean_text(rt), line=block.line))
+    return [p for p in out if p.text]
+
+
 def html_images(block: Html, base_dir: Path) -> list[Image]:
     """``<figure>``/``<img>`` in raw HTML become Image blocks with their captions."""
     out = []
@@ -253,6 +313,14 @@ def _clean_block(b: Block, base_dir: Path, aside: list[SetAside]) -> list[Block]
     text = block_text(b).plain.strip()
     if isinstance(b, Html):
         images = html_images(b, base_dir)
+        prose = [] if images else html_paragraphs(b)
+        if prose:
+            # "<div class="im"><strong>How did you get into statistics?</strong><p>…</p></div>":
+            # an export's HTML holds the story's own words; they are read as paragraphs
+            out: list[Block] = []
+            for para in prose:
+                out.extend(_clean_block(para, base_dir, aside))
+            return out
         if not images:
             visible = " ".join(re.sub(r"<!--.*?-->|<[^>]+>", " ", b.html, flags=re.S).split())
             if b.html.strip():
