@@ -314,7 +314,23 @@ def _toml_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     """Return (front matter mapping, body text, number of lines the front matter took): YAML
-    between ``---`` lines, or TOML between ``+++`` lines (Hugo)."""
+    between ``---`` lines, or TOML between ``+++`` lines (Hugo). Blank lines before the fence
+    are allowed: a feed's export starts "\\n---\\ntitle: …", whose front matter had been shown
+    as the story's first paragraph."""
+    stripped = text.lstrip(" \t\r\n")
+    skipped = text[: len(text) - len(stripped)]
+    if "\n" in skipped and stripped.split("\n", 1)[0].strip() in ("---", "+++"):
+        try:
+            data, body, n = _split_front_matter(stripped, path)
+        except ContentkitError as exc:  # its line in the file, blank lines included
+            raise ContentkitError(exc.message, path=path, line=(exc.line or 1) + skipped.count("\n"),
+                                  key=exc.key) from None
+        if n:
+            return data, body, n + skipped.count("\n")
+    return _split_front_matter(text, path)
+
+
+def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     if text.split("\n", 1)[0].strip() == "+++":
         return _toml_front_matter(text, path)
     if not text.startswith("---"):

@@ -2212,3 +2212,25 @@ def test_prose_in_an_html_block_is_read_and_a_widget_is_not():
     assert "never shown" not in text and "alert" not in text
     links = [sp.href for sec in s.sections for b in sec.blocks if b.kind == "paragraph" for sp in b.text.spans if sp.href]
     assert "https://nytimes.com" in links
+
+
+def test_a_feed_export_reads_its_front_matter_and_its_html_article():
+    """An RSS feed's posts (36kr through RSSHub) start with a blank line before "---" and hold the
+    whole article in one `<div>` of `<p>`, `<h2><strong>` and `<img>`: the front matter had been
+    the note's opening, the article text set aside as raw HTML."""
+    s = parse("\n---\ntitle: '格局打开：NFT持有者决定IP天花板'\nauthor: 36kr\n---\n\n<div>\n"
+              '<p class="image-wrapper"><img src="https://img.example.com/a.jpg"></p>\n'
+              "<p>我算是一个略懂 NFT 皮毛的玩家，至今持有 BAYC、Azuki、Doodles 等系列。</p>\n"
+              "<h2><strong>从IP角度聊聊NFT</strong></h2>\n"
+              "<p>近期行业流量的焦点当属 BAYC 和它的母公司 Yuga Labs，前者像皮克斯，后者则是迪士尼。</p>\n"
+              '<p class="image-wrapper"><img src="https://img.example.com/b.jpg"></p>\n'
+              "<p>百年之前，宽荧幕的有声电影就是新媒体，米奇家族则是这个渠道里崛起的第一批 IP。</p>\n"
+              "<h2><strong>Web3时代的版权体系</strong></h2>\n"
+              "<p>库里在 2021 年 8 月以 55 ETH 购买了一只 BAYC，按当时 ETH 价格换算约为 19.8 万美元。</p>\n"
+              '<p>本文来自微信公众号 <a href="http://mp.weixin.qq.com/s?x">“Odaily”</a>，作者：Mandy，36氪经授权发布。</p>\n</div>\n')
+    assert s.title == "格局打开：NFT持有者决定IP天花板"
+    assert any(sec.heading == "从IP角度聊聊NFT" for sec in s.sections), [sec.heading for sec in s.sections]
+    kinds = [b.kind for sec in s.sections for b in sec.blocks]
+    assert kinds.count("image") == 2 and kinds.count("paragraph") >= 3, kinds
+    text = " ".join(u.text for sec in s.a.units for u in sec)
+    assert "title:" not in text and "经授权发布" not in text and "迪士尼" in text, text

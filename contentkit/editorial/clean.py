@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from typing import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -228,10 +229,12 @@ _HTML_UNSAFE = re.compile(r"<(script|style|iframe|form|table|svg|video|audio|nav
 _HTML_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "dd", "dt"}
 
 
-def html_paragraphs(block: Html) -> list[Paragraph]:
+def html_paragraphs(block: Html, images: Sequence[Image] = ()) -> list[Block]:
     """The text of an HTML block of prose (``<div>``, ``<p>``, ``<strong>``, ``<a>``…) as
-    paragraphs with their bold, emphasis and links; none for a block that is markup, a widget
-    or an embed (a script, a form, a video, a table)."""
+    paragraphs with their bold, emphasis and links, and its ``images`` (those of
+    :func:`html_images`, in order) where they stand between them (a feed's whole article is
+    one ``<div>`` of ``<p>`` and ``<img>``); none for a block that is markup, a widget or an
+    embed (a script, a form, a video, a table)."""
     from html.parser import HTMLParser
 
     from contentkit.safety import safe_url
@@ -240,7 +243,8 @@ def html_paragraphs(block: Html) -> list[Paragraph]:
     if _HTML_UNSAFE.search(src) or not re.search(r"<[A-Za-z]", src):
         return []
     paras: list[list[Span]] = [[]]
-    state = {"strong": 0, "em": 0, "href": []}
+    marks: list[int] = []  # where each <img> stands, by paragraph index
+    state: dict = {"strong": 0, "em": 0, "href": []}
 
     class _P(HTMLParser):
         def handle_starttag(self, tag, attrs):
@@ -254,6 +258,9 @@ def html_paragraphs(block: Html) -> list[Paragraph]:
                 state["href"].append(safe_url(dict(attrs).get("href") or "") or "")
             elif tag == "br":
                 paras[-1].append(Span("\n"))
+            elif tag == "img" and (dict(attrs).get("src") or "").strip():
+                marks.append(len(paras))  # the image stands before the paragraph that opens next
+                paras.append([])
 
         def handle_endtag(self, tag):
             if tag in _HTML_BLOCKS:
@@ -274,13 +281,19 @@ def html_paragraphs(block: Html) -> list[Paragraph]:
     parser = _P(convert_charrefs=True)
     parser.feed(src)
     parser.close()
-    out = []
-    for spans in paras:
+    out: list[Block] = []
+    pending = list(images)
+    for k, spans in enumerate(paras):
+        while pending and marks and marks[0] == k:
+            marks.pop(0)
+            out.append(pending.pop(0))
         rt = RichText(tuple(sp for sp in spans if sp.text))
         text = rt.plain.strip()
         if text and re.search(r"[\w\u4e00-\u9fff]", text):
-            out.append(Paragraph(text=clean_text(rt), line=block.line))
-    return [p for p in out if p.text]
+            cleaned = clean_text(rt)
+            if cleaned:
+                out.append(Paragraph(text=cleaned, line=block.line))
+    return out + pending
 
 
 def html_images(block: Html, base_dir: Path) -> list[Image]:
@@ -313,8 +326,8 @@ def _clean_block(b: Block, base_dir: Path, aside: list[SetAside]) -> list[Block]
     text = block_text(b).plain.strip()
     if isinstance(b, Html):
         images = html_images(b, base_dir)
-        prose = [] if images else html_paragraphs(b)
-        if prose:
+        prose = html_paragraphs(b, images)
+        if any(isinstance(x, Paragraph) for x in prose):
             # "<div class="im"><strong>How did you get into statistics?</strong><p>…</p></div>":
             # an export's HTML holds the story's own words; they are read as paragraphs
             out: list[Block] = []
