@@ -2234,3 +2234,12 @@ def test_a_feed_export_reads_its_front_matter_and_its_html_article():
     assert kinds.count("image") == 2 and kinds.count("paragraph") >= 3, kinds
     text = " ".join(u.text for sec in s.a.units for u in sec)
     assert "title:" not in text and "经授权发布" not in text and "迪士尼" in text, text
+
+
+def test_an_html_block_of_navigation_is_not_read():
+    s = parse("# Post\n\nA paragraph of the story itself, long enough to be a point of its own.\n\n"
+              '<div class="post-nav"><p>Read the previous part before this one.</p></div>\n\n'
+              '<div><a href="/prev">Previous</a> <a href="/next">Next</a></div>\n\n'
+              '<div class="im"><strong>Why did you start?</strong></div>\n')
+    text = " ".join(b.text.plain for sec in s.sections for b in sec.blocks if b.kind == "paragraph")
+    assert "previous part" not in text and "Previous" not in text and "Why did you start?" in text, text

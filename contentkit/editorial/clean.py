@@ -226,6 +226,10 @@ def _boilerplate(text: str) -> str | None:
 
 _HTML_UNSAFE = re.compile(r"<(script|style|iframe|form|table|svg|video|audio|nav|button|input|select|textarea|object|embed|"
                           r"canvas|noscript|template|lite-youtube|header|footer|aside)\b", re.I)
+# a page's chrome by its class or id: navigation, menus, share buttons, comments, related posts
+_HTML_CHROME = re.compile(r"""\b(?:class|id)\s*=\s*["'][^"']*\b(?:nav|navbar|navigation|menu|breadcrumbs?|footer|header|sidebar|"""
+                          r"""share|sharing|social|comments?|related|subscribe|newsletter|toc|pagination|pager|"""
+                          r"""post-nav|author-bio|advert|ads?|sponsor)\b""", re.I)
 _HTML_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "dd", "dt"}
 
 
@@ -240,7 +244,7 @@ def html_paragraphs(block: Html, images: Sequence[Image] = ()) -> list[Block]:
     from contentkit.safety import safe_url
 
     src = re.sub(r"<!--.*?-->", "", block.html, flags=re.S)
-    if _HTML_UNSAFE.search(src) or not re.search(r"<[A-Za-z]", src):
+    if _HTML_UNSAFE.search(src) or _HTML_CHROME.search(src) or not re.search(r"<[A-Za-z]", src):
         return []
     paras: list[list[Span]] = [[]]
     marks: list[int] = []  # where each <img> stands, by paragraph index
@@ -291,7 +295,7 @@ def html_paragraphs(block: Html, images: Sequence[Image] = ()) -> list[Block]:
         text = rt.plain.strip()
         if text and re.search(r"[\w\u4e00-\u9fff]", text):
             cleaned = clean_text(rt)
-            if cleaned:
+            if cleaned and not _only_links(cleaned):  # "<a>Previous</a> <a>Next</a>": a row of links
                 out.append(Paragraph(text=cleaned, line=block.line))
     return out + pending
 
