@@ -2243,3 +2243,13 @@ def test_an_html_block_of_navigation_is_not_read():
               '<div class="im"><strong>Why did you start?</strong></div>\n')
     text = " ".join(b.text.plain for sec in s.sections for b in sec.blocks if b.kind == "paragraph")
     assert "previous part" not in text and "Previous" not in text and "Why did you start?" in text, text
+
+
+def test_a_frame_then_that_leans_and_no_shot_opens_on_an_apostrophe():
+    from contentkit.formats.video import _en_subjects
+
+    assert opener_kind("In the developer world, that’s a lifetime of experiences.", False) == "anaphor"
+    assert opener_kind("In the beginning, PocketBracket had a team.", False) is None
+    subjects = _en_subjects("I’ve learned that doesn’t necessarily trickle down to the App Store. "
+                            "The space has become more crowded over the years.", set())
+    assert not any(re.match(r"n[’']t\b", s) for s in subjects), subjects

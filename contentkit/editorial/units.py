@@ -32,7 +32,9 @@ def _n(text: str, cjk: bool) -> int:
 
 
 _PRONOUN_AFTER_FRAME = re.compile(
-    r"^[^，,。！？!?]{1,18}[，,]\s*(他们|她们|它们|他們|她們|它們|他|她|它|這些|这些|这|這|they|he|she|it|this|these)(?![A-Za-z乡鄉])", re.I)
+    r"^[^，,。！？!?]{1,18}[，,]\s*(他们|她们|它们|他們|她們|它們|他|她|它|這些|这些|这|這|they|he|she|it|this|these)(?![A-Za-z乡鄉])"
+    # "In the developer world, that’s a lifetime of…": that is what?
+    r"|^(?:in|on|at|for|to|from|with|by)\s[^,.;:!?]{1,40},\s*(?:that|those)(?:['’]s|\s+(?:is|was|are|were|means|meant))\b", re.I)
 # a pointer right after the word that opens a condition or a frame: "如果這 6 小時的營收無法…" (which
 # six hours?), "在这种情况下", "对这些人来说" (not "那麼", "这么": so)
 _ZH_FRAMED_POINTER = re.compile(r"^(?:如果|假如|要是|若是|若|當|当|在|因為|因为|由於|由于|對於|对于|對|对|把|從|从|"

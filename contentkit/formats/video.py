@@ -267,6 +267,8 @@ def _en_subjects(text: str, common: set[str], known: frozenset[str] = frozenset(
     pairs = yake.KeywordExtractor(lan="en", n=3, top=12, dedupLim=0.7).extract_keywords(text)
     for p, _score in sorted(pairs, key=lambda x: (round(float(x[1]), 12), x[0])):
         p = re.sub(r"['’]s\b", "", p).strip()
+        if re.match(r"(?i)(?:n['’]t|['’](?:ll|d|ve|re|m|t))\b", p):
+            continue  # "n’t necessarily trickle": YAKE cut "doesn’t" at its curly apostrophe
         ws = p.split()
         if len(ws) >= 2 and re.search(rf"\b{re.escape(ws[0])}['’]s\s+{re.escape(ws[1])}\b", text, re.I):
             p = " ".join(ws[1:])  # "this week's blogpost newsletter" is a "blogpost newsletter", not a "week …"
