@@ -2253,3 +2253,13 @@ def test_a_frame_then_that_leans_and_no_shot_opens_on_an_apostrophe():
     subjects = _en_subjects("I’ve learned that doesn’t necessarily trickle down to the App Store. "
                             "The space has become more crowded over the years.", set())
     assert not any(re.match(r"n[’']t\b", s) for s in subjects), subjects
+
+
+def test_an_english_part_is_never_titled_by_its_frame():
+    from contentkit.editorial.structure import title_for
+
+    t = title_for("With my birthday at the end of the month, I realized that I've been programming for 20 years. "
+                  "It was this realization that was the deciding factor. In the developer world, that's a lifetime of "
+                  "experiences with dozens of development teams. So I am writing BaseCode, a field guide to lasting code. "
+                  "The field guide collects practices for lasting code.", ["Learn Python for data analytics."], False)
+    assert t.lower() != "in the developer world" and not t.lower().startswith(("in the", "with my")), t

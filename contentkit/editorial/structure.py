@@ -296,6 +296,11 @@ _ZH_NEEDS_MAIN = re.compile(r"(?:按照|根据|根據|依照|依据|依據|随�
                             r"虽然|雖然|即使|只要|假如|要是|尽管|儘管)")
 
 
+# an English frame cut at its comma ("In the developer world"): where, not what the part says
+_EN_FRAME = re.compile(r"(?:in|on|at|for|with|by|from|to|during|after|before|since|under|over|within|through|"
+                       r"if|when|while|although|because|as|once|until|unless)\b", re.I)
+
+
 def title_for(text: str, others: list[str], cjk: bool) -> str:
     from contentkit.editorial.units import opener_kind
 
@@ -339,7 +344,8 @@ def title_for(text: str, others: list[str], cjk: bool) -> str:
         if lo <= n <= hi and (not cjk or is_cjk_text(c)) and opener_kind(c, cjk) is None \
                 and not _ZH_CLAUSE_TAIL.match(c) and not (cjk and _ZH_SAYS_NEXT.search(c)) \
                 and not (cjk and _ZH_PRONOUN.search(c)) and not (cjk and c.endswith(("的", "地", "得"))) \
-                and not (cjk and _ZH_NEEDS_MAIN.match(c)):
+                and not (cjk and _ZH_NEEDS_MAIN.match(c)) \
+                and not (not cjk and _EN_FRAME.match(c)):
             # "不带类型信息的": a modifier waiting for its noun, no title
             hits = sum(1 for k in kws[:3] if k in said[i])
             if hits:
