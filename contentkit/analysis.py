@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from contentkit.story import Analysis, Callout, KeyPoint, Story, block_text
-from contentkit.text import cjk_count, en_words, has_han, is_cjk_text, join_sentences, without_han
+from contentkit.text import cjk_count, en_words, has_han, is_cjk_text, join_sentences, line_ends_phrase, without_han
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def extract_keywords(text: str, language: str, top: int = 20) -> list[tuple[str,
 
         extractor = yake.KeywordExtractor(lan="en", n=2, top=top * 2, dedupLim=0.7)
         # a line ends a phrase: "Distance: 15 miles" over "Woke up with…" had made #MilesWoke
-        pairs = extractor.extract_keywords(re.sub(r"(?<![.!?:;,])[ \t]*\n+", ". ", text))
+        pairs = extractor.extract_keywords(line_ends_phrase(text))
         # YAKE: lower is better; convert to a descending weight.
         out = []
         seen: set[str] = set()
@@ -457,6 +457,8 @@ def _facts_only(text: str) -> bool:
     """Every sentence a "label: value" line ("Distance: 19 miles", "价格：170")."""
     from contentkit.text import split_sentences
 
+    if not re.search(r"[:：>→⇒]", text):
+        return False  # no label and no arrow: no sentence to split (can_open asks it of every unit)
     sents = split_sentences(text)
     return bool(sents) and all(_FACT_LINE.fullmatch(x.strip())
                                or (_ITINERARY.search(x) and not x.rstrip().endswith(tuple("。.!！?？"))) for x in sents)

@@ -306,6 +306,21 @@ def opening_clause(body: str, head: str) -> int:
     return m.end() if m else -1
 
 
+_PAIRS = ("【】", "（）", "()", "「」", "『』", "《》", "[]")
+
+
+def balanced(text: str, pairs: tuple[str, ...] = _PAIRS) -> bool:
+    """Every bracket of ``pairs`` opened in ``text`` is closed in it: a title is never cut
+    inside one ("【全程实测！" of "【全程实测！第一批…】")."""
+    return all(text.count(p[0]) == text.count(p[1]) for p in pairs)
+
+
+def line_ends_phrase(text: str) -> str:
+    """``text`` with each line break that no stop ends written as one, for a key-phrase
+    extractor: "Distance: 19 miles" over "Trail legs." had made "miles Trail legs"."""
+    return re.sub(r"(?<![.!?:;,])[ \t]*\n+", ". ", text)
+
+
 def drop_asides(text: str) -> str:
     """``text`` without its bracketed asides ("自动挡半坡起步方法（手刹、左脚刹车…）" -> the
     title before the bracket); ``text`` itself when nothing is left."""

@@ -15,6 +15,7 @@ def table() -> dict:
     return tomllib.loads(_PATH.read_text("utf-8"))
 
 
+@lru_cache(maxsize=None)
 def words(group: str, key: str) -> tuple[str, ...]:
     """A word list, longest first (so '这些' is tried before '这')."""
     return tuple(sorted(table()[group][key], key=lambda w: (-len(w), w)))

@@ -22,7 +22,7 @@ from contentkit.editorial.data import patterns, table
 from contentkit.editorial.lexicon import content_words, nouns
 from contentkit.editorial.units import AUTHOR_NUMBER
 from contentkit.story import Block, Paragraph, Section, block_text
-from contentkit.text import capitalised, cjk_count, drop_asides, is_cjk_text, lead_symbols, split_sentences
+from contentkit.text import capitalised, cjk_count, drop_asides, is_cjk_text, lead_symbols, line_ends_phrase, split_sentences
 
 # Target section length: about what a card, a video beat or a 3-5 minute live segment holds.
 TARGET = {True: 450, False: 160}   # CJK characters / English words
@@ -443,7 +443,7 @@ def _en_phrase(text: str, others: list[str]) -> str:
     other = " ".join(others).lower()
     # a line ends a phrase: "Distance: 19 miles" over "Trail legs." had titled the part
     # "miles\nTrail legs"
-    text = re.sub(r"(?<![.!?:;,])[ \t]*\n+", ". ", text)
+    text = line_ends_phrase(text)
     pairs = yake.KeywordExtractor(lan="en", n=3, top=16, dedupLim=0.7).extract_keywords(text)
     for phrase, _score in sorted(pairs, key=lambda p: (round(float(p[1]), 12), p[0])):
         ws = phrase.split()

@@ -34,6 +34,7 @@ from contentkit.render_md import (
 )
 from contentkit.story import Callout, Code, ListBlock, Paragraph, Quote, Story
 from contentkit.text import (
+    balanced,
     capitalised,
     close_cut,
     display_width,
@@ -658,7 +659,7 @@ def _limit(text: str, limit: int | None, measure, what: str, warnings: list[str]
         bare = drop_asides(text)
         # a question and its subtitle: "沖繩 3 天 2 夜親子行程怎麼排？短天數不趕路版本" keeps its question
         parts = re.split(r"(?<=[？?！!】])\s*(?=\S)|\s*[：:]\s*|\s+[—–-]\s+|——", bare, maxsplit=1)
-        if len(parts) > 1 and not _balanced(parts[0]):  # "【全程实测！第一批…】": no cut inside a bracket
+        if len(parts) > 1 and not balanced(parts[0]):  # "【全程实测！第一批…】": no cut inside a bracket
             parts = re.split(r"\s*[：:]\s*|\s+[—–-]\s+|——", bare, maxsplit=1)
         head = parts[0].strip()
         # a label before the colon ("反模式：假設使用者只走 happy path"): the title is after it
@@ -674,10 +675,6 @@ def _limit(text: str, limit: int | None, measure, what: str, warnings: list[str]
     short = re.sub(r"(?<=\S)\s*(?:从|從|在|和|与|與|的|把|对|對|向|到|跟|及|或|and|or|of|the|to|from|in|with|for)…$", "…", short)
     warnings.append(f"{what} over {limit} characters: shortened to '{short}'")
     return short
-
-
-def _balanced(text: str) -> bool:
-    return all(text.count(a) == text.count(b) for a, b in ("【】", "（）", "()", "「」", "『』", "《》", "[]"))
 
 
 def _digest(story: Story, limit: int | None) -> str:

@@ -463,8 +463,7 @@ _SERIES = re.compile(r"(?:其[一二三四五六七八九十]+|第\s*[\d一二�
                      r"[（(]\s*[\d一二三四五六七八九十上中下]+\s*[)）]|\b(?:part|vol\.?|episode|ep\.?)\s*\d+)\s*$", re.I)
 
 
-def _balanced(text: str) -> bool:
-    return all(text.count(a) == text.count(b) for a, b in ("【】", "（）", "()", "「」", "『』", "《》"))
+_PAIRS_NO_SQUARE = ("【】", "（）", "()", "「」", "『』", "《》")
 
 
 def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
@@ -477,7 +476,7 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     as whole characters, "TUXEDO Stellaris 16 Gen 5 概览" showed as "TUXEDO…"."""
     import re
 
-    from contentkit.text import close_cut, display_width, drop_asides, shorten
+    from contentkit.text import balanced, close_cut, display_width, drop_asides, shorten
 
     text = text.strip()
     if text[-1:] in "：:" and text[:-1].strip():
@@ -495,7 +494,7 @@ def on_screen_text(text: str, cjk: bool, n_zh: int = 16, n_en: int = 48) -> str:
     # "资产和被动收入·其三 资产的量化评估": a series' name and number, a space, then the title
     split = r"(?<=[？?！!])\s*(?=\S)|[：:]\s*|\s+[—–-]\s+|\s*——\s*" + (r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if cjk else "")
     parts = [p.strip() for p in re.split(split, text) if p.strip()]
-    if len(parts) > 1 and not all(_balanced(p) for p in parts):
+    if len(parts) > 1 and not all(balanced(p, _PAIRS_NO_SQUARE) for p in parts):
         # "【全程实测！第一批…】": a cut inside a bracket is no half of the title
         parts = [p.strip() for p in re.split(split.replace("(?<=[？?！!])\\s*(?=\\S)|", ""), text) if p.strip()]
     titled = [p for p in parts if not _SERIES.search(p)] or parts
